@@ -1,0 +1,73 @@
+"""Money as exact cents.
+
+Amounts are held as integer cents inside the ledger and as `Decimal` at the
+edges; rates as exact fractions. Rounding is to the cent, half away from zero,
+at the step where an amount is computed (money-model.md, "Units and rounding").
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+CENT = Decimal("0.01")
+
+
+def to_decimal(value: object) -> Decimal:
+    """A number from a file as an exact Decimal (floats via their shortest repr)."""
+    if isinstance(value, bool):
+        raise TypeError("a number is needed, not true/false")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    raise TypeError(f"a number is needed, not {type(value).__name__}")
+
+
+def is_whole_cents(amount: Decimal) -> bool:
+    return amount == amount.quantize(CENT)
+
+
+def to_cents(amount: Decimal | int | float | str) -> int:
+    """Whole cents of an amount already known to be whole cents."""
+    value = to_decimal(amount) * 100
+    cents = int(value.to_integral_value(rounding=ROUND_HALF_UP))
+    return cents
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def cents_to_float(cents: int) -> float:
+    """For JSON only: the shortest float repr of whole cents prints exactly."""
+    return cents / 100
+
+
+def round_half_away(value: Fraction) -> int:
+    """Round an exact non-negative-or-negative fraction to an integer, half away from zero."""
+    if value < 0:
+        return -round_half_away(-value)
+    q, r = divmod(value.numerator, value.denominator)
+    return q + (1 if 2 * r >= value.denominator else 0)
+
+
+def mul_round(numerator: int, denominator: int, cents: int) -> int:
+    """round(numerator / denominator * cents), half away from zero, for cents >= 0.
+
+    The ledger's hot path: integer arithmetic only.
+    """
+    q, r = divmod(numerator * cents, denominator)
+    return q + (1 if 2 * r >= denominator else 0)
+
+
+def format_money(cents: int, currency: str) -> str:
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}.get(currency)
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    body = f"{whole:,}.{frac:02d}"
+    return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"

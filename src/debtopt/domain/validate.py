@@ -1,0 +1,125 @@
+"""Rules that tie fields together. Each problem names its field and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+from ..errors import FieldIssue
+from .months import month_index
+from .scenario import MAX_MONTHLY_RATE, Loan, Scenario
+
+
+def check_scenario(scenario: Scenario) -> list[FieldIssue]:
+    """Every cross-field problem of a scenario that parsed, in file order."""
+    return [*_check_budget(scenario), *_check_loans(scenario)]
+
+
+def _within_horizon(scenario: Scenario, path: str, month: str) -> Iterator[FieldIssue]:
+    t = month_index(scenario.start, month)
+    last = scenario.horizon_months
+    if not 1 <= t <= last:
+        yield FieldIssue(
+            path,
+            f"{month} is outside the plan ({scenario.start} to month {last}); "
+            f"use a month from {scenario.start} within horizon_months",
+        )
+
+
+def _check_budget(scenario: Scenario) -> Iterator[FieldIssue]:
+    seen: dict[int, int] = {}
+    for j, change in enumerate(scenario.budget.changes):
+        path = f"budget.changes[{j}].from"
+        yield from _within_horizon(scenario, path, change.from_)
+        t = month_index(scenario.start, change.from_)
+        if t in seen:
+            yield FieldIssue(path, f"{change.from_} is already set by budget.changes[{seen[t]}]; keep one change a month")
+        seen[t] = j
+    for j, inflow in enumerate(scenario.budget.inflows):
+        yield from _within_horizon(scenario, f"budget.inflows[{j}].month", inflow.month)
+    if scenario.budget.savings_rate > 1:
+        yield FieldIssue("budget.savings_rate", "above 100 % a year; write 2 % as 0.02")
+
+
+def _check_loans(scenario: Scenario) -> Iterator[FieldIssue]:
+    first: dict[str, int] = {}
+    for i, loan in enumerate(scenario.loans):
+        if loan.id in first:
+            yield FieldIssue(f"loans[{i}].id", f"'{loan.id}' is already the id of loans[{first[loan.id]}]; ids must be unique")
+        else:
+            first[loan.id] = i
+        yield from _check_loan(loan, f"loans[{i}]")
+
+
+def _check_rate(loan: Loan, path: str, field: str, monthly: Fraction | None) -> Iterator[FieldIssue]:
+    if monthly is not None and monthly > MAX_MONTHLY_RATE:
+        unit = "daily" if loan.daily_rate is not None else "annual"
+        yield FieldIssue(
+            f"{path}.{field}",
+            f"more than 100 % a month; rates are decimals in the loan's {unit} unit (18 % is 0.18)",
+        )
+
+
+def _check_loan(loan: Loan, path: str) -> Iterator[FieldIssue]:
+    if loan.annual_rate is not None and loan.daily_rate is not None:
+        yield FieldIssue(f"{path}.daily_rate", "give annual_rate or daily_rate, not both")
+    if loan.annual_rate is None and loan.daily_rate is None:
+        yield FieldIssue(f"{path}.annual_rate", "missing; give annual_rate (e.g. 0.18) or daily_rate (e.g. 0.0005)")
+    rate_field = "daily_rate" if loan.daily_rate is not None else "annual_rate"
+    yield from _check_rate(loan, path, rate_field, loan.monthly_rate)
+    yield from _check_rate(loan, path, "promo_rate", loan.promo_monthly_rate)
+    yield from _check_rate(loan, path, "penalty_rate", loan.penalty_monthly_rate)
+    if loan.penalty_multiplier is not None:
+        if loan.penalty_rate is not None:
+            yield FieldIssue(f"{path}.penalty_multiplier", "give penalty_rate or penalty_multiplier, not both")
+        elif loan.penalty_multiplier > 10:
+            yield FieldIssue(f"{path}.penalty_multiplier", "above 10; a penalty rate is usually 1.3 to 1.5 times the rate")
+        else:
+            yield from _check_rate(loan, path, "penalty_multiplier", loan.penalty_rate_in_month(10**6))
+    if loan.promo_rate is not None and loan.promo_months == 0:
+        yield FieldIssue(f"{path}.promo_months", "promo_rate is given but promo_months is 0; say how many months it lasts")
+    if loan.promo_months > 0 and loan.promo_rate is None:
+        yield FieldIssue(f"{path}.promo_rate", "promo_months is given without promo_rate; give the promotional rate")
+    if loan.balance < 0.01:
+        yield FieldIssue(f"{path}.balance", "must be at least 0.01; leave a paid-off loan out")
+    if loan.arrears > loan.balance:
+        yield FieldIssue(f"{path}.arrears", f"{loan.arrears} is above the balance {loan.balance}; arrears are part of the balance")
+    if loan.arrears > 0 and loan.months_overdue == 0:
+        yield FieldIssue(f"{path}.months_overdue", "arrears are given, so the loan is overdue; say for how many months (1 or more)")
+    if loan.months_overdue > 0 and loan.arrears == 0:
+        yield FieldIssue(f"{path}.arrears", "months_overdue is given but no arrears; give the past-due amount")
+    if loan.months_overdue >= loan.escalation_months:
+        yield FieldIssue(
+            f"{path}.months_overdue",
+            f"{loan.months_overdue} months overdue has already reached escalation_months ({loan.escalation_months}); "
+            "this account is in collection: negotiate it separately, or set escalation_months to when the next step comes",
+        )
+    if loan.late_fee_percent > 1:
+        yield FieldIssue(f"{path}.late_fee_percent", "above 100 %; write 5 % as 0.05")
+    if loan.kind == "revolving":
+        yield from _check_revolving(loan, path)
+    else:
+        yield from _check_installment(loan, path)
+
+
+def _check_revolving(loan: Loan, path: str) -> Iterator[FieldIssue]:
+    if loan.min_percent is None:
+        yield FieldIssue(f"{path}.min_percent", "missing for a revolving loan; give the minimum payment share, e.g. 0.10")
+    elif loan.min_percent > 1:
+        yield FieldIssue(f"{path}.min_percent", "above 100 %; write 10 % as 0.10")
+    for field in ("installment", "term_months", "method"):
+        if getattr(loan, field) is not None:
+            yield FieldIssue(f"{path}.{field}", "only for installment loans; remove it or set kind = \"installment\"")
+
+
+def _check_installment(loan: Loan, path: str) -> Iterator[FieldIssue]:
+    for field in ("min_percent", "min_floor"):
+        if getattr(loan, field) is not None:
+            yield FieldIssue(f"{path}.{field}", "only for revolving loans; remove it or set kind = \"revolving\"")
+    if loan.installment is None and loan.term_months is None:
+        yield FieldIssue(f"{path}.term_months", "an installment loan needs installment (the monthly amount) or term_months")
+    if loan.installment is not None:
+        if loan.method is not None:
+            yield FieldIssue(f"{path}.method", "installment is given, so the amount is fixed; remove method")
+        if loan.installment < 0.01:
+            yield FieldIssue(f"{path}.installment", "must be at least 0.01")

@@ -1,0 +1,73 @@
+"""The one error tree of debtopt.
+
+Every error a user can cause is a `DebtoptError`. The layers raise them; only
+the edges (the CLI, the batch runner, the HTTP service) catch them and choose
+an exit code or a status. Anything else that escapes is a bug.
+
+    DebtoptError
+    ├── ScenarioError         a scenario file or dict that is not valid (exit 2)
+    ├── ScheduleError         a schedule the ledger cannot replay (exit 2)
+    ├── InfeasibleLimitError  a hard limit (e.g. --max-consecutive-overdue) no plan meets (exit 2)
+    └── SolverError           the solver failed and no fallback was possible (exit 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "DebtoptError",
+    "FieldIssue",
+    "InfeasibleLimitError",
+    "ScenarioError",
+    "ScheduleError",
+    "SolverError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """One problem with one field: where it is and how to fix it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DebtoptError(Exception):
+    """Base of every error debtopt raises on purpose."""
+
+    exit_code = 2
+
+
+class ScenarioError(DebtoptError):
+    """The scenario is not valid. `issues` lists every field at fault."""
+
+    def __init__(self, issues: list[FieldIssue], source: str | None = None) -> None:
+        self.issues = list(issues)
+        self.source = source
+        head = f"{source}: " if source else ""
+        lines = "\n".join(f"  {issue}" for issue in self.issues)
+        noun = "problem" if len(self.issues) == 1 else "problems"
+        super().__init__(f"{head}invalid scenario ({len(self.issues)} {noun}):\n{lines}")
+
+
+class ScheduleError(DebtoptError):
+    """A schedule pays more than the cash at hand or more than is owed."""
+
+    def __init__(self, message: str, month: int | None = None, loan_id: str | None = None) -> None:
+        self.month = month
+        self.loan_id = loan_id
+        super().__init__(message)
+
+
+class InfeasibleLimitError(DebtoptError):
+    """A hard limit the user asked for cannot be met by any plan."""
+
+
+class SolverError(DebtoptError):
+    """The solver failed in a way no fallback could cover."""
+
+    exit_code = 1

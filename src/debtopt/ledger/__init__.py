@@ -1,0 +1,17 @@
+"""Layer 2: the only code that computes money. Replays any schedule exactly."""
+
+from .book import Ledger, LedgerRun, MonthResult, Statement
+from .replay import plan_from_run, replay
+from .terms import LoanTerms, annuity_payment, compile_loan
+
+__all__ = [
+    "Ledger",
+    "LedgerRun",
+    "LoanTerms",
+    "MonthResult",
+    "Statement",
+    "annuity_payment",
+    "compile_loan",
+    "plan_from_run",
+    "replay",
+]
