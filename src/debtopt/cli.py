@@ -1,0 +1,188 @@
+"""The command line: the edge where errors become messages and exit codes.
+
+Exit codes: 0 ok, 2 bad input (a scenario, an option, a schedule), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .domain import Scenario, load_scenario
+from .domain.money import format_money, to_cents
+from .domain.plan import Plan
+from .domain.scenario import Scenario as ScenarioModel
+from .errors import DebtoptError, FieldIssue, ScenarioError
+from .report import (
+    comparison_to_csv,
+    comparison_to_json,
+    comparison_to_text,
+    plan_to_csv,
+    plan_to_json,
+    plan_to_text,
+)
+from .strategies import HEURISTICS, STRATEGIES, run_heuristics, run_strategy
+
+EXAMPLES = ("zhang-san", "us-cards")
+FORMATS = click.Choice(["text", "json", "csv"])
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write to a file atomically: a failure leaves no half-written file."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output = Path(output)
+    directory = output.parent if str(output.parent) else Path(".")
+    if not directory.is_dir():
+        raise ScenarioError([FieldIssue("-o", f"no folder {directory}; create it first or choose another path")])
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _run_guarded(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except DebtoptError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly, keep the details for the report
+        click.echo(f"internal error (a bug in debtopt, please report it): {type(exc).__name__}: {exc}", err=True)
+        if os.environ.get("DEBTOPT_DEBUG"):
+            traceback.print_exc()
+        sys.exit(1)
+
+
+def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None) -> str:
+    if fmt == "json":
+        return plan_to_json(plan)
+    if fmt == "csv":
+        return plan_to_csv(plan)
+    return plan_to_text(plan, scenario, color=_color(output))
+
+
+scenario_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+format_option = click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                             help="Write to this file instead of the terminal.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="debtopt")
+def main() -> None:
+    """debtopt: which lender to pay, how much and when.
+
+    Give it your loans and the cash you can spare each month (a TOML or JSON
+    scenario file; `debtopt example zhang-san` writes one to start from) and it
+    shows, month by month, the payments that let the fewest accounts escalate,
+    keep the fewest months overdue, and then cost the least.
+    """
+
+
+@main.command()
+@scenario_argument
+def validate(file: Path) -> None:
+    """Check a scenario file and say what is wrong, field by field."""
+
+    def action() -> None:
+        scenario = load_scenario(file)
+        owed = sum(to_cents(loan.balance) for loan in scenario.loans)
+        click.echo(
+            f"{file}: valid. {len(scenario.loans)} loan{'s' if len(scenario.loans) != 1 else ''}, "
+            f"{format_money(owed, scenario.currency)} owed, {scenario.horizon_months} months from {scenario.start}."
+        )
+
+    _run_guarded(action)
+
+
+@main.command()
+@scenario_argument
+@click.option("--strategy", "-s", type=click.Choice(STRATEGIES), default="avalanche", show_default=True,
+              help="The heuristic to follow.")
+@click.option("--order", default=None, help="For --strategy custom: loan ids in the order to pay, e.g. card,huabei.")
+@format_option
+@output_option
+def simulate(file: Path, strategy: str, order: str | None, fmt: str, output: Path | None) -> None:
+    """Show month by month what one strategy does to your loans."""
+
+    def action() -> None:
+        scenario = load_scenario(file)
+        if order is not None and strategy != "custom":
+            raise ScenarioError([FieldIssue("--order", "only used with --strategy custom; add --strategy custom")])
+        ids = [part.strip() for part in order.split(",") if part.strip()] if order else None
+        plan = run_strategy(scenario, strategy, ids)
+        write_output(render_plan(plan, scenario, fmt, output), output)
+
+    _run_guarded(action)
+
+
+@main.command()
+@scenario_argument
+@format_option
+@output_option
+def compare(file: Path, fmt: str, output: Path | None) -> None:
+    """Every strategy side by side: cost, overdue months, escalations, payoff."""
+
+    def action() -> None:
+        scenario = load_scenario(file)
+        plans = run_heuristics(scenario)
+        best = min(plans, key=lambda name: plans[name].rank_key())
+        if fmt == "json":
+            text = comparison_to_json(scenario, plans, best)
+        elif fmt == "csv":
+            text = comparison_to_csv(plans)
+        else:
+            text = comparison_to_text(scenario, plans, best, color=_color(output))
+        write_output(text, output)
+
+    _run_guarded(action)
+
+
+@main.command()
+@output_option
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of scenario files."""
+
+    def action() -> None:
+        data: dict[str, Any] = ScenarioModel.model_json_schema(by_alias=True)
+        write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+
+    _run_guarded(action)
+
+
+@main.command()
+@click.argument("name", type=click.Choice(EXAMPLES))
+@output_option
+def example(name: str, output: Path | None) -> None:
+    """Write a bundled example scenario (to the terminal, or to -o FILE)."""
+
+    def action() -> None:
+        text = resources.files("debtopt").joinpath("examples", f"{name}.toml").read_text(encoding="utf-8")
+        write_output(text, output)
+
+    _run_guarded(action)
+
+
+__all__ = ["main", "HEURISTICS"]

@@ -1,0 +1,72 @@
+"""Plans and comparisons as JSON and CSV: the machine-readable renderers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..domain.plan import Plan
+from ..domain.scenario import Scenario
+
+PLAN_CSV_COLUMNS = [
+    "month", "date", "loan", "payment", "interest", "penalty_interest", "fees", "due",
+    "balance", "arrears", "overdue", "months_overdue", "cash_available", "saved",
+]
+TOTAL_FIELDS = [
+    "paid", "interest", "penalty_interest", "fees", "cost", "savings_interest", "net_cost",
+    "overdue_months", "max_consecutive_overdue", "escalations", "payoff_month",
+    "remaining_balance", "final_savings",
+]
+
+
+def dumps(data: Any) -> str:
+    """Stable JSON: same input, same bytes."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def plan_json_data(plan: Plan) -> dict[str, Any]:
+    return plan.model_dump(mode="json", exclude_none=True)
+
+
+def plan_to_json(plan: Plan) -> str:
+    return dumps(plan_json_data(plan))
+
+
+def plan_to_csv(plan: Plan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PLAN_CSV_COLUMNS)
+    for month in plan.months:
+        for loan in month.loans:
+            writer.writerow([
+                month.month, month.date, loan.id, loan.payment, loan.interest, loan.penalty_interest,
+                loan.fees, loan.due, loan.balance, loan.arrears, int(loan.overdue), loan.months_overdue,
+                month.cash_available, month.saved,
+            ])
+    return out.getvalue()
+
+
+def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: str) -> dict[str, Any]:
+    return {
+        "currency": scenario.currency,
+        "best": best,
+        "strategies": {name: plan.totals.model_dump(mode="json") for name, plan in plans.items()},
+        **({"solver": plans["optimal"].solver} if "optimal" in plans and plans["optimal"].solver else {}),
+    }
+
+
+def comparison_to_json(scenario: Scenario, plans: Mapping[str, Plan], best: str) -> str:
+    return dumps(comparison_json_data(scenario, plans, best))
+
+
+def comparison_to_csv(plans: Mapping[str, Plan]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["strategy", *TOTAL_FIELDS])
+    for name, plan in plans.items():
+        totals = plan.totals.model_dump(mode="json")
+        writer.writerow([name, *("" if totals[f] is None else totals[f] for f in TOTAL_FIELDS)])
+    return out.getvalue()
