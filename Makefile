@@ -34,7 +34,7 @@ demo: $(STAMP)
 	$(VENV)/bin/debtopt optimize examples/zhang-san.toml
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 # pytest exits 5 when no test is marked slow; that is not a failure.
 test-slow: $(STAMP)

@@ -28,7 +28,7 @@ def dumps(data: Any) -> str:
 
 
 def plan_json_data(plan: Plan) -> dict[str, Any]:
-    return plan.model_dump(mode="json", exclude_none=True)
+    return plan.model_dump(mode="json")
 
 
 def plan_to_json(plan: Plan) -> str:

@@ -1,0 +1,207 @@
+"""The command line: every command, every format, every bad input (exit 2, field named, no traceback)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from debtopt.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+BASE: dict[str, Any] = {
+    "currency": "CNY",
+    "start": "2027-01",
+    "horizon_months": 24,
+    "budget": {"monthly": 3000, "changes": [{"from": "2027-06", "monthly": 4000}],
+               "inflows": [{"month": "2027-03", "amount": 1000, "label": "gift"}]},
+    "loans": [
+        {"id": "card", "kind": "revolving", "balance": 8000, "daily_rate": 0.0005, "min_percent": 0.1},
+        {"id": "loan", "kind": "installment", "balance": 6000, "annual_rate": 0.12, "term_months": 12},
+        {"id": "huabei", "kind": "revolving", "balance": 3000, "daily_rate": 0.0005, "min_percent": 0.1},
+    ],
+}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "s.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def mutate(path: list[Any], value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    if value is DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+DELETE = object()
+
+BAD_INPUTS = [
+    ("unknown key", ["colour"], "blue", "colour"),
+    ("unknown loan key", ["loans", 1, "rate"], 0.1, "loans[1].rate"),
+    ("duplicate id", ["loans", 2, "id"], "card", "loans[2].id"),
+    ("two rates", ["loans", 2, "annual_rate"], 0.18, "loans[2].daily_rate"),
+    ("no rate", ["loans", 2, "daily_rate"], DELETE, "loans[2].annual_rate"),
+    ("arrears above balance", ["loans", 0, "arrears"], 9000, "loans[0].arrears"),
+    ("negative amount", ["loans", 1, "balance"], -5, "loans[1].balance"),
+    ("negative budget", ["budget", "monthly"], -1, "budget.monthly"),
+    ("fraction of a cent", ["loans", 1, "balance"], 10.001, "loans[1].balance"),
+    ("impossible month", ["start"], "2027-13", "start"),
+    ("month outside horizon", ["budget", "inflows", 0, "month"], "2031-01", "budget.inflows[0].month"),
+    ("change outside horizon", ["budget", "changes", 0, "from"], "2026-01", "budget.changes[0].from"),
+    ("rate above 100 % a month", ["loans", 0, "daily_rate"], 0.05, "loans[0].daily_rate"),
+    ("installment with neither", ["loans", 1, "term_months"], DELETE, "loans[1].term_months"),
+    ("revolving without minimum", ["loans", 0, "min_percent"], DELETE, "loans[0].min_percent"),
+    ("bad kind", ["loans", 0, "kind"], "mortgage", "loans[0].kind"),
+    ("horizon too long", ["horizon_months"], 601, "horizon_months"),
+    ("missing budget", ["budget"], DELETE, "budget"),
+]
+
+
+@pytest.mark.parametrize(("label", "path", "value", "field"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize("command", ["validate", "simulate", "compare"])
+def test_bad_input_exits_2_naming_the_field(tmp_path: Path, label: str, path: list[Any], value: Any,
+                                            field: str, command: str) -> None:
+    scenario = write(tmp_path, mutate(path, value))
+    out = tmp_path / "out.json"
+    args = [command, str(scenario)] + (["-o", str(out)] if command != "validate" else [])
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert f"{field}:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not out.exists(), "nothing is written when the input is bad"
+
+
+def test_unreadable_files_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("currency = \n", encoding="utf-8")
+    for path, words in [(broken, "not valid TOML"), (tmp_path / "none.toml", "no such file"),
+                        (write(tmp_path, {}, "x.yaml"), "use .toml or .json")]:
+        result = run("validate", str(path))
+        assert result.exit_code == 2
+        assert words in result.stderr
+
+
+def test_validate_ok_summarises(tmp_path: Path) -> None:
+    result = run("validate", str(write(tmp_path, BASE)))
+    assert result.exit_code == 0
+    assert "valid. 3 loans, ¥17,000.00 owed, 24 months from 2027-01." in result.output
+
+
+@pytest.mark.parametrize("strategy", ["minimum", "avalanche", "snowball", "balance-matching", "urgency"])
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.toml")))
+def test_every_example_through_every_strategy(example: str, strategy: str) -> None:
+    result = run("simulate", str(EXAMPLES / example), "--strategy", strategy, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.output)
+    assert plan["strategy"] == strategy
+    assert set(plan["totals"]) >= {"paid", "interest", "penalty_interest", "fees", "cost", "savings_interest",
+                                   "overdue_months", "max_consecutive_overdue", "escalations", "payoff_month",
+                                   "remaining_balance", "final_savings"}
+    first = plan["months"][0]
+    assert set(first) >= {"month", "date", "cash_available", "saved", "loans"}
+    assert set(first["loans"][0]) >= {"id", "payment", "interest", "penalty_interest", "fees", "due",
+                                      "balance", "arrears", "overdue"}
+
+
+def test_custom_order(tmp_path: Path) -> None:
+    scenario = write(tmp_path, BASE)
+    result = run("simulate", str(scenario), "--strategy", "custom", "--order", "huabei,card", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    first = json.loads(result.output)["months"][0]["loans"]
+    # huabei is paid off first: after every due, the rest of the cash goes to it.
+    assert first[2]["id"] == "huabei" and first[2]["payment"] > first[0]["payment"] - 800
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--strategy", "custom"], "--order: the custom strategy needs an order"),
+    (["--strategy", "custom", "--order", "card,nope"], "--order: no loan 'nope'"),
+    (["--strategy", "custom", "--order", "card,card"], "named twice"),
+    (["--strategy", "avalanche", "--order", "card"], "only used with --strategy custom"),
+])
+def test_custom_order_errors(tmp_path: Path, args: list[str], words: str) -> None:
+    result = run("simulate", str(write(tmp_path, BASE)), *args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+
+
+def test_unknown_strategy_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("simulate", str(write(tmp_path, BASE)), "--strategy", "magic")
+    assert result.exit_code == 2
+    assert "magic" in result.output + result.stderr
+
+
+def test_csv_is_one_row_per_month_and_loan(tmp_path: Path) -> None:
+    result = run("simulate", str(write(tmp_path, BASE)), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    plan = json.loads(run("simulate", str(write(tmp_path, BASE)), "--format", "json").output)
+    assert len(rows) == sum(len(m["loans"]) for m in plan["months"])
+    assert rows[0]["loan"] == "card" and rows[0]["month"] == "1"
+
+
+def test_text_output_is_readable_and_deterministic(tmp_path: Path) -> None:
+    scenario = write(tmp_path, BASE)
+    first = run("simulate", str(scenario))
+    second = run("simulate", str(scenario))
+    assert first.exit_code == 0
+    assert first.output == second.output
+    assert "Payments by month" in first.output and "Totals: paid ¥" in first.output
+
+
+def test_output_file_written(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = run("simulate", str(write(tmp_path, BASE)), "--format", "json", "-o", str(out))
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["currency"] == "CNY"
+
+
+def test_output_into_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path / "nope" / "plan.json"))
+    assert result.exit_code == 2
+    assert "-o: no folder" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_compare_formats(tmp_path: Path, fmt: str) -> None:
+    result = run("compare", str(write(tmp_path, BASE)), "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    for name in ("minimum", "avalanche", "snowball", "balance-matching"):
+        assert name in result.output
+    if fmt == "json":
+        data = json.loads(result.output)
+        assert data["best"] in data["strategies"]
+
+
+def test_schema_is_json_schema() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["additionalProperties"] is False
+    assert {"start", "budget", "loans"} <= set(schema["required"])
+
+
+@pytest.mark.parametrize("name", ["zhang-san", "us-cards"])
+def test_example_writes_a_valid_scenario(tmp_path: Path, name: str) -> None:
+    out = tmp_path / f"{name}.toml"
+    assert run("example", name, "-o", str(out)).exit_code == 0
+    assert run("validate", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8")
