@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from ..errors import FieldIssue
+from .money import CENT
 from .months import month_index
 from .scenario import MAX_MONTHLY_RATE, Loan, Scenario
 
@@ -80,7 +81,7 @@ def _check_loan(loan: Loan, path: str) -> Iterator[FieldIssue]:
         yield FieldIssue(f"{path}.promo_months", "promo_rate is given but promo_months is 0; say how many months it lasts")
     if loan.promo_months > 0 and loan.promo_rate is None:
         yield FieldIssue(f"{path}.promo_rate", "promo_months is given without promo_rate; give the promotional rate")
-    if loan.balance < 0.01:
+    if loan.balance < CENT:
         yield FieldIssue(f"{path}.balance", "must be at least 0.01; leave a paid-off loan out")
     if loan.arrears > loan.balance:
         yield FieldIssue(f"{path}.arrears", f"{loan.arrears} is above the balance {loan.balance}; arrears are part of the balance")
@@ -121,5 +122,5 @@ def _check_installment(loan: Loan, path: str) -> Iterator[FieldIssue]:
     if loan.installment is not None:
         if loan.method is not None:
             yield FieldIssue(f"{path}.method", "installment is given, so the amount is fixed; remove method")
-        if loan.installment < 0.01:
+        if loan.installment < CENT:
             yield FieldIssue(f"{path}.installment", "must be at least 0.01")
