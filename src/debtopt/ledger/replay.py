@@ -25,8 +25,10 @@ def replay(scenario: Scenario | Ledger, schedule: Schedule, strategy: str = "cus
         row = schedule.payments[t - 1] if t - 1 < len(schedule.payments) else [0] * n
         run.settle(list(row))
     for t in range(run.month + 1, len(schedule.payments) + 1):
-        if any(schedule.payments[t - 1]):
-            raise ScheduleError(f"month {t}: pays after the plan ended in month {run.month}", month=t)
+        for i, p in enumerate(schedule.payments[t - 1]):
+            if p:
+                loan_id = ledger.loan_ids[i] if i < n else None
+                raise ScheduleError(f"month {t}, loan {loan_id}: pays after the plan ended in month {run.month}", t, loan_id)
     return plan_from_run(run, strategy)
 
 
