@@ -24,6 +24,11 @@ def _console(buffer: io.StringIO, color: bool) -> Console:
                    force_terminal=color, highlight=False, emoji=False, soft_wrap=False)
 
 
+def _tidy(text: str) -> str:
+    """No trailing blanks: tables pad their cells, files should not carry it."""
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
 def _money(amount: Decimal, currency: str) -> str:
     return format_money(to_cents(amount), currency)
 
@@ -93,15 +98,15 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
         f"cost {_money(t.cost, cur)}, savings interest {_money(t.savings_interest, cur)}, "
         f"left in savings {_money(t.final_savings, cur)}."
     )
-    return buffer.getvalue()
+    return _tidy(buffer.getvalue())
 
 
 def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str, color: bool = False) -> str:
     buffer = io.StringIO()
     console = _console(buffer, color)
     cur = scenario.currency
-    table = Table(box=box.SIMPLE_HEAD, title="Strategies compared (best first in the contract's order: "
-                  "escalations, overdue months, remaining balance, net cost)", title_justify="left", pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, title="Strategies compared, best first (escalations, then overdue months, "
+                  "then what is still owed, then net cost)", title_justify="left", pad_edge=False)
     for col in ("strategy", "escalations", "overdue months", "cost", "penalty", "fees",
                 "payoff", "still owed"):
         table.add_column(col, justify="left" if col == "strategy" else "right", no_wrap=True)
@@ -115,4 +120,4 @@ def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str,
                       _money(t.remaining_balance, cur))
     console.print(table)
     console.print(f"* best: {best}. {_verdict(plans[best], cur)}")
-    return buffer.getvalue()
+    return _tidy(buffer.getvalue())
