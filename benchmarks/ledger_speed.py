@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from debtopt.domain import Scenario, Schedule, scenario_from_dict
-from debtopt.ledger import Ledger, replay
+from debtopt.ledger import Ledger, LedgerRun, plan_from_run, replay
 
 LOANS, MONTHS, SEED = 20, 120, 20261201
 RESULTS = Path(__file__).resolve().parent / "results" / "ledger_speed.md"
@@ -199,6 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("replay of a fixed schedule (ledger compiled)", t_replay, f"< {TARGETS['replay']:.0f} ms"))
     t_full = best_of(lambda: replay(scenario, schedule), args.repeat)
     rows.append(("replay, compiling the ledger too", t_full, f"< {TARGETS['replay']:.0f} ms"))
+
+    def step() -> LedgerRun:
+        run = ledger.start()
+        while not run.finished:
+            run.open_month()
+            run.settle(list(schedule.payments[run.month]))
+        return run
+
+    rows.append(("  of which: stepping the ledger (open_month/settle)", best_of(step, args.repeat), ""))
+    finished = step()
+    rows.append(("  of which: building the Plan (plan_from_run)", best_of(lambda: plan_from_run(finished, "x"), args.repeat), ""))
 
     run_strategy, names = strategies()
     for name in names:
