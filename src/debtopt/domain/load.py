@@ -26,6 +26,21 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+_OFFER_TAGS = {"consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan"}
+
+
+def _user_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The path as the user wrote it: without validator names or the union tag pydantic inserts."""
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        if isinstance(part, str) and part in _OFFER_TAGS and out and isinstance(out[-1], int):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
 _FIXES = {
     "extra_forbidden": "unknown field; remove it or check its spelling (see `debtopt schema`)",
     "missing": "missing; this field is required",
@@ -35,7 +50,7 @@ _FIXES = {
 def _issues_from(error: ValidationError) -> list[FieldIssue]:
     issues = []
     for item in error.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = _user_loc(item["loc"])
         message = _FIXES.get(item["type"]) or str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "literal_error":
             message = f"{message} (got {item.get('input')!r})"

@@ -8,12 +8,14 @@ from fractions import Fraction
 from ..errors import FieldIssue
 from .money import CENT
 from .months import month_index
-from .scenario import MAX_MONTHLY_RATE, Loan, Scenario
+from .loans import Loan, LoanContract
+from .offers import AssetSale, BorrowOffer, HardshipPlan
+from .scenario import MAX_MONTHLY_RATE, Scenario
 
 
 def check_scenario(scenario: Scenario) -> list[FieldIssue]:
     """Every cross-field problem of a scenario that parsed, in file order."""
-    return [*_check_budget(scenario), *_check_loans(scenario)]
+    return [*_check_budget(scenario), *_check_loans(scenario), *_check_offers(scenario)]
 
 
 def _within_horizon(scenario: Scenario, path: str, month: str) -> Iterator[FieldIssue]:
@@ -52,7 +54,7 @@ def _check_loans(scenario: Scenario) -> Iterator[FieldIssue]:
         yield from _check_loan(loan, f"loans[{i}]")
 
 
-def _check_rate(loan: Loan, path: str, field: str, monthly: Fraction | None) -> Iterator[FieldIssue]:
+def _check_rate(loan: LoanContract, path: str, field: str, monthly: Fraction | None) -> Iterator[FieldIssue]:
     if monthly is not None and monthly > MAX_MONTHLY_RATE:
         unit = "daily" if loan.daily_rate is not None else "annual"
         yield FieldIssue(
@@ -62,6 +64,25 @@ def _check_rate(loan: Loan, path: str, field: str, monthly: Fraction | None) -> 
 
 
 def _check_loan(loan: Loan, path: str) -> Iterator[FieldIssue]:
+    yield from _check_contract(loan, path)
+    if loan.balance < CENT:
+        yield FieldIssue(f"{path}.balance", "must be at least 0.01; leave a paid-off loan out")
+    if loan.arrears > loan.balance:
+        yield FieldIssue(f"{path}.arrears", f"{loan.arrears} is above the balance {loan.balance}; arrears are part of the balance")
+    if loan.arrears > 0 and loan.months_overdue == 0:
+        yield FieldIssue(f"{path}.months_overdue", "arrears are given, so the loan is overdue; say for how many months (1 or more)")
+    if loan.months_overdue > 0 and loan.arrears == 0:
+        yield FieldIssue(f"{path}.arrears", "months_overdue is given but no arrears; give the past-due amount")
+    if loan.months_overdue >= loan.escalation_months:
+        yield FieldIssue(
+            f"{path}.months_overdue",
+            f"{loan.months_overdue} months overdue has already reached escalation_months ({loan.escalation_months}); "
+            "this account is in collection: negotiate it separately, or set escalation_months to when the next step comes",
+        )
+
+
+def _check_contract(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
+    """Rules on a loan's terms, for scenario loans and offers' new loans alike."""
     if loan.annual_rate is not None and loan.daily_rate is not None:
         yield FieldIssue(f"{path}.daily_rate", "give annual_rate or daily_rate, not both")
     if loan.annual_rate is None and loan.daily_rate is None:
@@ -81,29 +102,19 @@ def _check_loan(loan: Loan, path: str) -> Iterator[FieldIssue]:
         yield FieldIssue(f"{path}.promo_months", "promo_rate is given but promo_months is 0; say how many months it lasts")
     if loan.promo_months > 0 and loan.promo_rate is None:
         yield FieldIssue(f"{path}.promo_rate", "promo_months is given without promo_rate; give the promotional rate")
-    if loan.balance < CENT:
-        yield FieldIssue(f"{path}.balance", "must be at least 0.01; leave a paid-off loan out")
-    if loan.arrears > loan.balance:
-        yield FieldIssue(f"{path}.arrears", f"{loan.arrears} is above the balance {loan.balance}; arrears are part of the balance")
-    if loan.arrears > 0 and loan.months_overdue == 0:
-        yield FieldIssue(f"{path}.months_overdue", "arrears are given, so the loan is overdue; say for how many months (1 or more)")
-    if loan.months_overdue > 0 and loan.arrears == 0:
-        yield FieldIssue(f"{path}.arrears", "months_overdue is given but no arrears; give the past-due amount")
-    if loan.months_overdue >= loan.escalation_months:
-        yield FieldIssue(
-            f"{path}.months_overdue",
-            f"{loan.months_overdue} months overdue has already reached escalation_months ({loan.escalation_months}); "
-            "this account is in collection: negotiate it separately, or set escalation_months to when the next step comes",
-        )
     if loan.late_fee_percent > 1:
         yield FieldIssue(f"{path}.late_fee_percent", "above 100 %; write 5 % as 0.05")
     if loan.kind == "revolving":
         yield from _check_revolving(loan, path)
-    else:
+    elif loan.kind == "installment":
         yield from _check_installment(loan, path)
+    else:
+        yield from _check_bullet(loan, path)
+    if loan.kind != "bullet" and loan.due_month is not None:
+        yield FieldIssue(f"{path}.due_month", "only for bullet loans; remove it or set kind = \"bullet\"")
 
 
-def _check_revolving(loan: Loan, path: str) -> Iterator[FieldIssue]:
+def _check_revolving(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
     if loan.min_percent is None:
         yield FieldIssue(f"{path}.min_percent", "missing for a revolving loan; give the minimum payment share, e.g. 0.10")
     elif loan.min_percent > 1:
@@ -113,7 +124,7 @@ def _check_revolving(loan: Loan, path: str) -> Iterator[FieldIssue]:
             yield FieldIssue(f"{path}.{field}", "only for installment loans; remove it or set kind = \"installment\"")
 
 
-def _check_installment(loan: Loan, path: str) -> Iterator[FieldIssue]:
+def _check_installment(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
     for field in ("min_percent", "min_floor"):
         if getattr(loan, field) is not None:
             yield FieldIssue(f"{path}.{field}", "only for revolving loans; remove it or set kind = \"revolving\"")
@@ -124,3 +135,61 @@ def _check_installment(loan: Loan, path: str) -> Iterator[FieldIssue]:
             yield FieldIssue(f"{path}.method", "installment is given, so the amount is fixed; remove method")
         if loan.installment < CENT:
             yield FieldIssue(f"{path}.installment", "must be at least 0.01")
+
+
+def _check_bullet(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
+    if loan.due_month is None:
+        yield FieldIssue(f"{path}.due_month", "a bullet loan needs due_month: the months after opening before it is all due")
+    for field in ("min_percent", "min_floor", "installment", "term_months", "method"):
+        if getattr(loan, field) is not None:
+            yield FieldIssue(f"{path}.{field}", "not for bullet loans, which fall due whole at due_month; remove it")
+
+
+def _check_offers(scenario: Scenario) -> Iterator[FieldIssue]:
+    loans = {loan.id: loan for loan in scenario.loans}
+    seen: dict[str, int] = {}
+    for j, offer in enumerate(scenario.offers):
+        path = f"offers[{j}]"
+        if offer.id in loans:
+            yield FieldIssue(f"{path}.id", f"'{offer.id}' is already a loan's id; offers and loans need distinct ids")
+        elif offer.id in seen:
+            yield FieldIssue(f"{path}.id", f"'{offer.id}' is already the id of offers[{seen[offer.id]}]; ids must be unique")
+        seen.setdefault(offer.id, j)
+        yield from _within_horizon(scenario, f"{path}.available_from", offer.available_from)
+        yield from _within_horizon(scenario, f"{path}.available_until", offer.available_until)
+        if month_index(scenario.start, offer.available_until) < month_index(scenario.start, offer.available_from):
+            yield FieldIssue(f"{path}.available_until", "is before available_from; the window must run forwards")
+        if isinstance(offer, BorrowOffer):
+            yield from _check_borrow(offer, path, loans)
+        elif isinstance(offer, HardshipPlan):
+            yield from _check_hardship(offer, path, loans)
+        elif isinstance(offer, AssetSale) and offer.amount < CENT:
+            yield FieldIssue(f"{path}.amount", "must be at least 0.01")
+
+
+def _check_borrow(offer: BorrowOffer, path: str, loans: dict[str, Loan]) -> Iterator[FieldIssue]:
+    if offer.max_amount < CENT:
+        yield FieldIssue(f"{path}.max_amount", "must be at least 0.01")
+    if offer.min_amount > offer.max_amount:
+        yield FieldIssue(f"{path}.min_amount", f"{offer.min_amount} is above max_amount {offer.max_amount}; swap them")
+    for field in ("fee_added_percent", "fee_deducted_percent"):
+        if getattr(offer, field) > 1:
+            yield FieldIssue(f"{path}.{field}", "above 100 %; write 3 % as 0.03")
+    if offer.kind == "cash-loan" and offer.pays is not None:
+        yield FieldIssue(f"{path}.pays", "a cash loan's money joins the month's cash; remove pays")
+    for k, loan_id in enumerate(offer.pays or []):
+        if loan_id not in loans:
+            yield FieldIssue(f"{path}.pays[{k}]", f"no loan '{loan_id}'; the loans are {', '.join(loans)}")
+        elif offer.kind == "balance-transfer" and loans[loan_id].kind != "revolving":
+            yield FieldIssue(f"{path}.pays[{k}]", f"'{loan_id}' is not revolving; a balance transfer pays revolving loans only")
+    yield from _check_contract(offer.loan, f"{path}.loan")
+
+
+def _check_hardship(offer: HardshipPlan, path: str, loans: dict[str, Loan]) -> Iterator[FieldIssue]:
+    if offer.loan not in loans:
+        yield FieldIssue(f"{path}.loan", f"no loan '{offer.loan}'; the loans are {', '.join(loans)}")
+    if offer.annual_rate is not None and offer.daily_rate is not None:
+        yield FieldIssue(f"{path}.daily_rate", "give annual_rate or daily_rate, not both")
+    for field in ("fee_percent", "waive_percent"):
+        if getattr(offer, field) > 1:
+            yield FieldIssue(f"{path}.{field}", "above 100 %; write 50 % as 0.5")

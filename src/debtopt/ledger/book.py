@@ -162,7 +162,7 @@ class LedgerRun:
                 mn, md = ledger.min_percent_pairs[i]
                 r = max(terms.min_floor, mul_round(mn, md, d))
             else:
-                r = terms.regular_due(d, interest[i], penalty[i])
+                r = terms.regular_due(d, interest[i], penalty[i], t)
             regular[i] = r
             due[i] = min(d, a + r)
         statement = Statement(

@@ -15,7 +15,7 @@ from ..domain.scenario import Loan
 @dataclass(frozen=True, slots=True)
 class LoanTerms:
     id: str
-    kind: str  # "revolving" | "installment"
+    kind: str  # "revolving" | "installment" | "bullet"
     balance: int  # cents at the start
     arrears: int
     months_overdue: int
@@ -31,6 +31,7 @@ class LoanTerms:
     principal_part: int | None  # equal-principal: round(B0 / term)
     late_fee: int
     late_fee_percent: Fraction
+    due_month: int | None = None  # bullet: nothing due in the loan's first due_month months
 
     def rate_in_month(self, t: int) -> Fraction:
         if self.promo_rate is not None and t <= self.promo_months:
@@ -42,8 +43,15 @@ class LoanTerms:
             return self.penalty_rate
         return self.penalty_multiplier * self.rate_in_month(t)
 
-    def regular_due(self, owed: int, interest: int, penalty: int) -> int:
-        """R of money-model.md step 3."""
+    def regular_due(self, owed: int, interest: int, penalty: int, loan_month: int) -> int:
+        """R of money-model.md step 3; `loan_month` is 1 in the loan's first month.
+
+        A bullet loan (offers.md) owes nothing before its `due_month` has passed,
+        then the whole of what it owes.
+        """
+        if self.kind == "bullet":
+            assert self.due_month is not None
+            return 0 if loan_month <= self.due_month else owed
         if self.kind == "revolving":
             share = round_half_away(self.min_percent * owed)
             return max(self.min_floor, share)
@@ -103,4 +111,5 @@ def compile_loan(loan: Loan) -> LoanTerms:
         principal_part=principal_part,
         late_fee=to_cents(loan.late_fee),
         late_fee_percent=Fraction(loan.late_fee_percent),
+        due_month=loan.due_month,
     )

@@ -1,0 +1,94 @@
+"""Loans: the terms of a contract, and a scenario's loan with its state."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .fields import MAX_HORIZON_MONTHS, Money, Rate, Strict
+
+
+class LoanContract(Strict):
+    """The terms of a loan: what a month does to it. A scenario's loans add
+    their balance and state; an offer's new loan (offers.md) is just terms."""
+
+    kind: Literal["revolving", "installment", "bullet"]
+    annual_rate: Rate | None = None
+    daily_rate: Rate | None = None
+    promo_rate: Rate | None = None
+    promo_months: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
+    penalty_rate: Rate | None = None
+    penalty_multiplier: Rate | None = None
+    # revolving
+    min_percent: Rate | None = None
+    min_floor: Money | None = None
+    # installment
+    installment: Money | None = None
+    term_months: int | None = Field(default=None, ge=1, le=MAX_HORIZON_MONTHS)
+    method: Literal["annuity", "equal-principal"] | None = None
+    # bullet (offers.md): nothing due in its first `due_month` months, then the whole balance
+    due_month: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MONTHS)
+    # lateness
+    late_fee: Money = Decimal(0)
+    late_fee_percent: Rate = Decimal(0)
+    escalation_months: int = Field(default=3, ge=1, le=24)
+
+    def _to_monthly(self, rate: Decimal) -> Fraction:
+        """Monthly rate in the loan's unit: annual / 12, or daily x 30 (360-day year)."""
+        if self.daily_rate is not None:
+            return Fraction(rate) * 30
+        return Fraction(rate) / 12
+
+    @property
+    def monthly_rate(self) -> Fraction:
+        base = self.daily_rate if self.daily_rate is not None else self.annual_rate
+        return self._to_monthly(base if base is not None else Decimal(0))
+
+    @property
+    def promo_monthly_rate(self) -> Fraction | None:
+        return None if self.promo_rate is None else self._to_monthly(self.promo_rate)
+
+    @property
+    def penalty_monthly_rate(self) -> Fraction | None:
+        """The fixed penalty rate, if the loan gives one (else it follows r_t)."""
+        return None if self.penalty_rate is None else self._to_monthly(self.penalty_rate)
+
+    def rate_in_month(self, t: int) -> Fraction:
+        """r_t: the promotional rate for the first `promo_months`, then the loan's rate."""
+        promo = self.promo_monthly_rate
+        if promo is not None and t <= self.promo_months:
+            return promo
+        return self.monthly_rate
+
+    def penalty_rate_in_month(self, t: int) -> Fraction:
+        """rp_t: `penalty_rate`, or `penalty_multiplier * r_t`, by default r_t."""
+        fixed = self.penalty_monthly_rate
+        if fixed is not None:
+            return fixed
+        multiplier = Fraction(self.penalty_multiplier) if self.penalty_multiplier is not None else Fraction(1)
+        return multiplier * self.rate_in_month(t)
+
+
+class Loan(LoanContract):
+    """One account with one lender (money-model.md, "A loan's state")."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)
+    name: str = ""
+    lender: str = ""
+    balance: Money
+    arrears: Money = Decimal(0)
+    months_overdue: int = Field(default=0, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
