@@ -1,0 +1,223 @@
+"""`optimize()`: build, solve stage by stage, round, replay, compare with the heuristics.
+
+Reads as a script:
+1. the heuristics' plans (the warm start and the floor the result must beat);
+2. build the model (model.py) and hand it to PuLP (solve.py);
+3. one solve per stage of the objective, each fixing the optimum of the one before;
+4. the solution rounded to cents and replayed by the ledger (schedule.py);
+5. the better of that and the best heuristic, by `Plan.rank_key()`;
+6. if debt is left at T, the extra monthly cash that would clear it (shortfall.py).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from decimal import Decimal
+from typing import Literal
+
+from ..domain.money import format_money
+from ..domain.plan import Plan
+from ..domain.scenario import Scenario
+from ..errors import InfeasibleLimitError, SolverError
+from ..ledger import Ledger
+from ..strategies import run_heuristics
+from .data import model_data
+from .model import Model, build
+from .results import SolveStatus, StageResult, StageStatus
+from .schedule import round_solution
+from .shortfall import extra_monthly_to_clear
+from .solve import PulpBackend
+from .start import plan_intent, simulate
+
+Objective = Literal["lexicographic", "cost", "weighted"]
+
+# Stages per objective: (name, integer-valued, share of the time left it may use).
+STAGES: dict[str, list[tuple[str, bool, float]]] = {
+    "lexicographic": [("escalations", True, 0.4), ("overdue", True, 0.5), ("remaining", False, 0.6), ("net_cost", False, 1.0)],
+    "cost": [("remaining", False, 0.5), ("net_cost", False, 1.0)],
+    "weighted": [("remaining", False, 0.5), ("weighted", False, 1.0)],
+}
+
+
+def optimize(
+    scenario: Scenario,
+    *,
+    objective: Objective = "lexicographic",
+    overdue_price: float | Decimal | None = None,
+    max_consecutive_overdue: int | None = None,
+    solver: str = "highs",
+    time_limit_seconds: float = 60.0,
+    warm_start: bool = True,
+) -> Plan:
+    """The optimal plan (ledger-replayed, `strategy="optimal"`), never worse than a heuristic.
+
+    objective: "lexicographic" (the contract's order: escalations, overdue
+    loan-months, remaining balance, net cost), "cost" (remaining balance, then
+    net cost: money alone) or "weighted" (remaining balance, then net cost +
+    overdue_price per overdue loan-month).
+    max_consecutive_overdue: a hard limit on any loan's consecutive overdue
+    months; InfeasibleLimitError when no plan meets it.
+    `plan.solver` says how the solve went (see README of this package / results.py);
+    `plan.solver["extra_monthly_to_clear"]` is set when debt is left at T.
+    """
+    began = time.perf_counter()
+    if objective not in STAGES:
+        raise ValueError(f"objective must be one of {', '.join(STAGES)}, not {objective!r}")
+    price_cents = 0.0
+    if objective == "weighted":
+        if overdue_price is None or float(overdue_price) < 0:
+            raise ValueError("objective 'weighted' needs overdue_price >= 0 (money per overdue loan-month)")
+        price_cents = float(overdue_price) * 100
+    ledger = Ledger(scenario)
+    _check_limit_at_start(ledger, max_consecutive_overdue)
+
+    # 1. The heuristics: the floor to beat, and the warm start.
+    heuristics = run_heuristics(scenario)
+    allowed = {
+        name: plan
+        for name, plan in heuristics.items()
+        if max_consecutive_overdue is None or plan.totals.max_consecutive_overdue <= max_consecutive_overdue
+    }
+    best_heuristic = min(allowed.values(), key=lambda p: p.rank_key()) if allowed else None
+
+    # 2. Build.
+    t0 = time.perf_counter()
+    model = build(model_data(ledger), max_consecutive_overdue)
+    backend = PulpBackend(model)
+    build_seconds = time.perf_counter() - t0
+
+    # 3. Solve, stage by stage.
+    incumbent: list[float] | None = None
+    if warm_start and best_heuristic is not None:
+        incumbent = simulate(model, plan_intent(best_heuristic, ledger.loan_ids, model.data.horizon))
+    stages: list[StageResult] = []
+    infeasible = False
+    failure = ""
+    t0 = time.perf_counter()
+    deadline = began + time_limit_seconds
+    for name, integer, share in STAGES[objective]:
+        coefs = model.objective(name, price_cents)
+        left = deadline - time.perf_counter()
+        if left <= 0.05 and incumbent is not None:
+            value = _value(coefs, incumbent)
+            stages.append(StageResult(name, value, None, None, False, 0.0, StageStatus.SKIPPED))
+            backend.add_upper(name, coefs, _fix_level(value, integer))
+            continue
+        backend.set_objective(coefs)
+        if incumbent is not None:
+            backend.set_start(incumbent)
+        gap_abs, gap_rel = (0.99, 0.0) if integer else (0.5, 1e-7)
+        out = backend.solve(solver, max(0.5, left * share), gap_abs, gap_rel, incumbent is not None)
+        if out.values is not None and out.objective is not None:
+            value = out.objective
+            incumbent = out.values
+        elif incumbent is not None:
+            value = _value(coefs, incumbent)  # the start carries the stage
+        else:
+            infeasible = out.status == StageStatus.INFEASIBLE
+            failure = out.message or out.status.value
+            stages.append(StageResult(name, None, out.bound, None, False, out.seconds, out.status))
+            break
+        bound = out.bound
+        if integer and bound is not None:
+            bound = float(math.ceil(bound - 1e-6))
+        gap = None if bound is None else max(0.0, value - bound)
+        proved = out.status == StageStatus.OPTIMAL and (gap is None or gap < (1.0 if integer else max(1.0, 1e-6 * abs(value))))
+        stages.append(StageResult(name, value, bound, gap, proved, out.seconds, out.status))
+        backend.add_upper(name, coefs, _fix_level(value, integer))
+    solve_seconds = time.perf_counter() - t0
+
+    if infeasible and max_consecutive_overdue is not None:
+        raise InfeasibleLimitError(
+            f"no plan keeps every loan within {max_consecutive_overdue} consecutive overdue months "
+            f"with this budget: raise the limit or the monthly cash"
+        )
+
+    # 4. Round and replay.
+    t0 = time.perf_counter()
+    plan: Plan | None = None
+    deviation: dict[str, float] = {}
+    if incumbent is not None:
+        rounded = round_solution(ledger, model, incumbent)
+        plan = rounded.plan
+        deviation = {"max_cents": rounded.max_deviation, "max_cents_per_month": rounded.max_deviation_per_month}
+    replay_seconds = time.perf_counter() - t0
+
+    # 5. Never worse than a heuristic.
+    notes: list[str] = []
+    fell_back_to: str | None = None
+    if plan is None or (best_heuristic is not None and best_heuristic.rank_key() < plan.rank_key()):
+        if best_heuristic is None:
+            raise SolverError(f"the solver found no plan ({failure}) and no heuristic meets the limits")
+        fell_back_to = best_heuristic.strategy
+        why = "found no plan" if plan is None else "found a plan the heuristic beats"
+        notes.append(f"The solver {why}; this is the '{fell_back_to}' heuristic's plan.")
+        plan = best_heuristic
+    if stages and not all(s.proved for s in stages) and fell_back_to is None:
+        notes.append("Not proved optimal within the time limit; the gap of each stage is in solver.stages.")
+    if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
+        raise SolverError("the plan breaks the consecutive-overdue limit: this is a bug")
+
+    status = SolveStatus.FALLBACK if fell_back_to else (
+        SolveStatus.OPTIMAL if stages and all(s.proved for s in stages) else SolveStatus.TIME_LIMIT
+    )
+    info: dict[str, object] = {
+        "name": solver,
+        "status": status.value,
+        "objective": objective,
+        "stages": [s.as_dict() for s in stages],
+        "build_seconds": round(build_seconds, 4),
+        "solve_seconds": round(solve_seconds, 4),
+        "replay_seconds": round(replay_seconds, 4),
+        "fell_back_to": fell_back_to,
+        "model": {"variables": model.rows.n_cols, "rows": model.rows.n_rows,
+                  "integers": sum(model.rows.col_integer)},
+        "replay_deviation": deviation,
+    }
+
+    # 6. Debt left at T.
+    if plan.totals.remaining_balance > 0:
+        found = extra_monthly_to_clear(scenario)
+        owed = format_money(int(plan.totals.remaining_balance * 100), scenario.currency)
+        if found is None:
+            notes.append(f"{owed} is still owed at month {scenario.horizon_months}; no extra monthly amount found clears it.")
+            info["extra_monthly_to_clear"] = None
+        else:
+            extra, how = found
+            info["extra_monthly_to_clear"] = float(extra)
+            info["extra_monthly_cleared_by"] = how
+            notes.append(
+                f"{owed} is still owed at month {scenario.horizon_months}: "
+                f"{format_money(int(extra * 100), scenario.currency)} more a month would clear it "
+                f"within the horizon (the '{how}' plan does)."
+            )
+    info["total_seconds"] = round(time.perf_counter() - began, 4)
+    return plan.model_copy(update={"strategy": "optimal", "solver": info, "notes": [*plan.notes, *notes]})
+
+
+def _check_limit_at_start(ledger: Ledger, limit: int | None) -> None:
+    if limit is None:
+        return
+    if limit < 0:
+        raise ValueError("max_consecutive_overdue must be 0 or more")
+    for terms in ledger.terms:
+        if terms.months_overdue > limit:
+            raise InfeasibleLimitError(
+                f"loan '{terms.id}' is already {terms.months_overdue} months overdue at the start, "
+                f"more than the limit of {limit} consecutive overdue months"
+            )
+
+
+def _value(coefs: dict[int, float], values: list[float]) -> float:
+    return sum(c * values[j] for j, c in coefs.items())
+
+
+def _fix_level(value: float, integer: bool) -> float:
+    """The fixing row's right-hand side: the value reached, with room for float noise only."""
+    if integer:
+        return float(round(value)) + 0.5
+    return value + max(0.5, 1e-9 * abs(value))
+
+
+__all__ = ["Model", "optimize"]

@@ -1,0 +1,370 @@
+"""The money contract (money-model.md) as a mixed-integer linear model, in cents.
+
+Built as plain sparse rows (column indices and coefficients), one function per
+constraint group; each docstring states the equation it implements. `solve.py`
+hands the rows to PuLP (or, for the benchmark's baseline, straight to highspy).
+
+Indices: loan i, month t = 0..T-1 (plan month t + 1). State variables B[i][t],
+A[i][t] are the balance and arrears at the start of month t (t = 0..T; t = 0 is
+fixed by the scenario, t = T is the end). Per loan-month expressions:
+
+    I = r_t (B - A)            normal interest
+    P = rp_t A                 penalty interest
+    D = B + I + P = (1 + r_t) B + (rp_t - r_t) A      owed
+    F = late_fee * o + late_fee_percent * U           late fee
+
+Exact except the cent rounding, which the model leaves out (floats inside the
+solver); `schedule.py` rounds the payments and the ledger replays them.
+
+Binaries: o (overdue this month) and z (the due is the whole owed amount, the
+`min` of step 4) per open loan-month. Escalation and the hard limit are rows
+over windows of o. Every big-M is per loan and month, from `data._bounds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .data import LoanData, ModelData
+
+INF = float("inf")
+
+
+@dataclass(slots=True)
+class Rows:
+    """Columns and rows as plain lists: the model in array form."""
+
+    col_names: list[str] = field(default_factory=list)
+    col_lower: list[float] = field(default_factory=list)
+    col_upper: list[float] = field(default_factory=list)
+    col_integer: list[bool] = field(default_factory=list)
+    row_names: list[str] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    row_start: list[int] = field(default_factory=list)
+    row_index: list[int] = field(default_factory=list)
+    row_value: list[float] = field(default_factory=list)
+
+    def var(self, name: str, lower: float = 0.0, upper: float = INF, integer: bool = False) -> int:
+        self.col_names.append(name)
+        self.col_lower.append(lower)
+        self.col_upper.append(upper)
+        self.col_integer.append(integer)
+        return len(self.col_names) - 1
+
+    def row(self, name: str, terms: list[tuple[int, float]], lower: float = -INF, upper: float = INF) -> int:
+        self.row_names.append(name)
+        self.row_start.append(len(self.row_index))
+        merged: dict[int, float] = {}
+        for col, coef in terms:
+            merged[col] = merged.get(col, 0.0) + coef
+        for col, coef in merged.items():
+            if coef != 0.0:
+                self.row_index.append(col)
+                self.row_value.append(coef)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        return len(self.row_names) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_names)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_names)
+
+    def row_terms(self, r: int) -> tuple[list[int], list[float]]:
+        start = self.row_start[r]
+        end = self.row_start[r + 1] if r + 1 < len(self.row_start) else len(self.row_index)
+        return self.row_index[start:end], self.row_value[start:end]
+
+
+@dataclass(slots=True)
+class LoanVars:
+    """Column indices of one loan's variables (None where a month has no such variable)."""
+
+    B: list[int]  # t = 0..T
+    A: list[int]  # t = 0..T
+    p: list[int]  # payment
+    U: list[int]  # unpaid part of the due
+    due: list[int]
+    R: list[int | None]  # regular due (revolving only; an expression otherwise)
+    o: list[int]  # overdue this month (binary)
+    z: list[int]  # the due is the whole owed amount (binary)
+    esc: int  # escalated within the plan (continuous in [0, 1], integral at any integral o)
+
+
+@dataclass(slots=True)
+class Model:
+    data: ModelData
+    rows: Rows
+    loans: list[LoanVars]
+    S: list[int]  # savings after month t, t = -1..T-1 stored at index t + 1
+    max_consecutive_overdue: int | None = None
+    earned: list[int] = field(default_factory=list)  # savings interest counted in month t
+    active: list[int] = field(default_factory=list)  # some loan is open in month t (binary)
+
+    # -- the expressions of the contract, as (column, coefficient) terms ----------------
+
+    def owed(self, i: int, t: int) -> list[tuple[int, float]]:
+        """D = (1 + r_t) B + (rp_t - r_t) A."""
+        loan, v = self.data.loans[i], self.loans[i]
+        r, rp = loan.rate[t], loan.penalty_rate[t]
+        return [(v.B[t], 1.0 + r), (v.A[t], rp - r)]
+
+    def charges(self, i: int, t: int) -> list[tuple[int, float]]:
+        """I + P + F = r_t B + (rp_t - r_t) A + late_fee o + late_fee_percent U."""
+        loan, v = self.data.loans[i], self.loans[i]
+        r, rp = loan.rate[t], loan.penalty_rate[t]
+        return [(v.B[t], r), (v.A[t], rp - r), (v.o[t], loan.late_fee), (v.U[t], loan.late_fee_percent)]
+
+    # -- stage objectives ---------------------------------------------------------------
+
+    def objective(self, name: str, overdue_price: float = 0.0) -> dict[int, float]:
+        """The stage objectives, in their own units (counts, or cents).
+
+        escalations  sum_i esc_i
+        overdue      sum_{i,t} o_{i,t}
+        remaining    sum_i B_{i,T}
+        net_cost     sum_{i,t} (I + P + F) - sum_t w_t   (w: savings interest, see `savings_interest`)
+        weighted     net_cost + overdue_price * overdue (overdue_price in cents)
+        """
+        out: dict[int, float] = {}
+
+        def add(terms: list[tuple[int, float]], scale: float = 1.0) -> None:
+            for col, coef in terms:
+                out[col] = out.get(col, 0.0) + coef * scale
+
+        T = self.data.horizon
+        if name == "escalations":
+            add([(v.esc, 1.0) for v in self.loans])
+        elif name == "overdue":
+            add([(v.o[t], 1.0) for v in self.loans for t in range(T)])
+        elif name == "remaining":
+            add([(v.B[T], 1.0) for v in self.loans])
+        elif name in ("net_cost", "weighted"):
+            for i in range(self.data.n):
+                for t in range(T):
+                    add(self.charges(i, t))
+            add([(w, -1.0) for w in self.earned])  # savings interest while the plan runs
+            if name == "weighted":
+                add([(v.o[t], 1.0) for v in self.loans for t in range(T)], overdue_price)
+        else:
+            raise ValueError(f"unknown stage objective {name!r}")
+        return out
+
+
+def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
+    """Variables, then every constraint group, in the contract's order."""
+    rows = Rows()
+    T = data.horizon
+    loans = [_loan_variables(rows, i, loan, T) for i, loan in enumerate(data.loans)]
+    S = [rows.var("S_start", data.starting_cash, data.starting_cash)] + [rows.var(f"S_{t + 1}") for t in range(T)]
+    model = Model(data, rows, loans, S, max_consecutive_overdue)
+    for i in range(data.n):
+        for t in range(T):
+            payment_at_most_owed(model, i, t)
+            regular_due(model, i, t)
+            due_is_min(model, i, t)
+            unpaid_part(model, i, t)
+            arrears_at_most_balance(model, i, t)
+            next_state(model, i, t)
+        escalation(model, i)
+        if max_consecutive_overdue is not None:
+            consecutive_limit(model, i, max_consecutive_overdue)
+    for t in range(T):
+        cash(model, t)
+    if data.savings_growth != 1.0:
+        savings_interest(model)
+    return model
+
+
+def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int) -> LoanVars:
+    """Bounds: 0 <= B_t, A_t <= B_max,t; p, U, due <= D_max,t; R in [floor, R_max,t]."""
+    name = f"l{i}"
+    B = [rows.var(f"B_{name}_0", loan.balance, loan.balance)]
+    A = [rows.var(f"A_{name}_0", loan.arrears, loan.arrears)]
+    for t in range(1, T + 1):
+        B.append(rows.var(f"B_{name}_{t}", 0.0, loan.balance_max[t]))
+        A.append(rows.var(f"A_{name}_{t}", 0.0, loan.balance_max[t]))
+    p, U, due, R, o, z = [], [], [], [], [], []
+    for t in range(T):
+        dmax = loan.owed_max[t]
+        p.append(rows.var(f"p_{name}_{t + 1}", 0.0, dmax))
+        U.append(rows.var(f"U_{name}_{t + 1}", 0.0, dmax))
+        due.append(rows.var(f"due_{name}_{t + 1}", 0.0, dmax))
+        if loan.kind == "revolving":
+            R.append(rows.var(f"R_{name}_{t + 1}", loan.min_floor, max(loan.min_floor, loan.regular_max[t])))
+        else:
+            R.append(None)
+        o.append(rows.var(f"o_{name}_{t + 1}", 0.0, 1.0, integer=True))
+        z.append(rows.var(f"z_{name}_{t + 1}", 0.0, 1.0, integer=True))
+    esc = rows.var(f"esc_{name}", 0.0, 1.0)
+    return LoanVars(B, A, p, U, due, R, o, z, esc)
+
+
+# -- constraint groups --------------------------------------------------------------------
+
+
+def payment_at_most_owed(m: Model, i: int, t: int) -> None:
+    """Step 5: p <= D."""
+    v = m.loans[i]
+    m.rows.row(f"pay_le_owed_{i}_{t}", [(v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)], upper=0.0)
+
+
+def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], float]:
+    """R as terms + constant: the variable R (revolving), the fixed installment, or
+    principal_part + I + P (equal-principal)."""
+    loan, v = m.data.loans[i], m.loans[i]
+    if loan.kind == "revolving":
+        col = v.R[t]
+        assert col is not None
+        return [(col, 1.0)], 0.0
+    if loan.kind == "fixed":
+        return [], loan.installment
+    r, rp = loan.rate[t], loan.penalty_rate[t]
+    return [(v.B[t], r), (v.A[t], rp - r)], loan.principal_part  # I + P = r B + (rp - r) A
+
+
+def regular_due(m: Model, i: int, t: int) -> None:
+    """Step 3, revolving: R >= min_percent * D (and R >= min_floor, its lower bound).
+
+    Only the lower side of the max is needed: a larger R only raises the due, which
+    no objective wants (at equal cost the replay decides).
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    if loan.kind != "revolving":
+        return
+    col = v.R[t]
+    assert col is not None
+    m.rows.row(f"reg_pct_{i}_{t}", [(col, 1.0)] + [(c, -loan.min_percent * a) for c, a in m.owed(i, t)], lower=0.0)
+
+
+def due_is_min(m: Model, i: int, t: int) -> None:
+    """Step 4: due = min(D, A + R), with binary z (z = 1: the due is all of D).
+
+        due <= D                      due <= A + R
+        due >= D - Mo (1 - z)         due >= A + R - Mr z
+
+    Mo = D_max,t (D - due <= D). Mr = R_max,t: when the min is D, A + R - D =
+    R - (B - A) - I - P <= R, using A <= B (the row `arrears_at_most_balance`).
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    owed = m.owed(i, t)
+    reg, reg_const = _regular_terms(m, i, t)
+    mo = loan.owed_max[t]
+    mr = loan.regular_max[t]
+    due = (v.due[t], 1.0)
+    m.rows.row(f"due_le_owed_{i}_{t}", [due] + [(c, -a) for c, a in owed], upper=0.0)
+    m.rows.row(f"due_le_reg_{i}_{t}", [due, (v.A[t], -1.0)] + [(c, -a) for c, a in reg], upper=reg_const)
+    m.rows.row(f"due_ge_owed_{i}_{t}", [due, (v.z[t], -mo)] + [(c, -a) for c, a in owed], lower=-mo)
+    m.rows.row(f"due_ge_reg_{i}_{t}", [due, (v.A[t], -1.0), (v.z[t], mr)] + [(c, -a) for c, a in reg], lower=reg_const)
+
+
+def unpaid_part(m: Model, i: int, t: int) -> None:
+    """Step 6: U = max(0, due - p), with o = 1 exactly when U > 0 (or a fixed fee is charged).
+
+        U >= due - p                  (U >= 0 is its bound)
+        U <= D_max,t * o              nothing unpaid unless overdue
+        U <= due - p + D_max,t (1 - o)  overdue: U is exactly due - p
+
+    With U = 0 and late_fee = 0, o = 1 changes nothing but the count, so every
+    objective that counts or prices o sets it to 0.
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    big = loan.owed_max[t]
+    m.rows.row(f"unpaid_ge_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0)], lower=0.0)
+    m.rows.row(f"unpaid_le_o_{i}_{t}", [(v.U[t], 1.0), (v.o[t], -big)], upper=0.0)
+    m.rows.row(f"unpaid_exact_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0), (v.o[t], big)], upper=big)
+
+
+def arrears_at_most_balance(m: Model, i: int, t: int) -> None:
+    """A' <= B', i.e. U + F <= D - p + F, i.e. U + p <= D (implied; it lets Mr be R_max)."""
+    v = m.loans[i]
+    m.rows.row(f"arrears_le_balance_{i}_{t}", [(v.U[t], 1.0), (v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)], upper=0.0)
+
+
+def next_state(m: Model, i: int, t: int) -> None:
+    """Step 7: B' = D - p + F and A' = U + F, with F = late_fee o + late_fee_percent U."""
+    loan, v = m.data.loans[i], m.loans[i]
+    fee = [(v.o[t], -loan.late_fee), (v.U[t], -loan.late_fee_percent)]
+    m.rows.row(
+        f"next_balance_{i}_{t}",
+        [(v.B[t + 1], 1.0), (v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)] + fee,
+        lower=0.0,
+        upper=0.0,
+    )
+    m.rows.row(f"next_arrears_{i}_{t}", [(v.A[t + 1], 1.0), (v.U[t], -1.0)] + fee, lower=0.0, upper=0.0)
+
+
+def escalation(m: Model, i: int) -> None:
+    """Step 7's escalation: the run k reaches E = escalation_months within the plan.
+
+    k0 = months overdue at the start (< E, validated). The run reaches E at month
+    E - k0 if every month 1..E - k0 is overdue; later, a run that starts in month
+    s >= 2 (month s - 1 current) reaches E at s + E - 1:
+
+        esc >= sum_{s=1}^{E-k0} o_s - (E - k0 - 1)
+        esc >= sum_{s=t}^{t+E-1} o_s - o_{t-1} - (E - 1)      t = 2 .. T - E + 1
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    T, E, k0 = m.data.horizon, loan.escalation_months, loan.months_overdue
+    first = E - k0
+    if 1 <= first <= T:
+        m.rows.row(f"esc_start_{i}", [(v.esc, 1.0)] + [(v.o[s], -1.0) for s in range(first)], lower=-(first - 1))
+    for t in range(1, T - E + 1):
+        terms = [(v.esc, 1.0), (v.o[t - 1], 1.0)] + [(v.o[s], -1.0) for s in range(t, t + E)]
+        m.rows.row(f"esc_{i}_{t}", terms, lower=-(E - 1))
+
+
+def consecutive_limit(m: Model, i: int, limit: int) -> None:
+    """Hard limit N on consecutive overdue months (counting the k0 at the start):
+
+        sum_{s=1}^{N+1-k0} o_s <= N - k0
+        sum_{s=t}^{t+N} o_s <= N          every window of N + 1 months
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    T, k0 = m.data.horizon, loan.months_overdue
+    if k0 > limit:
+        return  # the caller refuses the scenario before building
+    first = limit + 1 - k0
+    if first <= T:
+        m.rows.row(f"limit_start_{i}", [(v.o[s], 1.0) for s in range(first)], upper=limit - k0)
+    for t in range(1, T - limit):
+        m.rows.row(f"limit_{i}_{t}", [(v.o[s], 1.0) for s in range(t, t + limit + 1)], upper=limit)
+
+
+def cash(m: Model, t: int) -> None:
+    """Cash: S_t = budget_t + inflows_t + g S_{t-1} - sum_i p_{i,t} >= 0, g = 1 + savings_rate / 12."""
+    g = m.data.savings_growth
+    terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v in m.loans]
+    b = m.data.budget[t]
+    m.rows.row(f"cash_{t}", terms, lower=b, upper=b)
+
+
+def savings_interest(m: Model) -> None:
+    """The savings interest the ledger counts: only while the plan runs (some loan open).
+
+        w_t <= (g - 1) S_{t-1}                  the interest earned in month t
+        w_t <= (g - 1) S_max,t-1 * act_t        none once every loan is closed
+        act_t <= sum_i B_{i,t}  (cents)         act_t = 1 needs some loan open
+        act_t >= act_{t+1}
+
+    S_max is the savings with every budget and inflow kept. A loan kept open by a
+    cent really does keep the ledger's plan running, so this is exact.
+    """
+    data, rows = m.data, m.rows
+    g = data.savings_growth
+    smax = data.starting_cash
+    for t in range(data.horizon):
+        act = rows.var(f"act_{t + 1}", 0.0, 1.0, integer=True)
+        w = rows.var(f"w_{t + 1}", 0.0, (g - 1.0) * smax + 1.0)
+        rows.row(f"earned_le_savings_{t}", [(w, 1.0), (m.S[t], -(g - 1.0))], upper=0.0)
+        rows.row(f"earned_le_active_{t}", [(w, 1.0), (act, -((g - 1.0) * smax + 1.0))], upper=0.0)
+        rows.row(f"active_le_open_{t}", [(act, 1.0)] + [(v.B[t], -1.0) for v in m.loans], upper=0.0)
+        if m.active:
+            rows.row(f"active_monotone_{t}", [(m.active[-1], 1.0), (act, -1.0)], lower=0.0)
+        m.active.append(act)
+        m.earned.append(w)
+        smax = g * smax + data.budget[t]

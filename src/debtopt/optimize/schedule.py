@@ -1,0 +1,78 @@
+"""From the model's solution to whole-cent payments the ledger replays.
+
+Month by month, on the ledger's own statement:
+- a loan the model closes is paid exactly what the ledger says it owes (no dust);
+- a loan the model keeps current is paid at least the ledger's exact due (the
+  model's due can be a fraction of a cent off: paying 0.004 short is overdue);
+- a loan the model lets fall behind is paid the model's payment, rounded;
+then, if the rounding asks for more than the cash at hand, the excess is taken
+first from loans that are overdue anyway, then from extra payments, and only at
+last from a due. The ledger's replay of these payments is the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.plan import Plan, Schedule
+from ..ledger import Ledger, plan_from_run
+from .model import Model
+
+
+@dataclass(slots=True)
+class Rounded:
+    plan: Plan
+    schedule: Schedule
+    max_deviation: float  # cents: the largest |B_ledger - B_model| over loan-months
+    max_deviation_per_month: float  # the same divided by the months elapsed
+
+
+def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal") -> Rounded:
+    run = ledger.start()
+    n = len(ledger.terms)
+    rows: list[list[int]] = []
+    worst = worst_rate = 0.0
+    T = model.data.horizon
+    while not run.finished and run.month < T:
+        st = run.open_month()
+        t = st.month - 1
+        want = [0] * n
+        role = [""] * n
+        for i in range(n):
+            if not st.is_open[i]:
+                continue
+            v = model.loans[i]
+            mp = values[v.p[t]]
+            if values[v.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
+                want[i], role[i] = st.owed[i], "close"
+            elif values[v.o[t]] < 0.5:
+                want[i], role[i] = max(st.due[i], round(mp)), "current"
+            else:
+                want[i], role[i] = max(0, round(mp)), "overdue"
+            want[i] = min(want[i], st.owed[i])
+        short = sum(want) - st.cash_available
+        if short > 0:
+            short = _cut(want, short, [i for i in range(n) if role[i] == "overdue"], [0] * n)
+            floors = [min(st.due[i], want[i]) for i in range(n)]
+            short = _cut(want, short, [i for i in range(n) if role[i] == "current"], floors)
+            short = _cut(want, short, [i for i in range(n) if role[i] == "close"], floors)
+            short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
+        run.settle(want)
+        rows.append(want)
+        for i in range(n):
+            if st.is_open[i]:
+                dev = abs(run.balance[i] - values[model.loans[i].B[t + 1]])
+                worst = max(worst, dev)
+                worst_rate = max(worst_rate, dev / (t + 1))
+    return Rounded(plan_from_run(run, strategy), Schedule(payments=rows), worst, worst_rate)
+
+
+def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:
+    """Lower `want` on `order` (largest first) towards `floors` until `short` is covered."""
+    for i in sorted(order, key=lambda i: -(want[i] - floors[i])):
+        if short <= 0:
+            break
+        cut = min(short, max(0, want[i] - floors[i]))
+        want[i] -= cut
+        short -= cut
+    return short

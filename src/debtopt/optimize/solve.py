@@ -1,0 +1,130 @@
+"""The model handed to PuLP, and one solver call per stage.
+
+The only module of debtopt that imports PuLP. `PulpBackend` loads the rows of
+`model.Rows` into a `pulp.LpProblem` (variables one call each, rows through
+PuLP's batch `lpSum_vars_coefs`), then each stage sets an objective, a warm
+start, and solves with HiGHS in-process (`pulp.HiGHS`), CBC (`pulp.COIN_CMD`,
+the cbcbox binary) or any solver PuLP knows by name.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pulp
+
+from .model import INF, Model
+from .results import StageStatus
+
+SOLVER_ALIASES = {"highs": "HiGHS", "cbc": "COIN_CMD"}
+
+
+@dataclass(slots=True)
+class SolveOutcome:
+    status: StageStatus
+    objective: float | None
+    bound: float | None
+    values: list[float] | None
+    seconds: float
+    message: str = ""
+
+
+class PulpBackend:
+    """One PuLP problem for every stage: the objective changes, fixing rows are added."""
+
+    def __init__(self, model: Model) -> None:
+        rows = model.rows
+        prob = pulp.LpProblem("debtopt", pulp.LpMinimize)
+        self.vars = [
+            prob.add_variable(
+                rows.col_names[j],
+                rows.col_lower[j] if math.isfinite(rows.col_lower[j]) else None,
+                rows.col_upper[j] if math.isfinite(rows.col_upper[j]) else None,
+                pulp.LpInteger if rows.col_integer[j] else pulp.LpContinuous,
+            )
+            for j in range(rows.n_cols)
+        ]
+        starts = rows.row_start + [len(rows.row_index)]
+        index, value, names = rows.row_index, rows.row_value, rows.row_names
+        for r in range(rows.n_rows):
+            a, b = starts[r], starts[r + 1]
+            expr = pulp.lpSum_vars_coefs([(self.vars[index[k]], value[k]) for k in range(a, b)])
+            lo, hi = rows.row_lower[r], rows.row_upper[r]
+            if lo == hi:
+                prob.addConstraint(expr == lo, names[r])
+            elif hi < INF:
+                prob.addConstraint(expr <= hi, names[r])
+            else:
+                prob.addConstraint(expr >= lo, names[r])
+        self.prob = prob
+        self.model = model
+        self._fixes = 0
+
+    def set_objective(self, coefs: dict[int, float]) -> None:
+        self.prob.setObjective(pulp.lpSum_vars_coefs([(self.vars[j], c) for j, c in coefs.items() if c]))
+
+    def add_upper(self, name: str, coefs: dict[int, float], upper: float) -> None:
+        """Fix a stage: its objective may not exceed the value reached."""
+        expr = pulp.lpSum_vars_coefs([(self.vars[j], c) for j, c in coefs.items() if c])
+        self.prob.addConstraint(expr <= upper, f"fix_{name}")
+        self._fixes += 1
+
+    def set_start(self, values: list[float]) -> None:
+        rows = self.model.rows
+        for j, var in enumerate(self.vars):
+            x = min(max(values[j], rows.col_lower[j]), rows.col_upper[j])
+            if rows.col_integer[j]:
+                x = float(round(x))
+            var.setInitialValue(x, check=False)
+
+    def solve(
+        self,
+        solver: str,
+        time_limit: float,
+        gap_abs: float | None,
+        gap_rel: float | None,
+        warm_start: bool,
+    ) -> SolveOutcome:
+        began = time.perf_counter()
+        try:
+            engine = make_solver(solver, time_limit, gap_abs, gap_rel, warm_start)
+            stats = self.prob.solve(engine)
+        except Exception as exc:  # a solver crash is a fallback, never a traceback
+            return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
+        seconds = time.perf_counter() - began
+        S = pulp.LpSolveStatus
+        if not stats.has_solution:
+            status = StageStatus.INFEASIBLE if stats.status == S.Infeasible else StageStatus.NO_SOLUTION
+            return SolveOutcome(status, None, stats.best_bound, None, seconds, str(stats.status))
+        values = [v.varValue if v.varValue is not None else 0.0 for v in self.vars]
+        objective = stats.objective
+        bound = stats.best_bound
+        status = StageStatus.OPTIMAL if stats.status == S.Optimal else StageStatus.TIME_LIMIT
+        if bound is None and status == StageStatus.OPTIMAL:
+            bound = objective
+        return SolveOutcome(status, objective, bound, values, seconds)
+
+
+def make_solver(name: str, time_limit: float, gap_abs: float | None, gap_rel: float | None, warm_start: bool):
+    """A configured PuLP solver: "highs" (in-process), "cbc" (cbcbox), or any PuLP solver name."""
+    pulp_name = SOLVER_ALIASES.get(name.lower(), name)
+    limit = max(0.1, float(time_limit))
+    if pulp_name == "HiGHS":
+        return pulp.HiGHS(
+            msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start, output_flag=False
+        )
+    if pulp_name in ("COIN_CMD", "PULP_CBC_CMD"):
+        return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
+    try:
+        return pulp.getSolver(pulp_name, msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
+    except TypeError:
+        return pulp.getSolver(pulp_name, msg=False, timeLimit=limit)
+
+
+def solver_available(name: str) -> bool:
+    try:
+        return bool(make_solver(name, 1.0, None, None, False).available())
+    except Exception:
+        return False

@@ -1,0 +1,113 @@
+"""A heuristic plan as a point of the model: the solver's warm start.
+
+The ledger rounds every amount to the cent; the model does not. So the plan's
+payments are re-run through the model's own (unrounded) equations, keeping what
+the plan meant: a loan it kept current is paid the model's due (a cent more or
+less than the ledger's), a loan it closed is paid the model's whole owed amount.
+The result satisfies every row of the model to float precision.
+"""
+
+from __future__ import annotations
+
+from ..domain.plan import Plan
+from .model import Model
+
+EPS = 1e-6
+
+
+def plan_intent(plan: Plan, loan_ids: list[str], horizon: int) -> list[list[tuple[int, bool, bool]]]:
+    """Per month and loan: (payment in cents, kept current, closed) of a replayed plan."""
+    column = {loan_id: i for i, loan_id in enumerate(loan_ids)}
+    out = [[(0, True, False)] * len(loan_ids) for _ in range(horizon)]
+    for t, month in enumerate(plan.months[:horizon]):
+        for loan in month.loans:
+            out[t][column[loan.id]] = (int(loan.payment * 100), not loan.overdue, loan.closed)
+    return out
+
+
+def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]]) -> list[float]:
+    """Every column's value when the model follows `intent` month by month."""
+    data, rows = model.data, model.rows
+    values = list(rows.col_lower)  # fixed columns (t = 0) already at their value
+    T, n = data.horizon, data.n
+    B = [loan.balance for loan in data.loans]
+    A = [loan.arrears for loan in data.loans]
+    overdue: list[list[int]] = [[0] * T for _ in range(n)]
+    savings = data.starting_cash
+    for t in range(T):
+        cash = data.budget[t] + data.savings_growth * savings
+        B_start = list(B)
+        month: list[dict[str, float]] = []
+        for i, loan in enumerate(data.loans):
+            r, rp = loan.rate[t], loan.penalty_rate[t]
+            D = (1 + r) * B[i] + (rp - r) * A[i]
+            if loan.kind == "revolving":
+                R = max(loan.min_floor, loan.min_percent * D)
+            elif loan.kind == "fixed":
+                R = loan.installment
+            else:
+                R = loan.principal_part + r * B[i] + (rp - r) * A[i]
+            due = min(D, A[i] + R)
+            pay, current, closed = intent[t][i]
+            p = min(float(pay), D)
+            if closed or D - p < 0.5:
+                p = D
+            elif current:
+                p = max(p, due)
+            month.append({"D": D, "R": R, "due": due, "p": p, "current": float(current)})
+        spent = sum(x["p"] for x in month)
+        if spent > cash:
+            # Short by rounding: take it from loans overdue anyway, then from payments above the due.
+            short = spent - cash
+            for floor_is_due in (False, True):
+                for i in sorted(range(n), key=lambda i: (month[i]["current"], -month[i]["p"])):
+                    if month[i]["current"] and not floor_is_due:
+                        continue
+                    floor = min(month[i]["due"], month[i]["p"]) if floor_is_due else 0.0
+                    cut = min(short, max(0.0, month[i]["p"] - floor))
+                    month[i]["p"] -= cut
+                    short -= cut
+            if short > 0:
+                for i in sorted(range(n), key=lambda i: -month[i]["p"]):
+                    cut = min(short, month[i]["p"])
+                    month[i]["p"] -= cut
+                    short -= cut
+            spent = sum(x["p"] for x in month)
+        for i, loan in enumerate(data.loans):
+            v, x = model.loans[i], month[i]
+            D, due, p = x["D"], x["due"], x["p"]
+            U = max(0.0, due - p)
+            if U < EPS:
+                U = 0.0
+            o = 1 if U > 0 else 0
+            fee = loan.late_fee * o + loan.late_fee_percent * U
+            values[v.p[t]] = p
+            values[v.due[t]] = due
+            values[v.U[t]] = U
+            values[v.o[t]] = float(o)
+            values[v.z[t]] = 1.0 if D <= A[i] + x["R"] else 0.0
+            if v.R[t] is not None:
+                values[v.R[t]] = x["R"]
+            B[i] = max(0.0, D - p + fee)
+            A[i] = U + fee
+            values[v.B[t + 1]] = B[i]
+            values[v.A[t + 1]] = A[i]
+            overdue[i][t] = o
+        if model.active:
+            running = sum(B_start) >= 1.0
+            values[model.active[t]] = 1.0 if running else 0.0
+            values[model.earned[t]] = (data.savings_growth - 1.0) * savings if running else 0.0
+        savings = cash - spent
+        values[model.S[t + 1]] = max(0.0, savings)
+    for i, loan in enumerate(data.loans):
+        values[model.loans[i].esc] = float(_escalated(overdue[i], loan.months_overdue, loan.escalation_months))
+    return values
+
+
+def _escalated(overdue: list[int], k0: int, E: int) -> bool:
+    run = k0
+    for o in overdue:
+        run = run + 1 if o else 0
+        if o and run == E:
+            return True
+    return False
