@@ -30,6 +30,8 @@ from .report import (
     plan_to_json,
     plan_to_text,
 )
+from .optimize import optimize as optimize_plan
+from .report.solver_text import solver_to_text, without_timings
 from .strategies import HEURISTICS, STRATEGIES, run_heuristics, run_strategy
 
 EXAMPLES = ("zhang-san", "us-cards")
@@ -75,12 +77,15 @@ def _run_guarded(action: Callable[[], None]) -> None:
         sys.exit(1)
 
 
-def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None) -> str:
+def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None, timings: bool = False) -> str:
+    if plan.solver and not timings:
+        # Wall-clock seconds differ run to run; the same input must give the same bytes.
+        plan = plan.model_copy(update={"solver": without_timings(plan.solver)})
     if fmt == "json":
         return plan_to_json(plan)
     if fmt == "csv":
         return plan_to_csv(plan)
-    return plan_to_text(plan, scenario, color=_color(output))
+    return plan_to_text(plan, scenario, color=_color(output)) + solver_to_text(plan)
 
 
 scenario_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -138,16 +143,77 @@ def simulate(file: Path, strategy: str, order: str | None, fmt: str, output: Pat
     _run_guarded(action)
 
 
+def solver_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The optimizer's options, shared by `optimize` and `compare`."""
+    options = [
+        click.option("--objective", type=click.Choice(["lexicographic", "cost", "weighted"]), default="lexicographic",
+                     show_default=True, help="lexicographic: fewest escalations, then overdue months, then what is "
+                     "still owed, then net cost. cost: money alone. weighted: cost plus --overdue-price per overdue "
+                     "loan-month."),
+        click.option("--overdue-price", type=float, default=None,
+                     help="With --objective weighted: what one overdue loan-month is worth, in the scenario's currency."),
+        click.option("--max-consecutive-overdue", type=click.IntRange(min=0), default=None,
+                     help="A hard limit on any loan's consecutive overdue months."),
+        click.option("--solver", default="highs", show_default=True,
+                     help="highs (in-process), cbc, or any solver PuLP knows."),
+        click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
+                     help="Seconds for the whole solve; the best plan found is returned with its gaps."),
+        click.option("--timings", is_flag=True, help="Include wall-clock seconds in the output (not reproducible)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _solve(scenario: Scenario, objective: str, overdue_price: float | None, max_consecutive_overdue: int | None,
+           solver: str, time_limit: float) -> Plan:
+    if objective == "weighted" and overdue_price is None:
+        raise ScenarioError([FieldIssue("--overdue-price", "--objective weighted needs a price per overdue loan-month")])
+    if overdue_price is not None and objective != "weighted":
+        raise ScenarioError([FieldIssue("--overdue-price", "only used with --objective weighted")])
+    if overdue_price is not None and overdue_price < 0:
+        raise ScenarioError([FieldIssue("--overdue-price", "must be 0 or more")])
+    return optimize_plan(scenario, objective=objective, overdue_price=overdue_price,  # type: ignore[arg-type]
+                         max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                         time_limit_seconds=time_limit)
+
+
 @main.command()
 @scenario_argument
+@solver_options
 @format_option
 @output_option
-def compare(file: Path, fmt: str, output: Path | None) -> None:
-    """Every strategy side by side: cost, overdue months, escalations, payoff."""
+def optimize(file: Path, objective: str, overdue_price: float | None, max_consecutive_overdue: int | None,
+             solver: str, time_limit: float, timings: bool, fmt: str, output: Path | None) -> None:
+    """The best schedule: fewest accounts escalating, fewest months overdue, then the least cost."""
+
+    def action() -> None:
+        scenario = load_scenario(file)
+        plan = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit)
+        write_output(render_plan(plan, scenario, fmt, output, timings), output)
+
+    _run_guarded(action)
+
+
+@main.command()
+@scenario_argument
+@click.option("--no-optimal", is_flag=True, help="Heuristics only: skip the optimizer.")
+@solver_options
+@format_option
+@output_option
+def compare(file: Path, no_optimal: bool, objective: str, overdue_price: float | None,
+            max_consecutive_overdue: int | None, solver: str, time_limit: float, timings: bool,
+            fmt: str, output: Path | None) -> None:
+    """Every strategy side by side: escalations, overdue months, cost, payoff; and what the optimum saves."""
 
     def action() -> None:
         scenario = load_scenario(file)
         plans = run_heuristics(scenario)
+        if not no_optimal:
+            optimal = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit)
+            if optimal.solver and not timings:
+                optimal = optimal.model_copy(update={"solver": without_timings(optimal.solver)})
+            plans = {"optimal": optimal, **plans}
         best = min(plans, key=lambda name: plans[name].rank_key())
         if fmt == "json":
             text = comparison_to_json(scenario, plans, best)

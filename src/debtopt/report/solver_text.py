@@ -11,9 +11,9 @@ from ..domain.plan import Plan
 _STAGE_WORDS = {
     "escalations": "accounts escalating",
     "overdue": "overdue loan-months",
-    "remaining": "still owed at the end (cents)",
-    "net_cost": "net cost (cents)",
-    "weighted": "cost + price of overdue months (cents)",
+    "remaining": "still owed at the end",
+    "net_cost": "net cost",
+    "weighted": "cost + price of overdue months",
 }
 
 
