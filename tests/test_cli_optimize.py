@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +87,12 @@ def test_objectives_run(small: Path) -> None:
         result = run("optimize", str(small), "--format", "json", "--time-limit", "20", *args)
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.output)["solver"]["objective"] == args[1]
+
+
+def test_stdout_carries_only_the_json(small: Path) -> None:
+    """The solver's own banner (highspy prints one from C++) must not reach stdout."""
+    done = subprocess.run([sys.executable, "-m", "debtopt", "optimize", str(small), "--format", "json",
+                           "--time-limit", "20"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["strategy"] == "optimal"
+    assert "HiGHS" not in done.stdout + done.stderr

@@ -9,8 +9,12 @@ the cbcbox binary) or any solver PuLP knows by name.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulp
@@ -90,7 +94,8 @@ class PulpBackend:
         began = time.perf_counter()
         try:
             engine = make_solver(solver, time_limit, gap_abs, gap_rel, warm_start)
-            stats = self.prob.solve(engine)
+            with _quiet_solver():
+                stats = self.prob.solve(engine)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
         seconds = time.perf_counter() - began
@@ -105,6 +110,31 @@ class PulpBackend:
         if bound is None and status == StageStatus.OPTIMAL:
             bound = objective
         return SolveOutcome(status, objective, bound, values, seconds)
+
+
+@contextlib.contextmanager
+def _quiet_solver() -> Iterator[None]:
+    """Silence what solvers print on file descriptor 1 while they run.
+
+    highspy prints its banner from C++ when a `Highs()` is made, before any
+    option can silence it; on stdout it would corrupt `--format json` output
+    and a budgeting app's own stdout. Solver logs are off (msg=False), so the
+    banner is all that is lost.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (embedded, or already closed)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def make_solver(name: str, time_limit: float, gap_abs: float | None, gap_rel: float | None, warm_start: bool):

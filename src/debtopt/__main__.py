@@ -1,0 +1,5 @@
+"""`python -m debtopt` runs the command line."""
+
+from .cli import main
+
+main()
