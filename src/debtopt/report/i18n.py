@@ -114,6 +114,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "cmp_better": "Against {strategy}: this plan saves {cost_saved} ({penalty_saved} penalty interest, {fees_saved} fees), with {escalations_fewer} fewer escalations and {overdue_fewer} fewer overdue loan-months.",
         "cmp_worse_cost": "Against {strategy}: that plan costs {cost_saved} less, but it lets {escalations_more} more accounts escalate or keeps {overdue_more} more loan-months overdue, so it ranks lower.",
         "cmp_same": "Against {strategy}: the same outcome.",
+        "cmp_other_cheaper": "Against {strategy}: that plan costs {cost_saved} less, with no more escalations or overdue loan-months.",
+        "cmp_other_fewer": "Against {strategy}: that plan has {escalations} fewer escalations and {overdue} fewer overdue loan-months.",
         # borrowing
         "borrow_none": "The plan leaves no due unpaid, so there is nothing to borrow for.",
         "borrow_intro": "Covering every due this plan leaves unpaid would need {amount}. Borrowing it in {month} from a new online lender (以贷养贷), repaid over {term} months, and then following {strategy}:",
@@ -232,6 +234,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "cmp_better": "与{strategy}相比：本计划节省 {cost_saved}（罚息 {penalty_saved}，违约金 {fees_saved}），升级催收少 {escalations_fewer} 个，逾期借款月数少 {overdue_fewer} 个。",
         "cmp_worse_cost": "与{strategy}相比：那个计划费用少 {cost_saved}，但会多 {escalations_more} 个账户升级催收或多 {overdue_more} 个逾期借款月，所以排名更低。",
         "cmp_same": "与{strategy}相比：结果相同。",
+        "cmp_other_cheaper": "与{strategy}相比：那个计划费用少 {cost_saved}，升级催收和逾期并不更多。",
+        "cmp_other_fewer": "与{strategy}相比：那个计划升级催收少 {escalations} 个，逾期借款月数少 {overdue} 个。",
         "borrow_none": "本计划没有未还的应还款，不需要借钱。",
         "borrow_intro": "要还上本计划中所有未还的应还款，需要 {amount}。若在 {month} 向新的网贷机构借这笔钱（以贷养贷），分 {term} 个月还，再按{strategy}还款：",
         "borrow_row": "年化 {rate} 时，新借款的利息为 {new_interest}；总费用 {cost}，不借则为 {base_cost}；升级催收 {escalations} 个（不借：{base_escalations}）；逾期借款月数 {overdue}（不借：{base_overdue}）。",

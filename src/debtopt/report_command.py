@@ -1,0 +1,68 @@
+"""`debtopt report FILE`: the full report, explained, in one language and format.
+
+Register it in cli.py with `main.add_command(report)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .report.render import FORMATS
+
+
+@click.command("report")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of the report (default: the scenario's `language`, else en).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the terminal.")
+@click.option("--charts", "charts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also save the charts in this folder (Markdown links to them).")
+@click.option("--chart-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True,
+              help="File format of the charts saved with --charts.")
+@click.option("--order", default=None,
+              help="Your own order of loans (ids, e.g. card,huabei): compared, and used for the borrowing section.")
+@click.option("--heuristics-only", is_flag=True, default=False,
+              help="Do not run the optimizer: explain the best heuristic plan.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds the optimizer may take per solve.")
+def report(file: Path, lang: str | None, fmt: str, output: Path | None, charts_dir: Path | None, chart_format: str,
+           order: str | None, heuristics_only: bool, time_limit: float) -> None:
+    """The full report: the plan, why each payment, comparisons, borrowing, charts and letters to lenders."""
+    from .cli import _color, _run_guarded, write_output
+    from .domain import load_scenario
+    from .errors import FieldIssue, ScenarioError
+    from .report.analysis import build_report
+    from .report.render import render
+
+    def action() -> None:
+        scenario = load_scenario(file)
+        language = lang or scenario.language
+        ids = [part.strip() for part in order.split(",") if part.strip()] if order else None
+        if order is not None and not ids:
+            raise ScenarioError([FieldIssue("--order", "give loan ids separated by commas, e.g. card,huabei")])
+        data = build_report(scenario, language, order=ids, use_optimizer=not heuristics_only, time_limit=time_limit)
+        svgs = None
+        chart_files = None
+        if charts_dir is not None:
+            from .report.charts import save_charts
+
+            names = save_charts(data, charts_dir, chart_format)
+            base = output.parent if output is not None else Path(".")
+            try:
+                rel = charts_dir.resolve().relative_to(base.resolve())
+            except ValueError:
+                rel = charts_dir.resolve()
+            chart_files = {key: (rel / name).as_posix() for key, name in names.items()}
+        if fmt == "html":
+            from .report.charts import inline_svgs
+
+            svgs = inline_svgs(data)
+        text = render(scenario, data, fmt, language, color=_color(output) and fmt == "text",
+                      svgs=svgs, chart_files=chart_files)
+        write_output(text, output)
+
+    _run_guarded(action)
