@@ -131,20 +131,21 @@ def _loans_table(fmt: Formatter, data: dict[str, Any]) -> Table:
     return Table(headers, rows, [False, False, True, True, True, True, True, False])
 
 
-def _comparison_sentence(fmt: Formatter, s: dict[str, Any], values: dict[str, str]) -> str:
-    """One heuristic against the main plan, from the savings (heuristic minus main)."""
+def _comparison_sentence(fmt: Formatter, row: dict[str, Any], main: dict[str, Any], values: dict[str, str]) -> str:
+    """One plan against the main plan, from the savings (that plan minus the main one)."""
+    s, t = row["savings"], row["totals"]
+    values = {**values, "other_esc": t["escalations"], "main_esc": main["escalations"],
+              "other_overdue": t["overdue_months"], "main_overdue": main["overdue_months"]}
     if s["escalations"] == 0 and s["overdue_months"] == 0 and s["cost"] == 0 and s["remaining_balance"] == 0:
-        return fmt.text("cmp_same", **values)
+        return fmt.text("cmp_same", strategy=values["strategy"])
     if s["escalations"] < 0 or (s["escalations"] == 0 and s["overdue_months"] < 0):
-        return fmt.text("cmp_other_fewer", escalations=-s["escalations"], overdue=-s["overdue_months"], **values)
+        return fmt.text("cmp_other_fewer", **values)
     if s["cost"] < 0:
         if s["escalations"] > 0 or s["overdue_months"] > 0:
-            return fmt.text("cmp_worse_cost", cost_saved=_money(fmt, -s["cost"]), escalations_more=s["escalations"],
-                            overdue_more=s["overdue_months"], **values)
-        return fmt.text("cmp_other_cheaper", cost_saved=_money(fmt, -s["cost"]), **values)
+            return fmt.text("cmp_worse_cost", cost_saved=_money(fmt, -s["cost"]), **values)
+        return fmt.text("cmp_other_cheaper", cost_saved=_money(fmt, -s["cost"]), strategy=values["strategy"])
     return fmt.text("cmp_better", cost_saved=_money(fmt, s["cost"]), penalty_saved=_money(fmt, s["penalty_interest"]),
-                    fees_saved=_money(fmt, s["fees"]), escalations_fewer=s["escalations"],
-                    overdue_fewer=s["overdue_months"], **values)
+                    fees_saved=_money(fmt, s["fees"]), **values)
 
 
 def _comparison(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
@@ -153,6 +154,7 @@ def _comparison(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
                                      "col_fees", "col_payoff", "col_remaining", "col_saving")]
     rows, marks, sentences = [], [], []
     main = cmp_["main"]
+    main_totals = data["totals"]
     for row in cmp_["rows"]:
         t, s = row["totals"], row["savings"]
         payoff = fmt.month(t["payoff_month"]) if t["payoff_month"] is not None else fmt.text("never")
@@ -163,7 +165,7 @@ def _comparison(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
         if row["strategy"] == main:
             continue
         values = {"strategy": fmt.strategy(row["strategy"])}
-        sentences.append(_comparison_sentence(fmt, s, values))
+        sentences.append(_comparison_sentence(fmt, row, main_totals, values))
     right = [False] + [True] * (len(headers) - 1)
     return [Heading(2, fmt.text("section_comparison")), Paragraph(fmt.text("cmp_intro")),
             Table(headers, rows, right, marks), Bullets(sentences)]
@@ -220,8 +222,11 @@ def letters(fmt: Formatter, data: dict[str, Any]) -> list[Letter]:
     for p in data.get("proposals", []):
         loan_names = fmt.join([fmt.loan(i) for i in p["loans"]])
         subject = fmt.text("letter_subject", loans=loan_names)
-        paragraphs = [fmt.text("letter_body", owed=_money(fmt, p["owed"]), loans=loan_names,
-                               arrears=_money(fmt, p["arrears"]))]
+        if p["arrears"] > 0:
+            paragraphs = [fmt.text("letter_body", owed=_money(fmt, p["owed"]), loans=loan_names,
+                                   arrears=_money(fmt, p["arrears"]))]
+        else:
+            paragraphs = [fmt.text("letter_body_current", owed=_money(fmt, p["owed"]), loans=loan_names)]
         table = None
         if p["payments"]:
             first, last = p["payments"][0], p["payments"][-1]

@@ -262,7 +262,8 @@ def render(scenario: Scenario, data: dict[str, Any], fmt: str, lang: str, color:
         return to_json(data, scenario, lang)
     if fmt == "csv":
         return to_csv(data, scenario, lang)
-    blocks = build_document(scenario, data, lang, charts=fmt in ("html", "markdown"))
+    charts = bool(svgs) if fmt == "html" else bool(chart_files) if fmt == "markdown" else False
+    blocks = build_document(scenario, data, lang, charts=charts)
     if fmt == "markdown":
         return to_markdown(blocks, chart_files)
     if fmt == "html":
