@@ -27,7 +27,7 @@ from .model import Model, build
 from .results import SolveStatus, StageResult, StageStatus
 from .schedule import round_solution
 from .shortfall import extra_monthly_to_clear
-from .solve import PulpBackend
+from .solve import PulpBackend, check_solver_name
 from .start import plan_intent, simulate
 
 Objective = Literal["lexicographic", "cost", "weighted"]
@@ -69,6 +69,7 @@ def optimize(
         if overdue_price is None or float(overdue_price) < 0:
             raise ValueError("objective 'weighted' needs overdue_price >= 0 (money per overdue loan-month)")
         price_cents = float(overdue_price) * 100
+    check_solver_name(solver)
     ledger = Ledger(scenario)
     _check_limit_at_start(ledger, max_consecutive_overdue)
 
@@ -93,6 +94,7 @@ def optimize(
         incumbent = simulate(model, plan_intent(best_heuristic, ledger.loan_ids, model.data.horizon))
     stages: list[StageResult] = []
     infeasible = False
+    found_any = False
     failure = ""
     t0 = time.perf_counter()
     deadline = began + time_limit_seconds
@@ -112,8 +114,10 @@ def optimize(
         if out.values is not None and out.objective is not None:
             value = out.objective
             incumbent = out.values
+            found_any = True
         elif incumbent is not None:
             value = _value(coefs, incumbent)  # the start carries the stage
+            failure = failure or out.message or out.status.value
         else:
             infeasible = out.status == StageStatus.INFEASIBLE
             failure = out.message or out.status.value
@@ -147,21 +151,31 @@ def optimize(
     # 5. Never worse than a heuristic.
     notes: list[str] = []
     fell_back_to: str | None = None
+    solver_failed = plan is None or not found_any
+    if solver_failed and best_heuristic is not None:
+        plan = None
     if plan is None or (best_heuristic is not None and best_heuristic.rank_key() < plan.rank_key()):
         if best_heuristic is None:
             raise SolverError(f"the solver found no plan ({failure}) and no heuristic meets the limits")
         fell_back_to = best_heuristic.strategy
-        why = "found no plan" if plan is None else "found a plan the heuristic beats"
-        notes.append(f"The solver {why}; this is the '{fell_back_to}' heuristic's plan.")
+        if solver_failed:
+            notes.append(f"The solver found no plan ({failure}); this is the '{fell_back_to}' heuristic's plan.")
+        else:
+            notes.append(
+                f"The '{fell_back_to}' heuristic's plan replays better than the solver's rounded plan; it is the one shown."
+            )
         plan = best_heuristic
-    if stages and not all(s.proved for s in stages) and fell_back_to is None:
-        notes.append("Not proved optimal within the time limit; the gap of each stage is in solver.stages.")
+    if stages and not all(s.proved for s in stages) and not solver_failed:
+        notes.append("Not proved optimal within the time limit; each stage's gap is in solver.stages.")
     if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
         raise SolverError("the plan breaks the consecutive-overdue limit: this is a bug")
 
-    status = SolveStatus.FALLBACK if fell_back_to else (
-        SolveStatus.OPTIMAL if stages and all(s.proved for s in stages) else SolveStatus.TIME_LIMIT
-    )
+    if solver_failed:
+        status = SolveStatus.FALLBACK
+    elif stages and all(s.proved for s in stages):
+        status = SolveStatus.OPTIMAL
+    else:
+        status = SolveStatus.TIME_LIMIT
     info: dict[str, object] = {
         "name": solver,
         "status": status.value,

@@ -33,6 +33,9 @@ class LoanData:
     balance_max: list[float] = field(default_factory=list)  # B at the start of month t, t = 0..T
     owed_max: list[float] = field(default_factory=list)  # D in month t
     regular_max: list[float] = field(default_factory=list)  # R in month t
+    arrears_max: list[float] = field(default_factory=list)  # A at the start of month t, t = 0..T
+    due_max: list[float] = field(default_factory=list)  # min(D_max, A_max + R_max) in month t
+    due_month: int = 0  # bullet: nothing due in months 1..due_month, then all it owes
 
 
 @dataclass(slots=True)
@@ -57,6 +60,8 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
         penalty = [n / d for n, d in ledger.penalty_pairs[i][:T]]
         if terms.kind == "revolving":
             kind = "revolving"
+        elif terms.kind == "bullet":
+            kind = "bullet"
         elif terms.principal_part is not None:
             kind = "principal"
         else:
@@ -76,6 +81,7 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
             principal_part=float(terms.principal_part or 0),
             late_fee=float(terms.late_fee),
             late_fee_percent=float(terms.late_fee_percent),
+            due_month=int(getattr(terms, "due_month", None) or 0),
         )
         _bounds(loan, T)
         loans.append(loan)
@@ -91,25 +97,35 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
 
 
 def _bounds(loan: LoanData, T: int) -> None:
-    """Per loan and month: B_max, D_max and R_max when nothing is ever paid.
+    """Per loan and month: B_max, D_max, R_max, A_max and due_max, valid for every plan.
 
     With no payment every due goes unpaid, so B' = D + F with F <= late_fee +
-    late_fee_percent * D, and D <= (1 + max(r_t, rp_t)) * B. Any plan's B, D, R
-    are at most these (payments only lower them), so they are valid big-Ms; a
-    cent of slack covers rounding.
+    late_fee_percent * D, and D <= (1 + max(r_t, rp_t)) * B: payments only lower
+    B, D and R, so these bound them. Arrears grow by at most the regular due and
+    the fee: A' = U + F with U <= due <= A + R, so A'_max = (A_max + R_max)(1 +
+    late_fee_percent) + late_fee (and never above B_max). A cent of slack covers
+    rounding. These are the big-Ms of the model, per loan and month.
     """
-    b = loan.balance
-    bmax, dmax, rmax = [b + 1.0], [], []
+    b, a = loan.balance, loan.arrears
+    bmax, dmax, rmax, amax, duemax = [b + 1.0], [], [], [a + 1.0], []
     for t in range(T):
-        d = (1.0 + max(loan.rate[t], loan.penalty_rate[t])) * b + 1.0
+        top = max(loan.rate[t], loan.penalty_rate[t])
+        d = (1.0 + top) * b + 1.0
         if loan.kind == "revolving":
             r = max(loan.min_floor, loan.min_percent * d) + 1.0
         elif loan.kind == "principal":
-            r = loan.principal_part + max(loan.rate[t], loan.penalty_rate[t]) * b + 1.0
+            r = loan.principal_part + top * b + 1.0
+        elif loan.kind == "bullet":
+            r = 0.0 if t + 1 <= loan.due_month else d
         else:
             r = loan.installment
+        due = min(d, a + 1.0 + r)
         b = d + loan.late_fee + loan.late_fee_percent * d + 1.0
+        a = min(b, due * (1.0 + loan.late_fee_percent) + loan.late_fee + 1.0)
         dmax.append(d)
         rmax.append(r)
+        duemax.append(due)
         bmax.append(b)
+        amax.append(a)
     loan.balance_max, loan.owed_max, loan.regular_max = bmax, dmax, rmax
+    loan.arrears_max, loan.due_max = amax, duemax

@@ -181,25 +181,30 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
 
 
 def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int) -> LoanVars:
-    """Bounds: 0 <= B_t, A_t <= B_max,t; p, U, due <= D_max,t; R in [floor, R_max,t]."""
+    """Bounds: 0 <= B_t <= B_max,t; 0 <= A_t <= A_max,t; p <= D_max,t; U, due <= due_max,t;
+    R in [floor, R_max,t]."""
     name = f"l{i}"
     B = [rows.var(f"B_{name}_0", loan.balance, loan.balance)]
     A = [rows.var(f"A_{name}_0", loan.arrears, loan.arrears)]
     for t in range(1, T + 1):
         B.append(rows.var(f"B_{name}_{t}", 0.0, loan.balance_max[t]))
-        A.append(rows.var(f"A_{name}_{t}", 0.0, loan.balance_max[t]))
+        A.append(rows.var(f"A_{name}_{t}", 0.0, loan.arrears_max[t]))
     p, U, due, R, o, z = [], [], [], [], [], []
     for t in range(T):
         dmax = loan.owed_max[t]
         p.append(rows.var(f"p_{name}_{t + 1}", 0.0, dmax))
-        U.append(rows.var(f"U_{name}_{t + 1}", 0.0, dmax))
-        due.append(rows.var(f"due_{name}_{t + 1}", 0.0, dmax))
+        U.append(rows.var(f"U_{name}_{t + 1}", 0.0, loan.due_max[t]))
+        due.append(rows.var(f"due_{name}_{t + 1}", 0.0, loan.due_max[t]))
         if loan.kind == "revolving":
             R.append(rows.var(f"R_{name}_{t + 1}", loan.min_floor, max(loan.min_floor, loan.regular_max[t])))
         else:
             R.append(None)
         o.append(rows.var(f"o_{name}_{t + 1}", 0.0, 1.0, integer=True))
-        z.append(rows.var(f"z_{name}_{t + 1}", 0.0, 1.0, integer=True))
+        if loan.kind == "bullet":
+            fixed = 0.0 if t + 1 <= loan.due_month else 1.0
+            z.append(rows.var(f"z_{name}_{t + 1}", fixed, fixed, integer=True))
+        else:
+            z.append(rows.var(f"z_{name}_{t + 1}", 0.0, 1.0, integer=True))
     esc = rows.var(f"esc_{name}", 0.0, 1.0)
     return LoanVars(B, A, p, U, due, R, o, z, esc)
 
@@ -214,8 +219,9 @@ def payment_at_most_owed(m: Model, i: int, t: int) -> None:
 
 
 def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], float]:
-    """R as terms + constant: the variable R (revolving), the fixed installment, or
-    principal_part + I + P (equal-principal)."""
+    """R as terms + constant: the variable R (revolving), the fixed installment,
+    principal_part + I + P (equal-principal), or for a bullet loan 0 until its
+    due_month and then D."""
     loan, v = m.data.loans[i], m.loans[i]
     if loan.kind == "revolving":
         col = v.R[t]
@@ -223,6 +229,10 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
         return [(col, 1.0)], 0.0
     if loan.kind == "fixed":
         return [], loan.installment
+    if loan.kind == "bullet":
+        if t + 1 <= loan.due_month:
+            return [], 0.0
+        return m.owed(i, t), 0.0  # R = D: the whole amount is due
     r, rp = loan.rate[t], loan.penalty_rate[t]
     return [(v.B[t], r), (v.A[t], rp - r)], loan.principal_part  # I + P = r B + (rp - r) A
 
@@ -249,6 +259,8 @@ def due_is_min(m: Model, i: int, t: int) -> None:
 
     Mo = D_max,t (D - due <= D). Mr = R_max,t: when the min is D, A + R - D =
     R - (B - A) - I - P <= R, using A <= B (the row `arrears_at_most_balance`).
+    A bullet loan's min is one-sided, so its z is fixed by bounds: z = 0 (due = A)
+    until its due_month, z = 1 (due = D) after.
     """
     loan, v = m.data.loans[i], m.loans[i]
     owed = m.owed(i, t)
@@ -266,7 +278,7 @@ def unpaid_part(m: Model, i: int, t: int) -> None:
     """Step 6: U = max(0, due - p), with o = 1 exactly when U > 0 (or a fixed fee is charged).
 
         U >= due - p                  (U >= 0 is its bound)
-        U <= D_max,t * o              nothing unpaid unless overdue
+        U <= due_max,t * o            nothing unpaid unless overdue (due_max = min(D_max, A_max + R_max))
         U <= due - p + D_max,t (1 - o)  overdue: U is exactly due - p
 
     With U = 0 and late_fee = 0, o = 1 changes nothing but the count, so every
@@ -275,7 +287,7 @@ def unpaid_part(m: Model, i: int, t: int) -> None:
     loan, v = m.data.loans[i], m.loans[i]
     big = loan.owed_max[t]
     m.rows.row(f"unpaid_ge_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0)], lower=0.0)
-    m.rows.row(f"unpaid_le_o_{i}_{t}", [(v.U[t], 1.0), (v.o[t], -big)], upper=0.0)
+    m.rows.row(f"unpaid_le_o_{i}_{t}", [(v.U[t], 1.0), (v.o[t], -loan.due_max[t])], upper=0.0)
     m.rows.row(f"unpaid_exact_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0), (v.o[t], big)], upper=big)
 
 

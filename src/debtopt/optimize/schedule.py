@@ -24,7 +24,7 @@ class Rounded:
     plan: Plan
     schedule: Schedule
     max_deviation: float  # cents: the largest |B_ledger - B_model| over loan-months
-    max_deviation_per_month: float  # the same divided by the months elapsed
+    max_deviation_per_month: float  # max over t of sum_i |B_ledger - B_model| / (open loans x months elapsed)
 
 
 def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal") -> Rounded:
@@ -59,11 +59,13 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
             short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
         run.settle(want)
         rows.append(want)
+        total = 0.0
         for i in range(n):
             if st.is_open[i]:
                 dev = abs(run.balance[i] - values[model.loans[i].B[t + 1]])
                 worst = max(worst, dev)
-                worst_rate = max(worst_rate, dev / (t + 1))
+                total += dev
+        worst_rate = max(worst_rate, total / (max(1, sum(st.is_open)) * (t + 1)))
     return Rounded(plan_from_run(run, strategy), Schedule(payments=rows), worst, worst_rate)
 
 

@@ -137,20 +137,56 @@ def _quiet_solver() -> Iterator[None]:
         os.close(devnull)
 
 
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """File descriptor 1 to /dev/null: HiGHS prints its banner from C++ when created."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+class QuietHiGHS(pulp.HiGHS):
+    """PuLP's in-process HiGHS, without the banner on stdout (JSON output stays clean)."""
+
+    def createAndConfigureSolver(self, lp):  # noqa: N802 (PuLP's name)
+        with _stdout_silenced():
+            super().createAndConfigureSolver(lp)
+        lp.solverModel.setOptionValue("output_flag", False)
+
+
 def make_solver(name: str, time_limit: float, gap_abs: float | None, gap_rel: float | None, warm_start: bool):
     """A configured PuLP solver: "highs" (in-process), "cbc" (cbcbox), or any PuLP solver name."""
     pulp_name = SOLVER_ALIASES.get(name.lower(), name)
     limit = max(0.1, float(time_limit))
     if pulp_name == "HiGHS":
-        return pulp.HiGHS(
-            msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start, output_flag=False
-        )
+        return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
     if pulp_name in ("COIN_CMD", "PULP_CBC_CMD"):
         return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
     try:
         return pulp.getSolver(pulp_name, msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
     except TypeError:
         return pulp.getSolver(pulp_name, msg=False, timeLimit=limit)
+
+
+def check_solver_name(name: str) -> None:
+    """Unknown names are the caller's mistake: say which names work."""
+    from ..errors import SolverError
+
+    pulp_name = SOLVER_ALIASES.get(name.lower(), name)
+    known = pulp.listSolvers()
+    if pulp_name not in known and pulp_name != "PULP_CBC_CMD":
+        available = ", ".join(["highs", "cbc", *[s for s in pulp.listSolvers(onlyAvailable=True) if s not in ("HiGHS", "COIN_CMD")]])
+        raise SolverError(f"unknown solver '{name}'; available here: {available}")
 
 
 def solver_available(name: str) -> bool:

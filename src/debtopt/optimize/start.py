@@ -45,6 +45,8 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]]) -> list[f
                 R = max(loan.min_floor, loan.min_percent * D)
             elif loan.kind == "fixed":
                 R = loan.installment
+            elif loan.kind == "bullet":
+                R = 0.0 if t + 1 <= loan.due_month else D
             else:
                 R = loan.principal_part + r * B[i] + (rp - r) * A[i]
             due = min(D, A[i] + R)
@@ -85,7 +87,10 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]]) -> list[f
             values[v.due[t]] = due
             values[v.U[t]] = U
             values[v.o[t]] = float(o)
-            values[v.z[t]] = 1.0 if D <= A[i] + x["R"] else 0.0
+            if loan.kind == "bullet":
+                values[v.z[t]] = 0.0 if t + 1 <= loan.due_month else 1.0
+            else:
+                values[v.z[t]] = 1.0 if D <= A[i] + x["R"] else 0.0
             if v.R[t] is not None:
                 values[v.R[t]] = x["R"]
             B[i] = max(0.0, D - p + fee)
