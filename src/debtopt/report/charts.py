@@ -64,10 +64,16 @@ def _series(data: dict[str, Any], key: str) -> dict[str, list[float]]:
     return out
 
 
+def _colours(n: int) -> list[Any]:
+    """The same colour for a loan in every chart (tab20 when there are many loans)."""
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [cmap(k % cmap.N) for k in range(n)]
+
+
 def _balances(ax: Any, data: dict[str, Any]) -> None:
     series = _series(data, "balance")
     x = list(range(len(data["months"])))
-    ax.stackplot(x, *series.values(), labels=list(series), alpha=0.85)
+    ax.stackplot(x, *series.values(), labels=list(series), colors=_colours(len(series)))
     ax.set_ylabel(data["currency"])
     _ticks(ax, len(x), _dates(data))
     ax.legend(loc="upper right", fontsize=8, frameon=False)
@@ -77,8 +83,8 @@ def _payments(ax: Any, data: dict[str, Any]) -> None:
     series = _series(data, "payment")
     x = list(range(len(data["months"])))
     bottom = [0.0] * len(x)
-    for i, values in series.items():
-        ax.bar(x, values, bottom=bottom, label=i, width=0.8)
+    for (i, values), colour in zip(series.items(), _colours(len(series)), strict=True):
+        ax.bar(x, values, bottom=bottom, label=i, width=0.8, color=colour)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel(data["currency"])
     _ticks(ax, len(x), _dates(data))

@@ -190,7 +190,8 @@ def _borrowing(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
 def _value(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
     v = data["value_of_money"]
     unit = _money(fmt, v["unit"])
-    method = fmt.text("value_method_dual") if v["method"] == "dual" else fmt.text("value_method_replay", unit=unit)
+    method = fmt.text("value_method_dual") if v["method"] == "dual" else fmt.text("value_method_replay", unit=unit,
+                                                                                 strategy=fmt.strategy(v["strategy"]))
     items = []
     for row in v["months"]:
         values = {"unit": unit, "month": fmt.month(row["month"]), "saves": _money(fmt, row["saves"])}

@@ -123,7 +123,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "borrow_verdict_worse": "Borrowing to pay debts costs more here and only moves the debt to a new lender.",
         "borrow_verdict_better": "Here borrowing would avoid escalations or overdue months, but only if the new lender really lends at that rate; most such loans are dearer, and the new debt must be repaid too.",
         # value of money
-        "value_method_replay": "Method: the plan's strategy replayed with {unit} more cash in each month in turn.",
+        "value_method_replay": "Method: {strategy} replayed with {unit} more cash in each month in turn (the solver's cash duals are not available).",
         "value_method_dual": "Method: the solved model with its binary choices fixed; the dual values of the cash rows.",
         "value_row": "An extra {unit} in {month} saves {saves}.",
         "value_row_overdue": "An extra {unit} in {month} saves {saves}, and overdue loan-months fall by {overdue_fewer}.",
@@ -242,7 +242,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "borrow_row": "年化 {rate} 时，新借款的利息为 {new_interest}；总费用 {cost}，不借则为 {base_cost}；升级催收 {escalations} 个（不借：{base_escalations}）；逾期借款月数 {overdue}（不借：{base_overdue}）。",
         "borrow_verdict_worse": "在这里以贷养贷花得更多，只是把债务转到了新的贷款机构。",
         "borrow_verdict_better": "在这里借新还旧可以避免升级催收或逾期，但前提是新贷款真的是这个利率；这类贷款大多更贵，而且新债同样要还。",
-        "value_method_replay": "方法：把每个月依次多给 {unit}，按本计划的策略重新逐月计算。",
+        "value_method_replay": "方法：把每个月依次多给 {unit}，按{strategy}重新逐月计算（没有求解器的资金对偶值）。",
         "value_method_dual": "方法：固定求解模型中的整数决策后，取各月资金约束的对偶值。",
         "value_row": "{month} 多 {unit}，可节省 {saves}。",
         "value_row_overdue": "{month} 多 {unit}，可节省 {saves}，逾期借款月数减少 {overdue_fewer}。",
