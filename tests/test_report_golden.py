@@ -110,5 +110,11 @@ def test_report_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "](charts/balances.png)" in out.read_text(encoding="utf-8")
     assert (tmp_path / "charts" / "overdue.png").read_bytes()[:4] == b"\x89PNG"
+    result = runner.invoke(report, [str(source), "--heuristics-only", "--format", "json", "-o", str(tmp_path / "r.json"),
+                                    "--letters", str(tmp_path / "letters")])
+    assert result.exit_code == 0, result.output
+    letters = sorted(p.name for p in (tmp_path / "letters").iterdir())
+    assert letters == ["letter-evil.en.md", "letter-evil.zh.md", "letter-late.en.md", "letter-late.zh.md"]
+    assert "&lt;script&gt;" in (tmp_path / "letters" / "letter-evil.zh.md").read_text(encoding="utf-8")
     bad = runner.invoke(report, [str(source), "--heuristics-only", "--order", "nope"])
     assert bad.exit_code == 2 and "--order" in bad.output

@@ -23,6 +23,8 @@ from .report.render import FORMATS
               help="Also save the charts in this folder (Markdown links to them).")
 @click.option("--chart-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True,
               help="File format of the charts saved with --charts.")
+@click.option("--letters", "letters_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each lender's letter, in Chinese and in English, as Markdown files in this folder.")
 @click.option("--order", default=None,
               help="Your own order of loans (ids, e.g. card,huabei): compared, and used for the borrowing section.")
 @click.option("--heuristics-only", is_flag=True, default=False,
@@ -30,7 +32,7 @@ from .report.render import FORMATS
 @click.option("--time-limit", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds the optimizer may take per solve.")
 def report(file: Path, lang: str | None, fmt: str, output: Path | None, charts_dir: Path | None, chart_format: str,
-           order: str | None, heuristics_only: bool, time_limit: float) -> None:
+           letters_dir: Path | None, order: str | None, heuristics_only: bool, time_limit: float) -> None:
     """The full report: the plan, why each payment, comparisons, borrowing, charts and letters to lenders."""
     from .cli import _color, _run_guarded, write_output
     from .domain import load_scenario
@@ -57,6 +59,12 @@ def report(file: Path, lang: str | None, fmt: str, output: Path | None, charts_d
             except ValueError:
                 rel = charts_dir.resolve()
             chart_files = {key: (rel / name).as_posix() for key, name in names.items()}
+        if letters_dir is not None:
+            from .report.render import letter_files
+
+            letters_dir.mkdir(parents=True, exist_ok=True)
+            for name, content in letter_files(scenario, data).items():
+                (letters_dir / name).write_text(content, encoding="utf-8")
         if fmt == "html":
             from .report.charts import inline_svgs
 

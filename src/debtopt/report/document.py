@@ -91,7 +91,7 @@ def verdict(fmt: Formatter, data: dict[str, Any]) -> list[str]:
     return out
 
 
-def _plan_table(fmt: Formatter, data: dict[str, Any]) -> Table:
+def plan_table(fmt: Formatter, data: dict[str, Any]) -> Table:
     ids = [loan["id"] for loan in data["loans"]]
     headers = [fmt.text("col_month"), fmt.text("col_cash"), *[fmt.loan(i) for i in ids], fmt.text("col_saved")]
     rows, marks = [], []
@@ -275,7 +275,7 @@ def build_document(scenario: Scenario, data: dict[str, Any], lang: str, charts: 
     blocks += [Heading(2, fmt.text("section_summary")), Bullets(verdict(fmt, data))]
     for note in data.get("notes", []):
         blocks.append(Paragraph(note))
-    blocks += [Heading(2, fmt.text("section_plan")), _plan_table(fmt, data),
+    blocks += [Heading(2, fmt.text("section_plan")), plan_table(fmt, data),
                Heading(2, fmt.text("section_loans")), _loans_table(fmt, data)]
     blocks.append(Heading(2, fmt.text("section_reasons")))
     lines = reason_lines(fmt, data)

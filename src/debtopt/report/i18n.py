@@ -145,6 +145,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "letter_ask": "Please confirm that you accept this schedule, and that the account will not be passed to collection while it is kept.",
         "letter_close": "Yours sincerely,",
         "letter_none": "No payment to this lender is planned.",
+        "letter_appendix": "Attachment: the full plan for all my debts (payments by month; ! = overdue after the month's payment)",
     },
     "zh": {
         "title": "还款计划报告",
@@ -263,6 +264,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "letter_ask": "恳请贵机构确认接受此还款安排，并在我按计划还款期间不将账户转交催收。",
         "letter_close": "此致\n敬礼",
         "letter_none": "本计划中没有对该机构的还款。",
+        "letter_appendix": "附件：我全部债务的完整还款计划（逐月还款；! = 当月还款后仍逾期）",
     },
 }
 

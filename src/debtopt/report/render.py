@@ -273,4 +273,17 @@ def render(scenario: Scenario, data: dict[str, Any], fmt: str, lang: str, color:
     raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "md_escape", "reason_lines", "render", "to_csv", "to_html", "to_json", "to_markdown", "to_text"]
+def letter_files(scenario: Scenario, data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> dict[str, str]:
+    """Each lender's letter as Markdown in each language: {"letter-weilidai.zh.md": text, ...}."""
+    from .document import letters, plan_table
+
+    out: dict[str, str] = {}
+    for lang in langs:
+        fmt = formatter_for(scenario, lang)
+        for proposal, letter in zip(data.get("proposals", []), letters(fmt, data), strict=True):
+            appendix = [Heading(4, fmt.text("letter_appendix")), plan_table(fmt, data)]
+            out[f"letter-{'-'.join(proposal['loans'])}.{lang}.md"] = to_markdown([letter, *appendix])
+    return out
+
+
+__all__ = ["letter_files", "FORMATS", "md_escape", "reason_lines", "render", "to_csv", "to_html", "to_json", "to_markdown", "to_text"]
