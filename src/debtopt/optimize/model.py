@@ -119,6 +119,24 @@ class Model:
         r, rp = loan.rate[t], loan.penalty_rate[t]
         return [(v.B[t], r), (v.A[t], rp - r), (v.o[t], loan.late_fee), (v.U[t], loan.late_fee_percent)]
 
+    def complete(self, values: list[float]) -> None:
+        """Post-process a solution: act_t and w_t at their largest feasible values.
+
+        act_t = 1 while some loan holds a cent (and act_{t-1} = 1); w_t = min((g - 1)
+        S_{t-1}, cap * act_t). They appear only in the objective and their own rows;
+        HiGHS 1.16's postsolve was seen to hand them back below their optimal values
+        while reporting the optimal objective (seed 7 of the contract suite). Setting
+        them here keeps the solution feasible and its value the one the solver proved.
+        """
+        g = self.data.savings_growth
+        previous = 1.0
+        for t, (w, act) in enumerate(zip(self.earned, self.active, strict=True)):
+            open_cents = sum(values[v.B[t]] for v in self.loans)
+            values[act] = previous if open_cents >= 1.0 - 1e-9 else 0.0
+            previous = values[act]
+            cap = self.rows.col_upper[w]
+            values[w] = max(0.0, min((g - 1.0) * values[self.S[t]], cap * values[act], cap))
+
     # -- stage objectives ---------------------------------------------------------------
 
     def objective(self, name: str, overdue_price: float = 0.0) -> dict[int, float]:

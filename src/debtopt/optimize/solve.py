@@ -67,6 +67,7 @@ class PulpBackend:
         self._fixes = 0
 
     def set_objective(self, coefs: dict[int, float]) -> None:
+        self._objective = dict(coefs)
         self.prob.setObjective(pulp.lpSum_vars_coefs([(self.vars[j], c) for j, c in coefs.items() if c]))
 
     def add_upper(self, name: str, coefs: dict[int, float], upper: float) -> None:
@@ -104,9 +105,10 @@ class PulpBackend:
             status = StageStatus.INFEASIBLE if stats.status == S.Infeasible else StageStatus.NO_SOLUTION
             return SolveOutcome(status, None, stats.best_bound, None, seconds, str(stats.status))
         values = [v.varValue if v.varValue is not None else 0.0 for v in self.vars]
-        objective = stats.objective
+        self.model.complete(values)
+        objective = sum(c * values[j] for j, c in self._objective.items())
         bound = stats.best_bound
-        status = StageStatus.OPTIMAL if stats.status == S.Optimal else StageStatus.TIME_LIMIT
+        status = StageStatus.OPTIMAL if stats.status in (S.Optimal, S.GapLimit) else StageStatus.TIME_LIMIT
         if bound is None and status == StageStatus.OPTIMAL:
             bound = objective
         return SolveOutcome(status, objective, bound, values, seconds)
