@@ -118,3 +118,15 @@ def test_report_command(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in (tmp_path / "letters" / "letter-evil.zh.md").read_text(encoding="utf-8")
     bad = runner.invoke(report, [str(source), "--heuristics-only", "--order", "nope"])
     assert bad.exit_code == 2 and "--order" in bad.output
+
+
+def test_debt_left_at_the_end_says_how_much_more_a_month_clears_it() -> None:
+    scenario = scenario_from_dict({"currency": "USD", "start": "2027-01", "horizon_months": 12,
+                                   "budget": {"monthly": 300},
+                                   "loans": [{"id": "card", "kind": "revolving", "balance": 5000,
+                                              "annual_rate": 0.2, "min_percent": 0.03}]})
+    data = build_report(scenario, use_optimizer=False, sections=frozenset())
+    extra = data["report"]["extra_monthly_to_clear"]
+    assert extra is not None and extra > 0
+    text = render(scenario, data, "markdown", "en")
+    assert "is still owed at the end of the plan (Dec 2027)" in text and "more a month would have closed" in text

@@ -18,6 +18,7 @@ from ..domain.load import scenario_from_dict
 from ..domain.money import to_cents
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
+from ..errors import SolverError
 from ..strategies import HEURISTICS, run_strategy
 from .reasons import explain
 from .tabular import plan_json_data
@@ -40,6 +41,7 @@ def optimizer_available() -> bool:
 
 
 def _optimize(scenario: Scenario, time_limit: float | None) -> Plan | None:
+    """The optimizer's plan; None when it is not there or fails (the report then explains the best heuristic)."""
     try:
         from ..optimize import optimize
     except Exception:
@@ -47,7 +49,26 @@ def _optimize(scenario: Scenario, time_limit: float | None) -> Plan | None:
     kwargs: dict[str, Any] = {}
     if time_limit is not None and "time_limit_seconds" in inspect.signature(optimize).parameters:
         kwargs["time_limit_seconds"] = time_limit
-    return optimize(scenario, **kwargs)
+    try:
+        return optimize(scenario, **kwargs)
+    except SolverError:
+        return None
+
+
+def extra_monthly_to_clear(scenario: Scenario, main: Plan) -> float | None:
+    """How much more a month would have closed every loan within the horizon (None: not needed or not found)."""
+    if main.totals.remaining_balance <= 0:
+        return None
+    solver = main.solver or {}
+    if "extra_monthly_to_clear" in solver:
+        value = solver["extra_monthly_to_clear"]
+        return None if value is None else float(value)
+    try:
+        from ..optimize.shortfall import extra_monthly_to_clear as search
+    except Exception:
+        return None
+    found = search(scenario)
+    return None if found is None else float(found[0])
 
 
 def _strip_timing(value: Any) -> Any:
@@ -233,7 +254,9 @@ def what_ifs(scenario: Scenario, method: str, order: Sequence[str] | None, use_o
     for change, factor in (("up", Decimal("1.1")), ("down", Decimal("0.9"))):
         other = _scaled_budget(scenario, factor)
         plans = heuristic_plans(other, order)
-        plan, how = main_plan(other, plans, use_optimizer and method == "optimal", time_limit)
+        # A third of the main solve's time each: the what-ifs are indications, the main plan is the answer.
+        limit = None if time_limit is None else max(1.0, time_limit / 3)
+        plan, how = main_plan(other, plans, use_optimizer and method == "optimal", limit)
         t = plan.totals
         out.append({"change": change, "factor": float(factor), "budget": _m(other.budget.monthly),
                     "strategy": plan.strategy, "method": how, "totals": _totals(plan),
@@ -292,7 +315,8 @@ def build_report(scenario: Scenario, lang: str | None = None, order: Sequence[st
         all_plans = {"optimal": main, **plans}
     data["explanations"] = explain(scenario, main)
     data["report"] = {"version": REPORT_VERSION, "language": lang, "method": method,
-                      "start": scenario.start, "horizon_months": scenario.horizon_months}
+                      "start": scenario.start, "horizon_months": scenario.horizon_months,
+                      "extra_monthly_to_clear": extra_monthly_to_clear(scenario, main)}
     data["loans"] = [{"id": loan.id, "name": loan.name, "lender": loan.lender, "kind": loan.kind,
                       "balance": _m(loan.balance), "arrears": _m(loan.arrears),
                       "months_overdue": loan.months_overdue, "escalation_months": loan.escalation_months}

@@ -79,6 +79,9 @@ def verdict(fmt: Formatter, data: dict[str, Any]) -> list[str]:
     else:
         out.append(fmt.text("verdict_remaining", remaining=_money(fmt, t["remaining_balance"]),
                             end=fmt.month(len(data["months"]))))
+        extra = data.get("report", {}).get("extra_monthly_to_clear")
+        if extra:
+            out.append(fmt.text("verdict_extra", extra=_money(fmt, extra), end=fmt.month(len(data["months"]))))
     if t["escalations"] == 0:
         out.append(fmt.text("verdict_no_escalation"))
     else:
@@ -273,8 +276,6 @@ def build_document(scenario: Scenario, data: dict[str, Any], lang: str, charts: 
     else:
         blocks.append(Paragraph(fmt.text("method_heuristic", strategy=fmt.strategy(data["strategy"]))))
     blocks += [Heading(2, fmt.text("section_summary")), Bullets(verdict(fmt, data))]
-    for note in data.get("notes", []):
-        blocks.append(Paragraph(note))
     blocks += [Heading(2, fmt.text("section_plan")), plan_table(fmt, data),
                Heading(2, fmt.text("section_loans")), _loans_table(fmt, data)]
     blocks.append(Heading(2, fmt.text("section_reasons")))

@@ -23,7 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         # titles and labels
         "title": "Debt repayment report",
-        "subtitle": "{n_loans} loans, {owed} owed, plan from {start}; figures replayed by the ledger",
+        "subtitle": "Loans: {n_loans}. Owed: {owed}. Plan from {start}; every figure replayed by the ledger.",
         "method_optimal": "The plan below is the optimizer's ({status}).",
         "method_heuristic": "The plan below is the best of the heuristics ({strategy}); the optimizer was not used.",
         "section_summary": "Summary",
@@ -79,6 +79,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # verdict
         "verdict_paid_off": "Every loan is paid off in {payoff}.",
         "verdict_remaining": "{remaining} is still owed at the end of the plan ({end}).",
+        "verdict_extra": "{extra} more a month would have closed every loan by {end}.",
         "verdict_no_escalation": "No account escalates.",
         "verdict_escalations": "Accounts that escalate: {escalated}.",
         "verdict_escalation_item": "{loan} in {month}",
@@ -204,6 +205,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "strategy_custom": "您自己的顺序",
         "verdict_paid_off": "所有借款于 {payoff} 还清。",
         "verdict_remaining": "计划结束时（{end}）仍欠 {remaining}。",
+        "verdict_extra": "每月多还 {extra}，即可在 {end} 前还清所有借款。",
         "verdict_no_escalation": "没有账户升级催收。",
         "verdict_escalations": "升级催收的账户：{escalated}。",
         "verdict_escalation_item": "{loan}（{month}）",
