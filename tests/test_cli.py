@@ -205,3 +205,20 @@ def test_example_writes_a_valid_scenario(tmp_path: Path, name: str) -> None:
     assert run("example", name, "-o", str(out)).exit_code == 0
     assert run("validate", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8") == (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def test_output_file_is_an_ordinary_file(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "plan.csv"
+    assert run("simulate", str(write(tmp_path, BASE)), "--format", "csv", "-o", str(out)).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plan.csv.")], "no temporary file left"
+
+
+def test_every_command_is_registered() -> None:
+    result = run("--help")
+    for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example"):
+        assert command in result.output

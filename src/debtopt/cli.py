@@ -51,6 +51,10 @@ def write_output(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        # mkstemp makes the file private; a report is an ordinary file (0666 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -250,5 +254,9 @@ def example(name: str, output: Path | None) -> None:
 
     _run_guarded(action)
 
+
+from .report_command import report  # noqa: E402  (an edge module that needs `main`'s helpers)
+
+main.add_command(report)
 
 __all__ = ["main", "HEURISTICS"]
