@@ -16,12 +16,32 @@ from pydantic import BaseModel, ConfigDict, Field
 from .scenario import Money
 
 
-class Schedule(BaseModel):
-    """Payments in cents by month then loan. Months past its end pay nothing."""
+class Take(BaseModel):
+    """A decision on an offer (offers.md): take it in `month`, for `amount` cents.
+
+    `amount` is what is borrowed for consolidation, balance-transfer and
+    cash-loan offers; for an asset sale and a hardship plan it is left out.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    payments: list[list[int]] = Field(description="cents, [month-1][loan index]")
+    offer: str
+    month: int = Field(ge=1)
+    amount: int | None = Field(default=None, ge=0, description="cents")
+
+
+class Schedule(BaseModel):
+    """Payments in cents by month then account, and the decisions on offers.
+
+    Accounts are the scenario's loans in order, then one per borrowing offer
+    (consolidation, balance-transfer, cash-loan) in offer order: the loan it
+    opens when taken. Months past the end of `payments` pay nothing.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    payments: list[list[int]] = Field(description="cents, [month-1][account index]")
+    decisions: list[Take] = Field(default_factory=list)
 
     def payment(self, t: int, i: int) -> int:
         if t - 1 < len(self.payments):
@@ -63,6 +83,21 @@ class Escalation(_Out):
     date: str
 
 
+class Decision(_Out):
+    """What taking an offer did, as the ledger replayed it."""
+
+    offer: str
+    kind: str
+    month: int
+    date: str
+    amount: Money | None = Field(description="borrowed, or the sale's amount; null for a hardship plan")
+    received: Money = Field(description="cash received this month (proceeds less deducted fees, or the sale)")
+    unused: Money = Field(description="proceeds the restricted offer could not pay to its loans: lost")
+    fees: Money = Field(description="the offer's fees: added to the new balance, deducted, fixed, or the plan's fee")
+    waived: Money = Field(description="penalty interest and fees the lender forgave (hardship plan)")
+    keep_value: Money = Field(description="what keeping the sold asset was worth")
+
+
 class Totals(_Out):
     paid: Money
     interest: Money
@@ -77,6 +112,12 @@ class Totals(_Out):
     payoff_month: int | None
     remaining_balance: Money
     final_savings: Money
+    borrowed: Money = Field(default=Decimal(0), description="taken from borrowing offers")
+    asset_sales: Money = Field(default=Decimal(0), description="cash from assets sold")
+    offer_fees: Money = Field(default=Decimal(0), description="fees of offers taken; part of cost")
+    keep_value: Money = Field(default=Decimal(0), description="value of assets sold; part of cost")
+    waived: Money = Field(default=Decimal(0), description="forgiven by hardship plans; taken off cost")
+    unused_proceeds: Money = Field(default=Decimal(0), description="restricted proceeds that paid nothing")
 
 
 class Plan(_Out):
@@ -85,6 +126,7 @@ class Plan(_Out):
     months: list[MonthRow]
     totals: Totals
     escalated: list[Escalation] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
     solver: dict[str, Any] | None = None
     notes: list[str] = Field(default_factory=list)
 
@@ -93,13 +135,22 @@ class Plan(_Out):
         t = self.totals
         return (t.escalations, t.overdue_months, t.remaining_balance, t.net_cost)
 
-    def to_schedule(self, loan_ids: list[str]) -> Schedule:
-        """The payments of this plan, to replay it again."""
-        column = {loan_id: i for i, loan_id in enumerate(loan_ids)}
+    def to_schedule(self, account_ids: list[str]) -> Schedule:
+        """The payments and decisions of this plan, to replay it again.
+
+        `account_ids`: the scenario's loan ids, then the ids of its borrowing
+        offers (`Ledger.account_ids`).
+        """
+        column = {account_id: i for i, account_id in enumerate(account_ids)}
         rows = []
         for month in self.months:
-            row = [0] * len(loan_ids)
+            row = [0] * len(account_ids)
             for loan in month.loans:
                 row[column[loan.id]] = int(loan.payment * 100)
             rows.append(row)
-        return Schedule(payments=rows)
+        takes = [
+            Take(offer=d.offer, month=d.month,
+                 amount=None if d.amount is None or d.kind in ("asset-sale", "hardship-plan") else int(d.amount * 100))
+            for d in self.decisions
+        ]
+        return Schedule(payments=rows, decisions=takes)

@@ -4,30 +4,39 @@
 (`open_month` shows what is owed and due, `settle` applies the payments) and
 records the rows and totals. `replay` runs a whole schedule. Strategies step a
 `LedgerRun` to decide; the plan a user sees always comes from a fresh `replay`.
+
+Accounts are the scenario's loans, then one per borrowing offer (offers.md):
+closed until the offer is taken, then the new loan it opens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..domain.money import mul_round, to_cents
 from ..domain.months import month_index
+from ..domain.offers import BorrowOffer, HardshipPlan
+from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
-from .terms import LoanTerms, compile_loan
+from .offers import Effect, OfferBook, attribute_restricted
+from .terms import LoanTerms, compile_contract, compile_loan, convert_for_hardship, hardship_rate
+
+Pair = tuple[int, int]
 
 
-def _pair(rate: Fraction) -> tuple[int, int]:
+def _pair(rate: Fraction) -> Pair:
     return rate.numerator, rate.denominator
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """Month t before payment: steps 1-4 of the contract, per loan (cents)."""
+    """Month t before payment: steps 1-4 of the contract, per account (cents)."""
 
     month: int
-    cash_available: int
+    cash_available: int  # budget, inflows, savings and their interest, and free cash from offers taken
     savings_interest: int
     is_open: list[bool]
     balance: list[int]  # B at the start of the month
@@ -38,6 +47,7 @@ class Statement:
     owed: list[int]  # D = B + I + P
     regular_due: list[int]  # R
     due: list[int]  # min(D, A + R)
+    restricted: tuple[tuple[int, frozenset[int]], ...] = ()  # (proceeds, accounts they may pay)
 
 
 @dataclass(slots=True)
@@ -63,6 +73,7 @@ class MonthResult:
     saved: int
     savings_interest: int
     loans: list[LoanMonthResult]
+    effects: list[Effect] = field(default_factory=list)
 
 
 class Ledger:
@@ -72,6 +83,7 @@ class Ledger:
         self.scenario = scenario
         self.terms: list[LoanTerms] = [compile_loan(loan) for loan in scenario.loans]
         self.loan_ids = [t.id for t in self.terms]
+        self.account_ids = self.loan_ids + [o.id for o in scenario.offers if isinstance(o, BorrowOffer)]
         self.horizon_months = scenario.horizon_months
         self.budget_by_month = self._budgets(scenario)
         self.inflow_by_month = self._inflows(scenario)
@@ -79,10 +91,18 @@ class Ledger:
         self.savings_monthly_rate = _pair(Fraction(scenario.budget.savings_rate) / 12)
         horizon = self.horizon_months
         # Per loan, per month: (num, den) of r_t and rp_t, so a month is integer arithmetic.
-        self.rate_pairs = [[_pair(t.rate_in_month(m)) for m in range(1, horizon + 1)] for t in self.terms]
-        self.penalty_pairs = [[_pair(t.penalty_rate_in_month(m)) for m in range(1, horizon + 1)] for t in self.terms]
+        self.rate_pairs = [self.rate_row(t, horizon) for t in self.terms]
+        self.penalty_pairs = [self.penalty_row(t, horizon) for t in self.terms]
         self.min_percent_pairs = [_pair(t.min_percent) for t in self.terms]
         self.late_pct_pairs = [_pair(t.late_fee_percent) for t in self.terms]
+
+    @staticmethod
+    def rate_row(terms: LoanTerms, months: int) -> list[Pair]:
+        return [_pair(terms.rate_in_month(m)) for m in range(1, months + 1)]
+
+    @staticmethod
+    def penalty_row(terms: LoanTerms, months: int) -> list[Pair]:
+        return [_pair(terms.penalty_rate_in_month(m)) for m in range(1, months + 1)]
 
     @staticmethod
     def _budgets(scenario: Scenario) -> list[int]:
@@ -107,7 +127,7 @@ class Ledger:
 
 @dataclass(slots=True)
 class LedgerRun:
-    """The state of every loan between months, and what has happened so far."""
+    """The state of every account between months, and what has happened so far."""
 
     ledger: Ledger
     month: int = 0
@@ -117,23 +137,54 @@ class LedgerRun:
     escalated: list[bool] = field(default_factory=list)
     savings: int = 0
     results: list[MonthResult] = field(default_factory=list)
+    # Per account: its terms (None until an offer opens it), the plan month of its
+    # first month, rate rows indexed from that month, and penalty interest and fees so far.
+    terms: list[LoanTerms | None] = field(default_factory=list)
+    opened_at: list[int] = field(default_factory=list)
+    rate_rows: list[list[Pair]] = field(default_factory=list)
+    rate_from: list[int] = field(default_factory=list)
+    penalty_rows: list[list[Pair]] = field(default_factory=list)
+    penalty_from: list[int] = field(default_factory=list)
+    min_pct: list[Pair] = field(default_factory=list)
+    late_pct: list[Pair] = field(default_factory=list)
+    charges: list[int] = field(default_factory=list)  # penalty interest + late fees accrued, for waivers
+    offers: OfferBook | None = None
     _statement: Statement | None = None
+    _effects: list[Effect] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        terms = self.ledger.terms
-        self.balance = [t.balance for t in terms]
-        self.arrears = [t.arrears for t in terms]
-        self.overdue_run = [t.months_overdue for t in terms]
-        self.escalated = [False] * len(terms)
-        self.savings = self.ledger.starting_cash
+        ledger = self.ledger
+        n = len(ledger.terms)
+        k = len(ledger.account_ids) - n
+        self.terms = [*ledger.terms, *([None] * k)]
+        self.balance = [t.balance for t in ledger.terms] + [0] * k
+        self.arrears = [t.arrears for t in ledger.terms] + [0] * k
+        self.overdue_run = [t.months_overdue for t in ledger.terms] + [0] * k
+        self.escalated = [False] * (n + k)
+        self.opened_at = [1] * (n + k)
+        self.rate_rows = [*ledger.rate_pairs, *([[]] * k)]
+        self.rate_from = [1] * (n + k)
+        self.penalty_rows = [*ledger.penalty_pairs, *([[]] * k)]
+        self.penalty_from = [1] * (n + k)
+        self.min_pct = [*ledger.min_percent_pairs, *([(0, 1)] * k)]
+        self.late_pct = [*ledger.late_pct_pairs, *([(0, 1)] * k)]
+        self.charges = [0] * (n + k)
+        self.savings = ledger.starting_cash
+        if ledger.scenario.offers:
+            self.offers = OfferBook(ledger.scenario, n)
 
     @property
     def finished(self) -> bool:
         """All loans closed, or the horizon reached."""
         return self.month >= self.ledger.horizon_months or not any(self.balance)
 
-    def open_month(self) -> Statement:
-        """Steps 1-4 of the next month, and the cash at hand (money-model.md, "Cash")."""
+    def open_month(self, takes: Sequence[Take] = ()) -> Statement:
+        """Steps 1-4 of the next month, and the cash at hand (money-model.md, "Cash").
+
+        `takes` are this month's decisions on offers; an asset sale's amount
+        and a cash loan's proceeds join the cash, a consolidation's or a
+        transfer's proceeds may pay only their loans (`Statement.restricted`).
+        """
         if self.finished:
             raise ScheduleError("the plan has ended: every loan is closed or the horizon is reached")
         ledger = self.ledger
@@ -141,28 +192,35 @@ class LedgerRun:
         sn, sd = ledger.savings_monthly_rate
         savings_interest = mul_round(sn, sd, self.savings) if self.savings > 0 else 0
         cash = ledger.budget_by_month[t - 1] + ledger.inflow_by_month[t - 1] + self.savings + savings_interest
-        n = len(ledger.terms)
+        n = len(self.terms)
         is_open = [b > 0 for b in self.balance]
+        effects: list[Effect] = []
+        if takes:
+            if self.offers is None:
+                raise ScheduleError(f"month {t}: the scenario has no offers to take", month=t)
+            effects = self.offers.effects(t, takes, is_open)
+        cash += sum(e.received for e in effects if e.restricted_to is None)
         interest = [0] * n
         penalty = [0] * n
         owed = [0] * n
         regular = [0] * n
         due = [0] * n
-        for i, terms in enumerate(ledger.terms):
+        for i, terms in enumerate(self.terms):
             if not is_open[i]:
                 continue
+            assert terms is not None
             b, a = self.balance[i], self.arrears[i]
-            rn, rd = ledger.rate_pairs[i][t - 1]
-            pn, pd = ledger.penalty_pairs[i][t - 1]
+            rn, rd = self.rate_rows[i][t - self.rate_from[i]]
+            pn, pd = self.penalty_rows[i][t - self.penalty_from[i]]
             interest[i] = mul_round(rn, rd, b - a)
             penalty[i] = mul_round(pn, pd, a)
             d = b + interest[i] + penalty[i]
             owed[i] = d
-            if terms.kind == "revolving":
-                mn, md = ledger.min_percent_pairs[i]
+            if terms.kind == "revolving" and not terms.grace_months:
+                mn, md = self.min_pct[i]
                 r = max(terms.min_floor, mul_round(mn, md, d))
             else:
-                r = terms.regular_due(d, interest[i], penalty[i], t)
+                r = terms.regular_due(d, interest[i], penalty[i], t - self.opened_at[i] + 1)
             regular[i] = r
             due[i] = min(d, a + r)
         statement = Statement(
@@ -178,52 +236,62 @@ class LedgerRun:
             owed=owed,
             regular_due=regular,
             due=due,
+            restricted=tuple((e.received, e.restricted_to) for e in effects if e.restricted_to is not None),
         )
         self._statement = statement
+        self._effects = effects
         return statement
 
-    def settle(self, payments: list[int]) -> MonthResult:
-        """Steps 5-7: apply whole-cent payments to the month `open_month` showed."""
-        st = self._statement
-        if st is None:
-            raise ScheduleError("settle() needs open_month() first")
-        ledger = self.ledger
+    def _check_payments(self, st: Statement, payments: Sequence[int]) -> int:
+        """The cash the payments take from the month's free cash; ScheduleError if not allowed."""
         t = st.month
-        n = len(ledger.terms)
-        if len(payments) != n:
-            raise ScheduleError(f"month {t}: {len(payments)} payments for {n} loans", month=t)
+        ids = self.ledger.account_ids
+        if len(payments) != len(ids):
+            raise ScheduleError(f"month {t}: {len(payments)} payments for {len(ids)} loans", month=t)
         total = 0
-        for i, terms in enumerate(ledger.terms):
-            p = payments[i]
+        for i, p in enumerate(payments):
             if type(p) is not int:
-                raise ScheduleError(f"month {t}, loan {terms.id}: payment {p!r} is not whole cents", t, terms.id)
+                raise ScheduleError(f"month {t}, loan {ids[i]}: payment {p!r} is not whole cents", t, ids[i])
             if p < 0:
-                raise ScheduleError(f"month {t}, loan {terms.id}: negative payment {p / 100:.2f}", t, terms.id)
+                raise ScheduleError(f"month {t}, loan {ids[i]}: negative payment {p / 100:.2f}", t, ids[i])
             if p > st.owed[i]:
-                raise ScheduleError(
-                    f"month {t}, loan {terms.id}: pays {p / 100:.2f}, more than the {st.owed[i] / 100:.2f} owed",
-                    t,
-                    terms.id,
-                )
+                what = "it is not open" if not st.is_open[i] else f"more than the {st.owed[i] / 100:.2f} owed"
+                raise ScheduleError(f"month {t}, loan {ids[i]}: pays {p / 100:.2f}, {what}", t, ids[i])
             total += p
+        total -= attribute_restricted(self._effects, payments)
         if total > st.cash_available:
             raise ScheduleError(
                 f"month {t}: pays {total / 100:.2f} in all, more than the {st.cash_available / 100:.2f} cash at hand",
                 month=t,
             )
+        return total
+
+    def settle(self, payments: Sequence[int]) -> MonthResult:
+        """Steps 5-7: apply whole-cent payments to the month `open_month` showed, then the decisions."""
+        st = self._statement
+        if st is None:
+            raise ScheduleError("settle() needs open_month() first")
+        t = st.month
+        spent = self._check_payments(st, payments)
+        converting = {e.hardship_account: e for e in self._effects if e.hardship_account is not None}
         rows = []
-        for i, terms in enumerate(ledger.terms):
+        for i, terms in enumerate(self.terms):
             if not st.is_open[i]:
                 continue
+            assert terms is not None
             p = payments[i]
             unpaid = st.due[i] - p if p < st.due[i] else 0
             if unpaid:
-                ln, ld = ledger.late_pct_pairs[i]
+                ln, ld = self.late_pct[i]
                 fee = terms.late_fee + mul_round(ln, ld, unpaid)
             else:
                 fee = 0
             new_balance = st.owed[i] - p + fee
             new_arrears = unpaid + fee
+            self.charges[i] += st.penalty[i] + fee
+            if i in converting and new_balance > 0:
+                new_balance = self._convert(i, converting[i], new_balance, t)
+                new_arrears = 0
             overdue = new_arrears > 0
             run = self.overdue_run[i] + 1 if overdue else 0
             escalated = overdue and run == terms.escalation_months and not self.escalated[i]
@@ -232,26 +300,53 @@ class LedgerRun:
             self.balance[i] = new_balance
             self.arrears[i] = new_arrears
             self.overdue_run[i] = run
-            rows.append(
-                LoanMonthResult(
-                    index=i,
-                    payment=p,
-                    interest=st.interest[i],
-                    penalty=st.penalty[i],
-                    fee=fee,
-                    due=st.due[i],
-                    balance=new_balance,
-                    arrears=new_arrears,
-                    overdue=overdue,
-                    overdue_run=run,
-                    closed=new_balance == 0,
-                    escalated=escalated,
-                )
-            )
-        saved = st.cash_available - total
+            rows.append(LoanMonthResult(i, p, st.interest[i], st.penalty[i], fee, st.due[i], new_balance,
+                                        new_arrears, overdue, run, new_balance == 0, escalated))
+        for effect in self._effects:
+            if effect.opens_account is not None:
+                self._open(effect, t)
+        saved = st.cash_available - spent
         self.savings = saved
         self.month = t
         self._statement = None
-        result = MonthResult(t, st.cash_available, saved, st.savings_interest, rows)
+        result = MonthResult(t, st.cash_available, saved, st.savings_interest, rows, self._effects)
+        self._effects = []
         self.results.append(result)
         return result
+
+    def _convert(self, i: int, effect: Effect, balance: int, t: int) -> int:
+        """A hardship plan accepted after month t's payment: B - waiver + fee, from t + 1 on its terms."""
+        scenario = self.ledger.scenario
+        plan = scenario.offers[scenario.offer_index(effect.offer)]
+        assert isinstance(plan, HardshipPlan) and self.terms[i] is not None
+        waived = min(balance, _percent_of(plan.waive_percent, self.charges[i]))
+        converted = balance - waived
+        fee = _percent_of(plan.fee_percent, converted)
+        effect.waived, effect.fees, effect.amount = waived, fee, converted + fee
+        terms = convert_for_hardship(self.terms[i], plan, converted + fee)  # type: ignore[arg-type]
+        self.terms[i] = terms
+        self.opened_at[i] = t + 1
+        self.rate_rows[i] = [_pair(hardship_rate(plan))] * max(0, self.ledger.horizon_months - t)
+        self.rate_from[i] = t + 1
+        return converted + fee
+
+    def _open(self, effect: Effect, t: int) -> None:
+        """The new loan of a borrowing offer taken in month t opens at the start of t + 1."""
+        scenario = self.ledger.scenario
+        offer = scenario.offers[scenario.offer_index(effect.offer)]
+        assert isinstance(offer, BorrowOffer) and effect.opens_account is not None
+        j = effect.opens_account
+        terms = compile_contract(offer.loan, offer.id, effect.opening_balance)
+        months_left = max(0, self.ledger.horizon_months - t)
+        self.terms[j] = terms
+        self.balance[j] = effect.opening_balance
+        self.opened_at[j] = self.rate_from[j] = self.penalty_from[j] = t + 1
+        self.rate_rows[j] = Ledger.rate_row(terms, months_left)
+        self.penalty_rows[j] = Ledger.penalty_row(terms, months_left)
+        self.min_pct[j] = _pair(terms.min_percent)
+        self.late_pct[j] = _pair(terms.late_fee_percent)
+
+
+def _percent_of(rate: object, cents: int) -> int:
+    fraction = Fraction(str(rate))
+    return mul_round(fraction.numerator, fraction.denominator, cents)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ..domain.months import month_label
-from ..domain.plan import Escalation, LoanMonth, MonthRow, Plan, Schedule, Totals
+from ..domain.plan import Decision, Escalation, LoanMonth, MonthRow, Plan, Schedule, Take, Totals
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from .book import Ledger, LedgerRun
@@ -22,17 +22,24 @@ def replay(scenario: Scenario | Ledger, schedule: Schedule, strategy: str = "cus
     """
     ledger = scenario if isinstance(scenario, Ledger) else Ledger(scenario)
     run = ledger.start()
-    n = len(ledger.terms)
+    width = len(ledger.account_ids)
+    takes: dict[int, list[Take]] = {}
+    for take in schedule.decisions:
+        takes.setdefault(take.month, []).append(take)
     while not run.finished:
-        run.open_month()
         t = run.month + 1
-        row = schedule.payments[t - 1] if t - 1 < len(schedule.payments) else [0] * n
+        run.open_month(takes.pop(t, ()))
+        row = schedule.payments[t - 1] if t - 1 < len(schedule.payments) else [0] * width
         run.settle(list(row))
     for t in range(run.month + 1, len(schedule.payments) + 1):
-        for i, p in enumerate(schedule.payments[t - 1]):
-            if p:
-                loan_id = ledger.loan_ids[i] if i < n else None
-                raise ScheduleError(f"month {t}, loan {loan_id}: pays after the plan ended in month {run.month}", t, loan_id)
+        paying = [i for i, p in enumerate(schedule.payments[t - 1]) if p]
+        if paying:
+            loan_id = ledger.account_ids[paying[0]] if paying[0] < width else None
+            raise ScheduleError(f"month {t}: pays after the plan ended in month {run.month}", month=t, loan_id=loan_id)
+    if takes:
+        t = min(takes)
+        raise ScheduleError(f"month {t}: takes offer {takes[t][0].offer} after the plan ended in month {run.month}",
+                            month=t)
     return plan_from_run(run, strategy)
 
 
@@ -64,7 +71,7 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
     """The plan (rows and totals) of a finished run. Built unvalidated: the ledger is the source."""
     ledger = run.ledger
     scenario = ledger.scenario
-    ids = ledger.loan_ids
+    ids = ledger.account_ids
     c = _Cents().__getitem__
     months = []
     escalated = []
@@ -111,7 +118,15 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
             )
         )
     remaining = sum(run.balance)
-    cost = interest + penalty + fees
+    effects = [e for result in run.results for e in result.effects]
+    borrowed = sum(e.amount or 0 for e in effects if e.opens_account is not None)
+    asset_sales = sum(e.received for e in effects if e.kind == "asset-sale")
+    offer_fees = sum(e.fees for e in effects)
+    keep_value = sum(e.keep_value for e in effects)
+    waived = sum(e.waived for e in effects)
+    unused = sum(e.unused for e in effects)
+    cost = interest + penalty + fees + offer_fees + keep_value - waived
+    decisions = _decision_rows(run, c)
     totals = Totals.model_construct(
         paid=c(paid),
         interest=c(interest),
@@ -126,6 +141,12 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
         payoff_month=run.month if remaining == 0 else None,
         remaining_balance=c(remaining),
         final_savings=c(run.savings),
+        borrowed=c(borrowed),
+        asset_sales=c(asset_sales),
+        offer_fees=c(offer_fees),
+        keep_value=c(keep_value),
+        waived=c(waived),
+        unused_proceeds=c(unused),
     )
     return Plan.model_construct(
         strategy=strategy,
@@ -133,6 +154,20 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
         months=months,
         totals=totals,
         escalated=escalated,
+        decisions=decisions,
         solver=None,
         notes=[],
     )
+
+
+def _decision_rows(run: LedgerRun, c: Any) -> list[Decision]:
+    start = run.ledger.scenario.start
+    return [
+        Decision.model_construct(
+            offer=e.offer, kind=e.kind, month=e.month, date=month_label(start, e.month),
+            amount=None if e.amount is None else c(e.amount), received=c(e.received), unused=c(e.unused),
+            fees=c(e.fees), waived=c(e.waived), keep_value=c(e.keep_value),
+        )
+        for result in run.results
+        for e in result.effects
+    ]

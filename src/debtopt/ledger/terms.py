@@ -5,11 +5,12 @@ Compiled once per scenario so the monthly step is integer arithmetic only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from ..domain.loans import Loan, LoanContract
 from ..domain.money import round_half_away, to_cents
-from ..domain.scenario import Loan
+from ..domain.offers import HardshipPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class LoanTerms:
     late_fee: int
     late_fee_percent: Fraction
     due_month: int | None = None  # bullet: nothing due in the loan's first due_month months
+    grace_months: int = 0  # hardship plan (展期): nothing due in the first grace_months after conversion
 
     def rate_in_month(self, t: int) -> Fraction:
         if self.promo_rate is not None and t <= self.promo_months:
@@ -52,6 +54,8 @@ class LoanTerms:
         if self.kind == "bullet":
             assert self.due_month is not None
             return 0 if loan_month <= self.due_month else owed
+        if loan_month <= self.grace_months:
+            return 0
         if self.kind == "revolving":
             share = round_half_away(self.min_percent * owed)
             return max(self.min_floor, share)
@@ -79,8 +83,14 @@ def annuity_payment(principal_cents: int, monthly_rate: Fraction, term_months: i
 
 
 def compile_loan(loan: Loan) -> LoanTerms:
-    balance = to_cents(loan.balance)
-    arrears = to_cents(loan.arrears)
+    """A scenario loan, with its balance and state at the start of the plan."""
+    return compile_contract(loan, loan.id, to_cents(loan.balance), to_cents(loan.arrears), loan.months_overdue)
+
+
+def compile_contract(
+    loan: LoanContract, loan_id: str, balance: int, arrears: int = 0, months_overdue: int = 0
+) -> LoanTerms:
+    """Terms of a loan opening with `balance` cents (an offer's new loan opens with no arrears)."""
     not_yet_due = balance - arrears  # B0 of the spec
     installment: int | None = None
     principal_part: int | None = None
@@ -94,11 +104,11 @@ def compile_loan(loan: Loan) -> LoanTerms:
             assert loan.term_months is not None
             installment = annuity_payment(not_yet_due, loan.monthly_rate, loan.term_months)
     return LoanTerms(
-        id=loan.id,
+        id=loan_id,
         kind=loan.kind,
         balance=balance,
         arrears=arrears,
-        months_overdue=loan.months_overdue,
+        months_overdue=months_overdue,
         escalation_months=loan.escalation_months,
         rate=loan.monthly_rate,
         promo_rate=loan.promo_monthly_rate,
@@ -112,4 +122,45 @@ def compile_loan(loan: Loan) -> LoanTerms:
         late_fee=to_cents(loan.late_fee),
         late_fee_percent=Fraction(loan.late_fee_percent),
         due_month=loan.due_month,
+    )
+
+
+def hardship_rate(plan: HardshipPlan) -> Fraction:
+    """The converted loan's monthly rate: annual / 12 or daily x 30; 0 when none is given."""
+    if plan.daily_rate is not None:
+        return Fraction(plan.daily_rate) * 30
+    if plan.annual_rate is not None:
+        return Fraction(plan.annual_rate) / 12
+    return Fraction(0)
+
+
+def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int) -> LoanTerms:
+    """The loan after a hardship plan converts `balance` cents (offers.md, "Hardship plan").
+
+    An installment loan at the plan's rate over `term_months`, its regular due
+    computed once on the converted balance; nothing due for `grace_months`
+    (interest accrues meanwhile, which lengthens the tail rather than raising
+    the due). Penalty rate, late fees and escalation stay the original's; the
+    penalty *rates* are carried by the ledger run, not by these terms.
+    """
+    rate = hardship_rate(plan)
+    installment: int | None = None
+    principal_part: int | None = None
+    if plan.method == "equal-principal":
+        principal_part = round_half_away(Fraction(balance, plan.term_months))
+    else:
+        installment = annuity_payment(balance, rate, plan.term_months)
+    return replace(
+        original,
+        kind="installment",
+        balance=balance,
+        arrears=0,
+        months_overdue=0,
+        rate=rate,
+        promo_rate=None,
+        promo_months=0,
+        installment=installment,
+        principal_part=principal_part,
+        due_month=None,
+        grace_months=plan.grace_months,
     )
