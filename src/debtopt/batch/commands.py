@@ -120,7 +120,7 @@ def batch(input_path: Path, out: Path, strategies: str | None, plans: bool, time
     _guarded(action)
 
 
-def _loans_range(value: str) -> tuple[int, int]:
+def _loans_range(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
     try:
         parts = [int(p) for p in value.split("-")]
     except ValueError:
@@ -137,7 +137,7 @@ def _loans_range(value: str) -> tuple[int, int]:
 @click.option("--count", "-n", type=click.IntRange(min=0), default=100, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes, on any machine.")
 @click.option("--loans", default=f"{DEFAULT_LOANS[0]}-{DEFAULT_LOANS[1]}", show_default=True,
-              help="How many loans a portfolio has: MIN-MAX (skewed to few) or one number.")
+              callback=_loans_range, help="How many loans a portfolio has: MIN-MAX (skewed to few) or one number.")
 @click.option("--budget", type=click.Choice(BUDGET_KINDS), default=None,
               help="Force one budget kind (default: drawn per scenario).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
@@ -145,13 +145,12 @@ def _loans_range(value: str) -> tuple[int, int]:
 @click.option("--first", type=click.IntRange(min=0), default=0, help="Index of the first scenario (to extend a set).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The .jsonl file, or the folder for json/toml. Default for jsonl: the terminal.")
-def generate(profile: str, count: int, seed: int, loans: str, budget: str | None, fmt: str, first: int,
+def generate(profile: str, count: int, seed: int, loans: tuple[int, int], budget: str | None, fmt: str, first: int,
              output: Path | None) -> None:
     """Write seeded, realistic portfolios (cn-microloan, us-cards, mixed) for batch runs and benchmarks."""
 
     def action() -> None:
-        sizes = _loans_range(loans)
-        scenarios = generate_scenarios(seed, count, profile, sizes, budget, first)
+        scenarios = generate_scenarios(seed, count, profile, loans, budget, first)
         if output is None:
             if fmt != "jsonl":
                 raise ScenarioError([FieldIssue("-o", f"--format {fmt} writes a folder of files; give it with -o")])
