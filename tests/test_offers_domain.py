@@ -98,3 +98,40 @@ def test_bullet_rejects_installment_fields() -> None:
     with pytest.raises(ScenarioError) as caught:
         scenario_from_dict(data)
     assert [i.path for i in caught.value.issues] == ["loans[0].term_months"]
+
+
+def test_custom_strategy_takes_the_offers_named() -> None:
+    from debtopt.domain import scenario_from_dict
+    from debtopt.strategies import parse_takes, run_strategy
+
+    scenario = scenario_from_dict(BASE)
+    takes = parse_takes(scenario, ["bank:2027-02:8000", "car:2027-03", "mum:1:3000"])
+    assert [(t.offer, t.month, t.amount) for t in takes] == [("bank", 2, 800000), ("car", 3, None), ("mum", 1, 300000)]
+    plan = run_strategy(scenario, "custom", ["card", "weilidai"], takes)
+    assert [(d.offer, d.month) for d in plan.decisions] == [("mum", 1), ("bank", 2), ("car", 3)]
+    # the consolidation's proceeds went to its loans: nothing was lost
+    assert plan.decisions[1].unused == 0
+    assert any(r.id == "bank" for m in plan.months for r in m.loans)
+
+
+@pytest.mark.parametrize(("texts", "words"), [
+    (["bank"], "not OFFER:MONTH[:AMOUNT]"),
+    (["nope:1"], "no offer 'nope'"),
+    (["bank:2027-13:100"], "not a real month"),
+    (["bank:99:100"], "outside the plan"),
+    (["bank:2:lots"], "'lots' is not an amount"),
+])
+def test_take_errors_name_the_option(texts: list[str], words: str) -> None:
+    from debtopt.strategies import parse_takes
+
+    with pytest.raises(ScenarioError) as caught:
+        parse_takes(scenario_from_dict(BASE), texts)
+    assert caught.value.issues[0].path == "--take" and words in caught.value.issues[0].message
+
+
+def test_heuristics_take_no_offers() -> None:
+    from debtopt.strategies import parse_takes
+
+    scenario = scenario_from_dict(BASE)
+    with pytest.raises(ScenarioError, match="heuristics take no offers"):
+        run_strategy(scenario, "avalanche", None, parse_takes(scenario, ["car:3"]))

@@ -32,7 +32,7 @@ from .report import (
 )
 from .optimize import optimize as optimize_plan
 from .report.solver_text import solver_to_text, without_timings
-from .strategies import HEURISTICS, STRATEGIES, run_heuristics, run_strategy
+from .strategies import HEURISTICS, STRATEGIES, parse_takes, run_heuristics, run_strategy
 
 EXAMPLES = ("zhang-san", "us-cards")
 FORMATS = click.Choice(["text", "json", "csv"])
@@ -131,9 +131,13 @@ def validate(file: Path) -> None:
 @click.option("--strategy", "-s", type=click.Choice(STRATEGIES), default="avalanche", show_default=True,
               help="The heuristic to follow.")
 @click.option("--order", default=None, help="For --strategy custom: loan ids in the order to pay, e.g. card,huabei.")
+@click.option("--take", "take_texts", multiple=True, metavar="OFFER:MONTH[:AMOUNT]",
+              help="For --strategy custom: take an offer of the scenario in a month (YYYY-MM or plan month), "
+                   "e.g. --take mum:2027-02:15000 or --take car:3. Repeatable.")
 @format_option
 @output_option
-def simulate(file: Path, strategy: str, order: str | None, fmt: str, output: Path | None) -> None:
+def simulate(file: Path, strategy: str, order: str | None, take_texts: tuple[str, ...], fmt: str,
+             output: Path | None) -> None:
     """Show month by month what one strategy does to your loans."""
 
     def action() -> None:
@@ -141,7 +145,7 @@ def simulate(file: Path, strategy: str, order: str | None, fmt: str, output: Pat
         if order is not None and strategy != "custom":
             raise ScenarioError([FieldIssue("--order", "only used with --strategy custom; add --strategy custom")])
         ids = [part.strip() for part in order.split(",") if part.strip()] if order else None
-        plan = run_strategy(scenario, strategy, ids)
+        plan = run_strategy(scenario, strategy, ids, parse_takes(scenario, take_texts))
         write_output(render_plan(plan, scenario, fmt, output), output)
 
     _run_guarded(action)

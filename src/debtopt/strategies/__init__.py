@@ -1,7 +1,15 @@
 """Layer 3: the heuristics. Each proposes a schedule; the ledger decides its figures."""
 
 from .heuristics import HEURISTICS, Custom, Decide
-from .run import STRATEGIES, best_heuristic, propose_schedule, resolve_order, run_heuristics, run_strategy
+from .run import (
+    STRATEGIES,
+    best_heuristic,
+    parse_takes,
+    propose_schedule,
+    resolve_order,
+    run_heuristics,
+    run_strategy,
+)
 
 __all__ = [
     "HEURISTICS",
@@ -9,6 +17,7 @@ __all__ = [
     "Custom",
     "Decide",
     "best_heuristic",
+    "parse_takes",
     "propose_schedule",
     "resolve_order",
     "run_heuristics",
