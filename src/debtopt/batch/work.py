@@ -100,6 +100,10 @@ def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
         record["strategies"][name] = _totals(plan)
         if options.plans:
             record["plans"][name] = _plan(plan)
+    if OPTIMAL in plans and plans[OPTIMAL].solver:
+        # How the solve ended (optimal, time_limit, fallback). Timings are left out; under a
+        # time limit this, and the optimal totals, can still differ with the machine's speed.
+        record["solver_status"] = plans[OPTIMAL].solver.get("status")
     if plans and record["error"] is None:
         record["best"] = min(plans, key=lambda name: plans[name].rank_key())
     return record
