@@ -151,7 +151,16 @@ def check_plan(s: Scenario, plan: Plan) -> None:
     # the identities of "Totals of a plan", to the cent
     start_balances = sum(loan.balance for loan in s.loans)
     assert T.cost == T.interest + T.penalty_interest + T.fees
-    assert T.net_cost == T.cost - T.savings_interest
+    # net cost also counts what the kept cash earns after the payoff month, to the horizon
+    # (docs/model.md, "Best"): continue the savings by hand, rounding as the ledger does.
+    after, savings = Decimal(0), T.final_savings
+    rate = Decimal(s.budget.savings_rate) / 12
+    ledger_ = Ledger(s)
+    for t in range(n_months + 1, s.horizon_months + 1):
+        earned = (savings * rate).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") if savings > 0 else Decimal(0)
+        after += earned
+        savings += earned + Decimal(ledger_.budget_by_month[t - 1] + ledger_.inflow_by_month[t - 1]) / 100
+    assert T.net_cost == T.cost - T.savings_interest - after
     assert T.paid == start_balances + T.cost - T.remaining_balance
     ledger = Ledger(s)
     money_in = sum(ledger.budget_by_month[:n_months]) + sum(ledger.inflow_by_month[:n_months])

@@ -105,7 +105,8 @@ class Totals(_Out):
     fees: Money
     cost: Money
     savings_interest: Money
-    net_cost: Money = Field(description="cost - savings_interest: the contract's fourth criterion")
+    net_cost: Money = Field(description="cost less the savings interest the borrower's cash earns to the horizon "
+                            "(after the payoff month too): the contract's fourth criterion")
     overdue_months: int
     max_consecutive_overdue: int
     escalations: int

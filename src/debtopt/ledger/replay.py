@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from ..domain.money import mul_round
 from ..domain.months import month_label
 from ..domain.plan import Decision, Escalation, LoanMonth, MonthRow, Plan, Schedule, Take, Totals
 from ..domain.scenario import Scenario
@@ -126,6 +127,7 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
     waived = sum(e.waived for e in effects)
     unused = sum(e.unused for e in effects)
     cost = interest + penalty + fees + offer_fees + keep_value - waived
+    after_payoff = _savings_interest_after(run)
     decisions = _decision_rows(run, c)
     totals = Totals.model_construct(
         paid=c(paid),
@@ -134,7 +136,7 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
         fees=c(fees),
         cost=c(cost),
         savings_interest=c(savings_interest),
-        net_cost=c(cost - savings_interest),
+        net_cost=c(cost - savings_interest - after_payoff),
         overdue_months=overdue_months,
         max_consecutive_overdue=max_run,
         escalations=len(escalated),
@@ -158,6 +160,25 @@ def plan_from_run(run: LedgerRun, strategy: str) -> Plan:
         solver=None,
         notes=[],
     )
+
+
+def _savings_interest_after(run: LedgerRun) -> int:
+    """What the cash kept after the plan's last month earns up to the horizon.
+
+    The plan ends at its payoff month, but the borrower's budget and savings go
+    on earning until T. Net cost counts that interest too, so that no plan gains
+    by keeping a cent owed to make its savings count (docs/model.md, "Best").
+    """
+    ledger = run.ledger
+    sn, sd = ledger.savings_monthly_rate
+    if sn == 0:
+        return 0
+    savings, earned = run.savings, 0
+    for t in range(run.month + 1, ledger.horizon_months + 1):
+        interest = mul_round(sn, sd, savings) if savings > 0 else 0
+        earned += interest
+        savings += interest + ledger.budget_by_month[t - 1] + ledger.inflow_by_month[t - 1]
+    return earned
 
 
 def _decision_rows(run: LedgerRun, c: Any) -> list[Decision]:

@@ -102,8 +102,6 @@ class Model:
     loans: list[LoanVars]
     S: list[int]  # savings after month t, t = -1..T-1 stored at index t + 1
     max_consecutive_overdue: int | None = None
-    earned: list[int] = field(default_factory=list)  # savings interest counted in month t
-    active: list[int] = field(default_factory=list)  # some loan is open in month t (binary)
 
     # -- the expressions of the contract, as (column, coefficient) terms ----------------
 
@@ -119,24 +117,6 @@ class Model:
         r, rp = loan.rate[t], loan.penalty_rate[t]
         return [(v.B[t], r), (v.A[t], rp - r), (v.o[t], loan.late_fee), (v.U[t], loan.late_fee_percent)]
 
-    def complete(self, values: list[float]) -> None:
-        """Post-process a solution: act_t and w_t at their largest feasible values.
-
-        act_t = 1 while some loan holds a cent (and act_{t-1} = 1); w_t = min((g - 1)
-        S_{t-1}, cap * act_t). They appear only in the objective and their own rows;
-        HiGHS 1.16's postsolve was seen to hand them back below their optimal values
-        while reporting the optimal objective (seed 7 of the contract suite). Setting
-        them here keeps the solution feasible and its value the one the solver proved.
-        """
-        g = self.data.savings_growth
-        previous = 1.0
-        for t, (w, act) in enumerate(zip(self.earned, self.active, strict=True)):
-            open_cents = sum(values[v.B[t]] for v in self.loans)
-            values[act] = previous if open_cents >= 1.0 - 1e-9 else 0.0
-            previous = values[act]
-            cap = self.rows.col_upper[w]
-            values[w] = max(0.0, min((g - 1.0) * values[self.S[t]], cap * values[act], cap))
-
     # -- stage objectives ---------------------------------------------------------------
 
     def objective(self, name: str, overdue_price: float = 0.0) -> dict[int, float]:
@@ -145,7 +125,7 @@ class Model:
         escalations  sum_i esc_i
         overdue      sum_{i,t} o_{i,t}
         remaining    sum_i B_{i,T}
-        net_cost     sum_{i,t} (I + P + F) - sum_t w_t   (w: savings interest, see `savings_interest`)
+        net_cost     sum_{i,t} (I + P + F) - (g - 1) sum_{t<T} S_t   (savings interest to the horizon)
         weighted     net_cost + overdue_price * overdue (overdue_price in cents)
         """
         out: dict[int, float] = {}
@@ -165,7 +145,12 @@ class Model:
             for i in range(self.data.n):
                 for t in range(T):
                     add(self.charges(i, t))
-            add([(w, -1.0) for w in self.earned])  # savings interest while the plan runs
+            # Savings interest over the whole horizon, the months after the payoff
+            # included (docs/model.md, "Best"): counting it only while a loan is
+            # open would reward keeping a cent owed to let the savings earn.
+            g = self.data.savings_growth
+            if g != 1.0:
+                add([(self.S[t], -(g - 1.0)) for t in range(T)])
             if name == "weighted":
                 add([(v.o[t], 1.0) for v in self.loans for t in range(T)], overdue_price)
         else:
@@ -193,8 +178,6 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
             consecutive_limit(model, i, max_consecutive_overdue)
     for t in range(T):
         cash(model, t)
-    if data.savings_growth != 1.0:
-        savings_interest(model)
     return model
 
 
@@ -371,30 +354,3 @@ def cash(m: Model, t: int) -> None:
     terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v in m.loans]
     b = m.data.budget[t]
     m.rows.row(f"cash_{t}", terms, lower=b, upper=b)
-
-
-def savings_interest(m: Model) -> None:
-    """The savings interest the ledger counts: only while the plan runs (some loan open).
-
-        w_t <= (g - 1) S_{t-1}                  the interest earned in month t
-        w_t <= (g - 1) S_max,t-1 * act_t        none once every loan is closed
-        act_t <= sum_i B_{i,t}  (cents)         act_t = 1 needs some loan open
-        act_t >= act_{t+1}
-
-    S_max is the savings with every budget and inflow kept. A loan kept open by a
-    cent really does keep the ledger's plan running, so this is exact.
-    """
-    data, rows = m.data, m.rows
-    g = data.savings_growth
-    smax = data.starting_cash
-    for t in range(data.horizon):
-        act = rows.var(f"act_{t + 1}", 0.0, 1.0, integer=True)
-        w = rows.var(f"w_{t + 1}", 0.0, (g - 1.0) * smax + 1.0)
-        rows.row(f"earned_le_savings_{t}", [(w, 1.0), (m.S[t], -(g - 1.0))], upper=0.0)
-        rows.row(f"earned_le_active_{t}", [(w, 1.0), (act, -((g - 1.0) * smax + 1.0))], upper=0.0)
-        rows.row(f"active_le_open_{t}", [(act, 1.0)] + [(v.B[t], -1.0) for v in m.loans], upper=0.0)
-        if m.active:
-            rows.row(f"active_monotone_{t}", [(m.active[-1], 1.0), (act, -1.0)], lower=0.0)
-        m.active.append(act)
-        m.earned.append(w)
-        smax = g * smax + data.budget[t]

@@ -105,7 +105,6 @@ class PulpBackend:
             status = StageStatus.INFEASIBLE if stats.status == S.Infeasible else StageStatus.NO_SOLUTION
             return SolveOutcome(status, None, stats.best_bound, None, seconds, str(stats.status))
         values = [v.varValue if v.varValue is not None else 0.0 for v in self.vars]
-        self.model.complete(values)
         objective = sum(c * values[j] for j, c in self._objective.items())
         bound = stats.best_bound
         status = StageStatus.OPTIMAL if stats.status in (S.Optimal, S.GapLimit) else StageStatus.TIME_LIMIT

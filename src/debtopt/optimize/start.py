@@ -36,7 +36,6 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]]) -> list[f
     savings = data.starting_cash
     for t in range(T):
         cash = data.budget[t] + data.savings_growth * savings
-        B_start = list(B)
         month: list[dict[str, float]] = []
         for i, loan in enumerate(data.loans):
             r, rp = loan.rate[t], loan.penalty_rate[t]
@@ -98,10 +97,6 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]]) -> list[f
             values[v.B[t + 1]] = B[i]
             values[v.A[t + 1]] = A[i]
             overdue[i][t] = o
-        if model.active:
-            running = sum(B_start) >= 1.0
-            values[model.active[t]] = 1.0 if running else 0.0
-            values[model.earned[t]] = (data.savings_growth - 1.0) * savings if running else 0.0
         savings = cash - spent
         values[model.S[t + 1]] = max(0.0, savings)
     for i, loan in enumerate(data.loans):
