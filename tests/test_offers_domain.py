@@ -135,3 +135,11 @@ def test_heuristics_take_no_offers() -> None:
     scenario = scenario_from_dict(BASE)
     with pytest.raises(ScenarioError, match="heuristics take no offers"):
         run_strategy(scenario, "avalanche", None, parse_takes(scenario, ["car:3"]))
+
+
+def test_optimizer_with_offers_in_the_scenario_says_it_takes_none() -> None:
+    from debtopt.optimize import optimize
+
+    plan = optimize(scenario_from_dict(BASE), time_limit_seconds=10)
+    assert plan.decisions == []
+    assert any("offers" in note for note in plan.notes)

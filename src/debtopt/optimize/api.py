@@ -150,6 +150,9 @@ def optimize(
 
     # 5. Never worse than a heuristic.
     notes: list[str] = []
+    if scenario.offers:
+        # offers.md's decisions are not in the model yet (issue 4): say so rather than imply they were weighed.
+        notes.append("The optimizer does not weigh the scenario's offers yet; this plan takes none of them.")
     fell_back_to: str | None = None
     solver_failed = plan is None or not found_any
     if solver_failed and best_heuristic is not None:

@@ -57,8 +57,10 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
             short = _cut(want, short, [i for i in range(n) if role[i] == "current"], floors)
             short = _cut(want, short, [i for i in range(n) if role[i] == "close"], floors)
             short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
-        run.settle(want)
-        rows.append(want)
+        # Accounts past the scenario's loans are offers' new loans, never opened here.
+        row = want + [0] * (len(ledger.account_ids) - n)
+        run.settle(row)
+        rows.append(row)
         total = 0.0
         for i in range(n):
             if st.is_open[i]:
