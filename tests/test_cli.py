@@ -199,7 +199,7 @@ def test_schema_is_json_schema() -> None:
     assert {"start", "budget", "loans"} <= set(schema["required"])
 
 
-@pytest.mark.parametrize("name", ["zhang-san", "us-cards"])
+@pytest.mark.parametrize("name", ["zhang-san", "us-cards", "us-consolidation"])
 def test_example_writes_a_valid_scenario(tmp_path: Path, name: str) -> None:
     out = tmp_path / f"{name}.toml"
     assert run("example", name, "-o", str(out)).exit_code == 0
@@ -222,3 +222,20 @@ def test_every_command_is_registered() -> None:
     result = run("--help")
     for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example"):
         assert command in result.output
+
+
+def test_text_shows_offers_taken_and_the_new_loan() -> None:
+    result = run("simulate", str(EXAMPLES / "us-consolidation.toml"), "--strategy", "custom",
+                 "--order", "store,amex,visa,personal", "--take", "transfer:2027-01:12000")
+    assert result.exit_code == 0, result.stderr
+    assert "Offers taken" in result.output and "balance-transfer" in result.output
+    header = next(line for line in result.output.splitlines() if line.strip().startswith("month"))
+    assert "transfer" in header
+
+
+def test_scenario_text_is_not_rich_markup(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE)
+    data["loans"][0]["name"] = "[bold red]card[/]"
+    result = run("simulate", str(write(tmp_path, data)))
+    assert result.exit_code == 0
+    assert "[bold red]card[/]" in result.output

@@ -20,8 +20,9 @@ WIDTH = 120
 
 def _console(buffer: io.StringIO, color: bool) -> Console:
     # A fixed width and no colour unless asked: the same input gives the same bytes.
+    # markup off: loan names come from the scenario and must show as written.
     return Console(file=buffer, width=WIDTH, color_system="standard" if color else None,
-                   force_terminal=color, highlight=False, emoji=False, soft_wrap=False)
+                   force_terminal=color, highlight=False, emoji=False, soft_wrap=False, markup=False)
 
 
 def _tidy(text: str) -> str:
@@ -57,18 +58,21 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
         console.print(f"Note: {note}")
     console.print()
     names = {loan.id: loan.display_name for loan in scenario.loans}
+    names.update({offer.id: offer.name or offer.id for offer in scenario.offers})
+    seen = {row.id for month in plan.months for row in month.loans}
+    accounts = [loan.id for loan in scenario.loans] + [o.id for o in scenario.offers if o.id in seen]
     table = Table(box=box.SIMPLE_HEAD, title="Payments by month (! = overdue after the month's payment)",
                   title_justify="left", pad_edge=False)
     table.add_column("month")
     table.add_column("cash", justify="right")
-    for loan in scenario.loans:
-        table.add_column(loan.id, justify="right")
+    for account in accounts:
+        table.add_column(account, justify="right")
     table.add_column("saved", justify="right")
     for month in plan.months:
         by_id = {row.id: row for row in month.loans}
         cells = []
-        for loan in scenario.loans:
-            row = by_id.get(loan.id)
+        for account in accounts:
+            row = by_id.get(account)
             if row is None:
                 cells.append("")
             else:
@@ -79,11 +83,11 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
     legend = Table(box=box.SIMPLE_HEAD, title="Loans", title_justify="left", pad_edge=False)
     for col in ("id", "name", "paid", "interest", "penalty", "fees", "overdue months", "closed in"):
         legend.add_column(col, justify="left" if col in ("id", "name") else "right")
-    for loan in scenario.loans:
-        rows = [r for m in plan.months for r in m.loans if r.id == loan.id]
-        closed = next((m.date for m in plan.months for r in m.loans if r.id == loan.id and r.closed), "-")
+    for account in accounts:
+        rows = [r for m in plan.months for r in m.loans if r.id == account]
+        closed = next((m.date for m in plan.months for r in m.loans if r.id == account and r.closed), "-")
         legend.add_row(
-            loan.id, names[loan.id],
+            account, names[account],
             _money(sum((r.payment for r in rows), Decimal(0)), cur),
             _money(sum((r.interest for r in rows), Decimal(0)), cur),
             _money(sum((r.penalty_interest for r in rows), Decimal(0)), cur),
@@ -91,11 +95,22 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
             str(sum(r.overdue for r in rows)), closed,
         )
     console.print(legend)
+    if plan.decisions:
+        taken = Table(box=box.SIMPLE_HEAD, title="Offers taken", title_justify="left", pad_edge=False)
+        for col in ("offer", "kind", "month", "amount", "received", "fees", "waived", "lost"):
+            taken.add_column(col, justify="left" if col in ("offer", "kind") else "right")
+        for d in plan.decisions:
+            taken.add_row(d.offer, d.kind, d.date, "" if d.amount is None else _money(d.amount, cur),
+                          _money(d.received, cur), _money(d.fees, cur), _money(d.waived, cur), _money(d.unused, cur))
+        console.print(taken)
     t = plan.totals
     console.print(
         f"Totals: paid {_money(t.paid, cur)}, interest {_money(t.interest, cur)}, "
         f"penalty interest {_money(t.penalty_interest, cur)}, fees {_money(t.fees, cur)}, "
-        f"cost {_money(t.cost, cur)}, savings interest {_money(t.savings_interest, cur)}, "
+        + (f"offer fees {_money(t.offer_fees, cur)}, " if t.offer_fees else "")
+        + (f"waived {_money(t.waived, cur)}, " if t.waived else "")
+        + (f"value of assets sold {_money(t.keep_value, cur)}, " if t.keep_value else "")
+        + f"cost {_money(t.cost, cur)}, savings interest {_money(t.savings_interest, cur)}, "
         f"left in savings {_money(t.final_savings, cur)}."
     )
     return _tidy(buffer.getvalue())
