@@ -323,7 +323,7 @@ class LedgerRun:
         converted = balance - waived
         fee = _percent_of(plan.fee_percent, converted)
         effect.waived, effect.fees, effect.amount = waived, fee, converted + fee
-        terms = convert_for_hardship(self.terms[i], plan, converted + fee)  # type: ignore[arg-type]
+        terms = convert_for_hardship(self.terms[i], plan, converted + fee, t)  # type: ignore[arg-type]
         self.terms[i] = terms
         self.opened_at[i] = t + 1
         self.rate_rows[i] = [_pair(hardship_rate(plan))] * max(0, self.ledger.horizon_months - t)

@@ -17,18 +17,9 @@ from ..domain.offers import BorrowOffer
 from ..domain.scenario import Scenario
 from .book import Ledger
 
-# The lines Chinese regulation draws on the all-in annual cost of a loan:
-# 24 %: the 2015 Supreme People's Court private-lending interpretation protected
-# rates up to 24 % a year, and regulators' 2021-2022 guidance caps consumer
-# lenders' comprehensive cost at 24 %; 36 %: above it the interest was void under
-# the same interpretation, and the 2017 cash-loan notice (整治办函〔2017〕141号)
-# forbids cash loans whose comprehensive annual cost exceeds it.
-LINES = (
-    (0.36, "above 36 % a year: interest past this line was void under the Supreme People's Court's 2015 "
-           "private-lending interpretation, and the 2017 cash-loan notice (整治办函〔2017〕141号) forbids such loans"),
-    (0.24, "above 24 % a year: past the line the Supreme People's Court's 2015 interpretation protected, and past "
-           "the comprehensive-cost cap regulators set for consumer lenders"),
-)
+# The lines Chinese regulation draws on a loan's all-in annual cost (the report
+# says what each means): 24 % and 36 % a year.
+LINES = (0.36, 0.24)
 _MAX_MONTHS = 600
 
 
@@ -42,7 +33,7 @@ class OfferCost:
     monthly_irr: float | None
     annual_rate: float | None  # 12 x monthly IRR
     effective_annual_rate: float | None
-    flags: list[str]
+    crosses: float | None  # the highest of LINES the annual cost is above, if any
 
     @property
     def flows(self) -> list[int]:
@@ -80,8 +71,8 @@ def offer_cost(scenario: Scenario, offer_id: str, amount_cents: int | None = Non
     monthly = _irr([received, *(-p for p in payments)])
     annual = None if monthly is None else 12 * monthly
     effective = None if monthly is None else (1 + monthly) ** 12 - 1
-    flags = [text for line, text in LINES if annual is not None and annual > line][:1]
-    return OfferCost(offer.id, offer.kind, x, received, payments, monthly, annual, effective, flags)
+    crosses = next((line for line in LINES if annual is not None and annual > line), None)
+    return OfferCost(offer.id, offer.kind, x, received, payments, monthly, annual, effective, crosses)
 
 
 def _percent(rate: object, cents: int) -> int:

@@ -134,7 +134,7 @@ def hardship_rate(plan: HardshipPlan) -> Fraction:
     return Fraction(0)
 
 
-def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int) -> LoanTerms:
+def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int, month: int = 1) -> LoanTerms:
     """The loan after a hardship plan converts `balance` cents (offers.md, "Hardship plan").
 
     An installment loan at the plan's rate over `term_months`, its regular due
@@ -152,6 +152,8 @@ def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int) 
         installment = annuity_payment(balance, rate, plan.term_months)
     return replace(
         original,
+        # the original's penalty rate from the month after acceptance (the ledger run keeps its monthly rows)
+        penalty_rate=original.penalty_rate_in_month(month + 1),
         kind="installment",
         balance=balance,
         arrears=0,

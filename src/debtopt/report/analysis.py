@@ -296,6 +296,38 @@ def proposals(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
     return out
 
 
+def offers(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
+    """Every offer of the scenario: its terms, its all-in annual cost (borrowing offers), and the plan's decision."""
+    from ..domain.months import month_index
+    from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
+    from ..ledger import offer_cost
+    from ..ledger.terms import hardship_rate
+
+    decisions = {d.offer: d for d in main.decisions}
+    out = []
+    for offer in scenario.offers:
+        row: dict[str, Any] = {
+            "id": offer.id, "name": offer.name or offer.id, "kind": offer.kind,
+            "first": month_index(scenario.start, offer.available_from),
+            "last": month_index(scenario.start, offer.available_until),
+        }
+        if isinstance(offer, BorrowOffer):
+            cost = offer_cost(scenario, offer.id)
+            row.update(max_amount=_m(offer.max_amount), annual_rate=cost.annual_rate,
+                       effective_annual_rate=cost.effective_annual_rate, crosses=cost.crosses)
+        elif isinstance(offer, AssetSale):
+            row.update(amount=_m(offer.amount), keep_value=_m(offer.keep_value))
+        elif isinstance(offer, HardshipPlan):
+            row.update(loan=offer.loan, term_months=offer.term_months, annual_rate=float(hardship_rate(offer) * 12),
+                       fee_percent=float(offer.fee_percent), grace_months=offer.grace_months,
+                       waive_percent=float(offer.waive_percent))
+        taken = decisions.get(offer.id)
+        row["taken"] = None if taken is None else {
+            "month": taken.month, "amount": None if taken.amount is None else _m(taken.amount)}
+        out.append(row)
+    return out
+
+
 def build_report(scenario: Scenario, lang: str | None = None, order: Sequence[str] | None = None,
                  use_optimizer: bool = True, time_limit: float | None = None,
                  sections: frozenset[str] | None = None) -> dict[str, Any]:
@@ -321,6 +353,8 @@ def build_report(scenario: Scenario, lang: str | None = None, order: Sequence[st
                       "balance": _m(loan.balance), "arrears": _m(loan.arrears),
                       "months_overdue": loan.months_overdue, "escalation_months": loan.escalation_months}
                      for loan in scenario.loans]
+    if scenario.offers:
+        data["offers"] = offers(scenario, main)
     if "comparison" in want:
         data["comparison"] = comparison(main, all_plans)
     if "borrowing" in want:

@@ -190,6 +190,37 @@ def _borrowing(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
     return blocks
 
 
+def _offers(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
+    items = []
+    for o in data["offers"]:
+        window = fmt.text("offer_window", first=fmt.month(o["first"]), last=fmt.month(o["last"]))
+        kind = fmt.text(f"offer_kind_{o['kind']}")
+        if "max_amount" in o:
+            rate = "-" if o["annual_rate"] is None else fmt.rate(round(o["annual_rate"], 6))
+            effective = "-" if o["effective_annual_rate"] is None else fmt.rate(round(o["effective_annual_rate"], 6))
+            text = fmt.text("offer_borrow", name=o["name"], kind=kind, amount=_money(fmt, o["max_amount"]),
+                            window=window, rate=rate, effective=effective)
+        elif "keep_value" in o:
+            text = fmt.text("offer_sale", name=o["name"], kind=kind, window=window, amount=_money(fmt, o["amount"]),
+                            keep=_money(fmt, o["keep_value"]))
+        else:
+            text = fmt.text("offer_hardship", name=o["name"], kind=kind, loan=fmt.loan(o["loan"]), window=window,
+                            term=o["term_months"], rate=fmt.rate(round(o["annual_rate"], 6)),
+                            fee=fmt.rate(o["fee_percent"]), grace=o["grace_months"], waive=fmt.rate(o["waive_percent"]))
+        parts = [text]
+        if o.get("crosses") is not None:
+            parts.append(fmt.text(f"offer_line_{o['crosses']}"))
+        taken = o["taken"]
+        if taken is None:
+            parts.append(fmt.text("offer_not_taken"))
+        elif taken["amount"] is None:
+            parts.append(fmt.text("offer_taken_plain", month=fmt.month(taken["month"])))
+        else:
+            parts.append(fmt.text("offer_taken", month=fmt.month(taken["month"]), amount=_money(fmt, taken["amount"])))
+        items.append(fmt.sentences(parts))
+    return [Heading(2, fmt.text("section_offers")), Paragraph(fmt.text("offers_intro")), Bullets(items)]
+
+
 def _value(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
     v = data["value_of_money"]
     unit = _money(fmt, v["unit"])
@@ -282,6 +313,8 @@ def build_document(scenario: Scenario, data: dict[str, Any], lang: str, charts: 
     lines = reason_lines(fmt, data)
     for month in data["months"]:
         blocks += [Heading(3, fmt.month(month["month"])), Bullets(lines.get(month["month"], []))]
+    if data.get("offers"):
+        blocks += _offers(fmt, data)
     if "comparison" in data:
         blocks += _comparison(fmt, data)
     if "borrowing" in data:

@@ -35,7 +35,7 @@ Money is in currency units (floats of whole cents), rates are annual decimals
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -67,42 +67,51 @@ class MonthContext:
     saved: int
     next_statement: Statement | None
     next_cash_base: int  # next month's budget + inflows (without what is kept)
+    terms: list[Any] = field(default_factory=list)  # each account's terms that month (offers open or convert loans)
+    opened_at: list[int] = field(default_factory=list)  # plan month of each account's first month
 
 
 def statements_of(scenario: Scenario, plan: Plan) -> list[MonthContext]:
     """Replay the plan month by month, keeping each month's statement."""
     ledger = Ledger(scenario)
-    ids = ledger.loan_ids
+    ids = ledger.account_ids
     schedule = plan.to_schedule(ids)
+    takes: dict[int, list[Any]] = {}
+    for take in schedule.decisions:
+        takes.setdefault(take.month, []).append(take)
     run = ledger.start()
-    out: list[tuple[Statement, list[int], int]] = []
+    out: list[tuple[Statement, list[int], int, tuple[list[Any], list[int]]]] = []
     while not run.finished:
-        st = run.open_month()
+        st = run.open_month(takes.get(run.month + 1, ()))
         row = list(schedule.payments[st.month - 1]) if st.month - 1 < len(schedule.payments) else [0] * len(ids)
+        terms = (list(run.terms), list(run.opened_at))
         result = run.settle(row)
-        out.append((st, row, result.saved))
+        out.append((st, row, result.saved, terms))
     contexts = []
-    for k, (st, row, saved) in enumerate(out):
+    for k, (st, row, saved, terms) in enumerate(out):
         nxt = out[k + 1][0] if k + 1 < len(out) else None
         t_next = st.month + 1
         base = 0
         if t_next <= ledger.horizon_months:
             base = ledger.budget_by_month[t_next - 1] + ledger.inflow_by_month[t_next - 1]
-        contexts.append(MonthContext(st, row, saved, nxt, base))
+        contexts.append(MonthContext(st, row, saved, nxt, base, terms[0], terms[1]))
     return contexts
 
 
 def explain(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
     """Reason codes per month: [{"month", "date", "reasons": [...], "loans": [{"id", "reasons": [...]}]}]."""
     ledger = Ledger(scenario)
-    terms = ledger.terms
-    ids = ledger.loan_ids
+    ids = ledger.account_ids
     horizon = ledger.horizon_months
     by_month = {row.month: row for row in plan.months}
     months: list[dict[str, Any]] = []
     for ctx in statements_of(scenario, plan):
-        st, pays = ctx.statement, ctx.payments
+        st, pays, terms, opened = ctx.statement, ctx.payments, ctx.terms, ctx.opened_at
         t = st.month
+
+        def loan_month(i: int, month: int) -> int:
+            """An offer's new loan counts its rate months from its opening; a scenario loan from month 1."""
+            return month - opened[i] + 1
         row = by_month[t]
         after = {lm.id: lm for lm in row.loans}
         open_ = [i for i, is_open in enumerate(st.is_open) if is_open]
@@ -111,11 +120,11 @@ def explain(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         def rate_now(i: int) -> Fraction:
             """What a unit left on loan i costs next month: its penalty rate while in arrears."""
             if after[ids[i]].arrears > 0 or (st.arrears[i] > 0 and pays[i] < st.arrears[i]):
-                return terms[i].penalty_rate_in_month(t_next)
-            return terms[i].rate_in_month(t_next)
+                return terms[i].penalty_rate_in_month(loan_month(i, t_next))
+            return terms[i].rate_in_month(loan_month(i, t_next))
 
         def shortfall_cost(i: int) -> Fraction:
-            return terms[i].penalty_rate_in_month(t_next) + terms[i].late_fee_percent
+            return terms[i].penalty_rate_in_month(loan_month(i, t_next)) + terms[i].late_fee_percent
 
         def months_left(i: int) -> int:
             return terms[i].escalation_months - st.overdue_run[i] if st.arrears[i] else terms[i].escalation_months
@@ -151,10 +160,10 @@ def explain(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
                 reasons.append({"code": "min_due", "loan": lid, "due": _m(due)})
                 if in_arrears:
                     others = [j for j in open_ if j != i and remaining_after[j] > 0]
-                    own = terms[i].penalty_rate_in_month(t)
+                    own = terms[i].penalty_rate_in_month(loan_month(i, t))
                     if others:
                         j = max(others, key=lambda j: (rate_now(j), -j))
-                        if own >= rate_now(j) and own > terms[i].rate_in_month(t):
+                        if own >= rate_now(j) and own > terms[i].rate_in_month(loan_month(i, t)):
                             reasons.append({"code": "dearest_penalty", "loan": lid, "rate": _annual(own),
                                             "other": ids[j], "other_rate": _annual(rate_now(j))})
             if p > due:
@@ -173,8 +182,8 @@ def explain(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
                                         "rate": _annual(own), "other": ids[j], "other_rate": _annual(rate_now(j))})
                 promo = terms[i].promo_rate
                 pm = terms[i].promo_months
-                if promo is not None and t <= pm < t + PROMO_WINDOW and terms[i].rate > promo:
-                    reasons.append({"code": "promo_ending", "loan": lid, "promo_end_month": pm,
+                if promo is not None and loan_month(i, t) <= pm < loan_month(i, t) + PROMO_WINDOW and terms[i].rate > promo:
+                    reasons.append({"code": "promo_ending", "loan": lid, "promo_end_month": opened[i] + pm - 1,
                                     "rate": _annual(terms[i].rate)})
             if p < due:
                 shortfall = due - p
