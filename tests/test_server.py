@@ -118,6 +118,8 @@ def test_simulate_answers_what_the_cli_prints(fmt: str, client: httpx.Client, sm
     assert response.text == cli_out("simulate", str(small_file), "-s", "snowball", "--format", fmt)
     expected_type = {"json": "application/json", "csv": "text/csv", "text": "text/plain"}[fmt]
     assert response.headers["content-type"].startswith(expected_type)
+    queue, work = response.headers["server-timing"].split(", ")
+    assert queue.startswith("queue;dur=") and work.startswith("work;dur=") and float(work[9:]) > 0
 
 
 def test_simulate_every_strategy_and_a_custom_order(client: httpx.Client, small_file: Path) -> None:

@@ -325,7 +325,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           [_issue("query.solver", f"choose one of {', '.join(settings.solvers)}")])
         job = Job(kind=kind, scenario=data, options=options, time_limit=time_limit)
         try:
-            reply = await pool.run(job, deadline=time_limit + settings.grace_seconds)
+            reply, waited, worked = await pool.run_timed(job, deadline=time_limit + settings.grace_seconds)
         except PoolBusy as exc:
             raise Problem(503, "busy", str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
         except JobTimedOut:
@@ -335,7 +335,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           "allow more time, or send a smaller scenario") from None
         except WorkerLost as exc:
             raise Problem(500, "worker lost", f"the worker process died during the work: {exc}") from None
-        headers = {"Content-Security-Policy": REPORT_CSP} if reply.media_type.startswith("text/html") else None
+        # Server-Timing: how long the request waited for a worker, and how long the worker took (ms).
+        headers = {"Server-Timing": f"queue;dur={waited * 1000:.1f}, work;dur={worked * 1000:.1f}"}
+        if reply.media_type.startswith("text/html"):
+            headers["Content-Security-Policy"] = REPORT_CSP
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
     def solver_checks(objective: str, overdue_price: float | None) -> None:

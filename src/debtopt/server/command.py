@@ -6,6 +6,7 @@ its DEBTOPT_SERVER_* environment variable; an option given wins.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -77,6 +78,7 @@ def serve(host: str, port: int, workers: int, cors_origins: tuple[str, ...], max
     except ValueError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
                 timeout_graceful_shutdown=5, server_header=False)
 

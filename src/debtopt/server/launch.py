@@ -41,12 +41,16 @@ class RunningServer:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    final_log: str | None = None
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
     def log(self) -> str:
+        """What the server printed (kept after it stopped)."""
+        if self.final_log is not None:
+            return self.final_log
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def health(self, timeout: float = 5.0) -> dict[str, Any]:
@@ -68,6 +72,19 @@ class RunningServer:
             if len(fields) > 1 and fields[1] == str(self.process.pid):
                 out.append(int(entry.name))
         return sorted(out)
+
+
+    def workers(self) -> list[int]:
+        """Pids of the worker processes (spawned children; not multiprocessing's resource tracker)."""
+        out = []
+        for pid in self.children():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline:
+                out.append(pid)
+        return out
 
 
 def wait_healthy(server: RunningServer, timeout: float) -> None:
@@ -115,4 +132,5 @@ def running_server(*args: str, env: Mapping[str, str] | None = None, start_timeo
     finally:
         stop(server)
         log_file.close()
+        server.final_log = server.log()
         Path(name).unlink(missing_ok=True)

@@ -137,6 +137,11 @@ class WorkerPool:
     # ------------------------------------------------------------ jobs
     async def run(self, job: Job, deadline: float) -> Reply:
         """The job's reply from a free worker, within `deadline` seconds of the worker taking it."""
+        reply, _, _ = await self.run_timed(job, deadline)
+        return reply
+
+    async def run_timed(self, job: Job, deadline: float) -> tuple[Reply, float, float]:
+        """The reply, the seconds spent waiting for a worker, and the seconds the worker took."""
         if self._idle is None or self._closing:
             raise PoolBusy("the server is not running", retry_after=5)
         if self._idle.empty() and self._waiting >= self.queue_size:
@@ -144,19 +149,33 @@ class WorkerPool:
             raise PoolBusy(f"all {self.size} workers are busy and {self._waiting} requests are waiting",
                            retry_after=max(1, round(self.queue_timeout / 4)))
         self._waiting += 1
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        until = asked + self.queue_timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.queue_timeout)
-        except TimeoutError:
-            self._rejected += 1
-            raise PoolBusy(f"no worker was free within {self.queue_timeout:g} s",
-                           retry_after=max(1, round(self.queue_timeout / 4))) from None
+            while True:
+                try:
+                    worker = await asyncio.wait_for(self._idle.get(), max(0.0, until - loop.time()))
+                except TimeoutError:
+                    self._rejected += 1
+                    raise PoolBusy(f"no worker was free within {self.queue_timeout:g} s",
+                                   retry_after=max(1, round(self.queue_timeout / 4))) from None
+                if worker.process.is_alive():
+                    break
+                # Died while idle (killed from outside, say): replace it and take the next one.
+                self._lost += 1
+                log.error("worker %s died while idle (exit code %s); replacing it", worker.pid,
+                          worker.process.exitcode)
+                self._replace(worker)
         finally:
             self._waiting -= 1
         # The job runs in its own task: if the request is cancelled (the client went away),
         # the worker is still returned to the pool, or replaced, when the job ends.
+        started = loop.time()
         task = asyncio.create_task(self._use(worker, job, deadline))
         self._keep(task)
-        return await asyncio.shield(task)
+        reply = await asyncio.shield(task)
+        return reply, started - asked, loop.time() - started
 
     async def _use(self, worker: _Worker, job: Job, deadline: float) -> Reply:
         assert self._idle is not None
