@@ -56,12 +56,10 @@ def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
     def update(done: int, total: int) -> None:
         nonlocal task_id
         if task_id is None:
-            # Records done by an earlier run do not count towards the rate.
-            task_id = progress.add_task("batch", total=total - done)
-            progress.update(task_id, description=str(done))
-            update.base = done  # type: ignore[attr-defined]
+            # Records done by an earlier run (--resume) start the bar; they do not count towards the rate.
+            task_id = progress.add_task("batch", total=total, completed=done)
             return
-        progress.update(task_id, completed=done - update.base)  # type: ignore[attr-defined]
+        progress.update(task_id, completed=done)
 
     return update, progress.stop
 
