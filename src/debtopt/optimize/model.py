@@ -19,6 +19,11 @@ solver); `schedule.py` rounds the payments and the ledger replays them.
 Binaries: o (overdue this month) and z (the due is the whole owed amount, the
 `min` of step 4) per open loan-month. Escalation and the hard limit are rows
 over windows of o. Every big-M is per loan and month, from `data._bounds`.
+
+Besides the contract's equations the model carries rows that no plan can break
+(each docstring says why): they cut off fractional points only, so the LP
+relaxation sees more of the problem (`not_yet_due_bound`, `unpaid_beyond_arrears`,
+`current_needs_cash`, and the bounds B >= B_min and o = 1 where no plan can be current).
 """
 
 from __future__ import annotations
@@ -162,7 +167,7 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     """Variables, then every constraint group, in the contract's order."""
     rows = Rows()
     T = data.horizon
-    loans = [_loan_variables(rows, i, loan, T) for i, loan in enumerate(data.loans)]
+    loans = [_loan_variables(rows, i, loan, T, data.cash_max) for i, loan in enumerate(data.loans)]
     S = [rows.var("S_start", data.starting_cash, data.starting_cash)] + [rows.var(f"S_{t + 1}") for t in range(T)]
     model = Model(data, rows, loans, S, max_consecutive_overdue)
     for i in range(data.n):
@@ -173,22 +178,26 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
             unpaid_part(model, i, t)
             arrears_at_most_balance(model, i, t)
             next_state(model, i, t)
+            not_yet_due_bound(model, i, t)
+            unpaid_beyond_arrears(model, i, t)
         escalation(model, i)
         if max_consecutive_overdue is not None:
             consecutive_limit(model, i, max_consecutive_overdue)
     for t in range(T):
         cash(model, t)
+        current_needs_cash(model, t)
     return model
 
 
-def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int) -> LoanVars:
-    """Bounds: 0 <= B_t <= B_max,t; 0 <= A_t <= A_max,t; p <= D_max,t; U, due <= due_max,t;
-    R in [floor, R_max,t]."""
+def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[float]) -> LoanVars:
+    """Bounds: B_min,t <= B_t <= B_max,t; 0 <= A_t <= A_max,t; p <= D_max,t; U, due <= due_max,t;
+    R in [floor, R_max,t]; o = 1 where being current needs more than any plan can have
+    paid (data._cash_bounds: paid_to_be_current_t > cash_max_t)."""
     name = f"l{i}"
     B = [rows.var(f"B_{name}_0", loan.balance, loan.balance)]
     A = [rows.var(f"A_{name}_0", loan.arrears, loan.arrears)]
     for t in range(1, T + 1):
-        B.append(rows.var(f"B_{name}_{t}", 0.0, loan.balance_max[t]))
+        B.append(rows.var(f"B_{name}_{t}", min(loan.balance_min[t], loan.balance_max[t]), loan.balance_max[t]))
         A.append(rows.var(f"A_{name}_{t}", 0.0, loan.arrears_max[t]))
     p, U, due, R, o, z = [], [], [], [], [], []
     for t in range(T):
@@ -200,7 +209,8 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int) -> LoanVars:
             R.append(rows.var(f"R_{name}_{t + 1}", loan.min_floor, max(loan.min_floor, loan.regular_max[t])))
         else:
             R.append(None)
-        o.append(rows.var(f"o_{name}_{t + 1}", 0.0, 1.0, integer=True))
+        forced = 1.0 if loan.paid_to_be_current[t] > cash_max[t] else 0.0
+        o.append(rows.var(f"o_{name}_{t + 1}", forced, 1.0, integer=True))
         if loan.kind == "bullet":
             fixed = 0.0 if t + 1 <= loan.due_month else 1.0
             z.append(rows.var(f"z_{name}_{t + 1}", fixed, fixed, integer=True))
@@ -258,15 +268,16 @@ def due_is_min(m: Model, i: int, t: int) -> None:
         due <= D                      due <= A + R
         due >= D - Mo (1 - z)         due >= A + R - Mr z
 
-    Mo = D_max,t (D - due <= D). Mr = R_max,t: when the min is D, A + R - D =
-    R - (B - A) - I - P <= R, using A <= B (the row `arrears_at_most_balance`).
+    Mo = G_max,t: when the min is A + R, D - due = N - R <= G_max (data._bounds).
+    Mr = R_max,t: when the min is D, A + R - D = R - (B - A) - I - P <= R, using
+    A <= B (the row `arrears_at_most_balance`).
     A bullet loan's min is one-sided, so its z is fixed by bounds: z = 0 (due = A)
     until its due_month, z = 1 (due = D) after.
     """
     loan, v = m.data.loans[i], m.loans[i]
     owed = m.owed(i, t)
     reg, reg_const = _regular_terms(m, i, t)
-    mo = loan.owed_max[t]
+    mo = loan.gap_max[t]
     mr = loan.regular_max[t]
     due = (v.due[t], 1.0)
     m.rows.row(f"due_le_owed_{i}_{t}", [due] + [(c, -a) for c, a in owed], upper=0.0)
@@ -280,13 +291,14 @@ def unpaid_part(m: Model, i: int, t: int) -> None:
 
         U >= due - p                  (U >= 0 is its bound)
         U <= due_max,t * o            nothing unpaid unless overdue (due_max = min(D_max, A_max + R_max))
-        U <= due - p + D_max,t (1 - o)  overdue: U is exactly due - p
+        U <= due - p + G_max,t (1 - o)  overdue: U is exactly due - p
+                                      (current: p - due <= D - due <= G_max, data._bounds)
 
     With U = 0 and late_fee = 0, o = 1 changes nothing but the count, so every
     objective that counts or prices o sets it to 0.
     """
     loan, v = m.data.loans[i], m.loans[i]
-    big = loan.owed_max[t]
+    big = loan.gap_max[t]
     m.rows.row(f"unpaid_ge_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0)], lower=0.0)
     m.rows.row(f"unpaid_le_o_{i}_{t}", [(v.U[t], 1.0), (v.o[t], -loan.due_max[t])], upper=0.0)
     m.rows.row(f"unpaid_exact_{i}_{t}", [(v.U[t], 1.0), (v.due[t], -1.0), (v.p[t], 1.0), (v.o[t], big)], upper=big)
@@ -296,6 +308,49 @@ def arrears_at_most_balance(m: Model, i: int, t: int) -> None:
     """A' <= B', i.e. U + F <= D - p + F, i.e. U + p <= D (implied; it lets Mr be R_max)."""
     v = m.loans[i]
     m.rows.row(f"arrears_le_balance_{i}_{t}", [(v.U[t], 1.0), (v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)], upper=0.0)
+
+
+def _regular_cap(loan: LoanData, t: int) -> float:
+    """The most R can be in month t: its column's upper bound (revolving) or R_max,t."""
+    if loan.kind == "revolving":
+        return max(loan.min_floor, loan.regular_max[t])
+    return loan.regular_max[t]
+
+
+def not_yet_due_bound(m: Model, i: int, t: int) -> None:
+    """B' - A' <= X_max,t+1: the part not yet due falls by the regular due every month,
+    paid or not (X' = D - p - U <= D - due; data._bounds). Valid for every plan."""
+    v = m.loans[i]
+    m.rows.row(f"not_yet_due_{i}_{t}", [(v.B[t + 1], 1.0), (v.A[t + 1], -1.0)], upper=m.data.loans[i].current_max[t + 1])
+
+
+def unpaid_beyond_arrears(m: Model, i: int, t: int) -> None:
+    """U <= A + R_cap,t o: left unpaid beyond the arrears carried in, only when overdue.
+
+    Valid for every plan: o = 0 gives U = 0 <= A; o = 1 gives U <= due <= A + R
+    <= A + R_cap. It charges a month of overdue to every month a new regular due
+    goes unpaid, which U <= due_max o alone (due_max holds all possible arrears)
+    charges only in proportion to the arrears' most.
+    """
+    loan, v = m.data.loans[i], m.loans[i]
+    m.rows.row(f"unpaid_beyond_arrears_{i}_{t}", [(v.U[t], 1.0), (v.A[t], -1.0), (v.o[t], -_regular_cap(loan, t))], upper=0.0)
+
+
+def current_needs_cash(m: Model, t: int) -> None:
+    """The loans current in month t must have been paid their need_t, all out of the cash:
+
+        sum_i need_i,t (1 - o_i,t) <= cash_max_t
+
+    need_i,t is what loan i must have been paid in months 1..t+1 to owe no arrears
+    after it (data._cash_bounds); the payments to different loans add up to at most
+    cash_max_t. A knapsack row over the month's o, left out when every loan fits.
+    """
+    d = m.data
+    terms = [(m.loans[i].o[t], loan.paid_to_be_current[t]) for i, loan in enumerate(d.loans) if loan.paid_to_be_current[t] > 0]
+    total = sum(a for _, a in terms)
+    if len(terms) < 2 or total <= d.cash_max[t]:
+        return
+    m.rows.row(f"current_needs_cash_{t}", [(c, -a) for c, a in terms], upper=d.cash_max[t] - total)
 
 
 def next_state(m: Model, i: int, t: int) -> None:

@@ -156,6 +156,15 @@ def _stdout_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+# HiGHS's RENS and root-reduced-cost heuristics run sub-MIPs recursively (depth 12 on
+# zhang-san): they took 5-8 s of a 9 s overdue stage and found nothing the warm start
+# and the other heuristics did not (benchmarks/results/solve_speed.md).
+HIGHS_OPTIONS: dict[str, object] = {
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
+
+
 class QuietHiGHS(pulp.HiGHS):
     """PuLP's in-process HiGHS, without the banner on stdout (JSON output stays clean)."""
 
@@ -163,6 +172,8 @@ class QuietHiGHS(pulp.HiGHS):
         with _stdout_silenced():
             super().createAndConfigureSolver(lp)
         lp.solverModel.setOptionValue("output_flag", False)
+        for key, value in HIGHS_OPTIONS.items():
+            lp.solverModel.setOptionValue(key, value)
 
 
 def make_solver(name: str, time_limit: float, gap_abs: float | None, gap_rel: float | None, warm_start: bool):
