@@ -7,6 +7,8 @@ port, and stopped after; `debtopt.server.launch` does it.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -184,6 +186,16 @@ def test_report_html_and_json(client: httpx.Client) -> None:
     assert "custom" in {row["strategy"] for row in ordered.json()["comparison"]["rows"]}
 
 
+@pytest.mark.parametrize(("fmt", "media", "start"), [
+    ("markdown", "text/markdown", "# "), ("text", "text/plain", ""), ("csv", "text/csv", "month,date,loan"),
+])
+def test_report_other_formats(fmt: str, media: str, start: str, client: httpx.Client) -> None:
+    response = client.post("/v1/report", params={"format": fmt, "heuristics_only": True}, json=SMALL)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media) and response.text.startswith(start)
+    assert "content-security-policy" not in response.headers
+
+
 def test_an_example_end_to_end(client: httpx.Client) -> None:
     response = client.post("/v1/simulate", params={"strategy": "urgency"}, json=example("zhang-san"))
     assert response.status_code == 200
@@ -344,6 +356,23 @@ def test_docs_work_offline(client: httpx.Client) -> None:
         assert f"/docs/assets/{asset}" in page.text
     assert len(client.get("/docs/assets/swagger-ui-bundle.js").content) > 100_000
     assert_error(client.get("/redoc"), 404)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_docs_render_in_a_browser_without_a_network(server: RunningServer, tmp_path: Path) -> None:
+    """Swagger UI draws every endpoint from this server's own files (the machine has no network anyway)."""
+    assert CHROMIUM is not None
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path}",
+             "--virtual-time-budget=10000", "--dump-dom", server.url + "/docs"]
+    done = subprocess.run([CHROMIUM, *flags], capture_output=True, text=True, timeout=120)
+    dom = done.stdout
+    for path in ("/v1/simulate", "/v1/optimize", "/v1/compare", "/v1/report", "/v1/schema", "/healthz"):
+        assert f'data-path="{path}"' in dom, path
+    assert "Failed to load" not in dom and "Unable to render" not in dom
 
 
 def test_openapi(client: httpx.Client) -> None:

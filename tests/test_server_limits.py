@@ -180,3 +180,12 @@ def test_settings_from_env_parsing() -> None:
         Settings.from_env({"DEBTOPT_SERVER_MAX_LOANS": "many"})
     with pytest.raises(ValueError, match="workers"):
         Settings(workers=0)
+
+
+def test_serve_without_the_server_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    result = CliRunner().invoke(serve, [])
+    assert result.exit_code == 2
+    assert "pip install 'debtopt[server]'" in result.output and "uvicorn" in result.output
