@@ -27,7 +27,7 @@ from .model import Model, build
 from .results import SolveStatus, StageResult, StageStatus
 from .schedule import round_solution
 from .shortfall import extra_monthly_to_clear
-from .solve import PulpBackend, check_solver_name
+from .solve import check_solver_name, make_backend
 from .start import plan_intent, simulate
 
 Objective = Literal["lexicographic", "cost", "weighted"]
@@ -85,7 +85,7 @@ def optimize(
     # 2. Build.
     t0 = time.perf_counter()
     model = build(model_data(ledger), max_consecutive_overdue)
-    backend = PulpBackend(model)
+    backend = make_backend(model, solver)
     build_seconds = time.perf_counter() - t0
 
     # 3. Solve, stage by stage.
