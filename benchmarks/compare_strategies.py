@@ -114,6 +114,8 @@ def markdown(results: dict[str, Any]) -> str:
         "Payoff month: of the plans that pay off; `paid off` is their share.",
         "",
     ]
+    if not meta.get("complete", True):
+        lines[-1:-1] = ["", "PARTIAL: the run stopped after the profiles below."]
     for profile, data in results["profiles"].items():
         lines += [f"## {profile} ({data['portfolios']} portfolios, {data['errors']} errors)", "",
                   "| strategy | cost mean | cost median | penalty int. mean | overdue months mean | escalations mean | "
@@ -202,12 +204,21 @@ def main() -> int:
             results["profiles"][profile] = aggregate(profile, records, currencies, strategies)
             results["profiles"][profile]["seconds"] = time.monotonic() - t0
             print(f"{profile}: {len(records)} portfolios in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+            _write(args, results, optimal_note, strategies, load_before, began, final=False)
+    _write(args, results, optimal_note, strategies, load_before, began, final=True)
+    print(markdown(results))
+    return 0
+
+
+def _write(args: argparse.Namespace, results: dict[str, Any], optimal_note: str, strategies: list[str],
+           load_before: str, began: float, final: bool) -> None:
+    """Results so far (after each profile, so an interrupted run keeps the profiles it finished)."""
     results["meta"] = {
         "n": args.n, "seed": args.seed, "workers": args.workers, "optimal": optimal_note,
         "time_limit_seconds": args.time_limit if OPTIMAL in strategies else None,
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "load_before": load_before, "seconds": time.monotonic() - began,
+        "load_before": load_before, "seconds": time.monotonic() - began, "complete": final,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "compare_strategies.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
@@ -215,8 +226,6 @@ def main() -> int:
     (args.out / "compare_strategies.md").write_text(markdown(results), encoding="utf-8")
     for path in plots(results, args.out):
         print(f"wrote {path}", file=sys.stderr)
-    print(markdown(results))
-    return 0
 
 
 if __name__ == "__main__":
