@@ -47,8 +47,8 @@ SMALL: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "2", "--max-loans", "30", "--max-horizon", "360", "--max-offers", "1",
-                        "--max-body-bytes", str(MAX_BODY), "--grace", "0.5", "--time-limit", "10",
+    with running_server("--workers", "2", "--max-loans", "60", "--max-horizon", "480", "--max-offers", "1",
+                        "--max-body-bytes", str(MAX_BODY), "--grace", "1", "--time-limit", "10",
                         "--max-time-limit", "30") as running:
         yield running
 
@@ -79,9 +79,9 @@ def example(name: str) -> dict[str, Any]:
 
 
 def big_scenario() -> dict[str, Any]:
-    """30 loans over 360 months: building its model alone takes seconds."""
-    data = generate_scenario(seed=1, index=0, profile="mixed", loans=(30, 30), budget="short")
-    data["horizon_months"] = 360
+    """60 loans over 480 months, the most the test server takes: its report takes well over 10 s."""
+    data = generate_scenario(seed=1, index=0, profile="mixed", loans=(60, 60), budget="short")
+    data["horizon_months"] = 480
     return data
 
 
@@ -282,10 +282,10 @@ def test_a_limit_no_plan_meets(client: httpx.Client) -> None:
 
 # ---------------------------------------------------------------- 422: this server's limits
 def test_limits_on_loans_horizon_and_offers(client: httpx.Client) -> None:
-    many = generate_scenario(seed=3, index=0, profile="us-cards", loans=(31, 31))
+    many = generate_scenario(seed=3, index=0, profile="us-cards", loans=(61, 61))
     body = assert_error(client.post("/v1/simulate", json=many), 422, "over this server's limits")
-    assert body["issues"] == [{"path": "loans", "message": "31 loans; this server takes at most 30 per request"}]
-    long = {**SMALL, "horizon_months": 361}
+    assert body["issues"] == [{"path": "loans", "message": "61 loans; this server takes at most 60 per request"}]
+    long = {**SMALL, "horizon_months": 481}
     body = assert_error(client.post("/v1/optimize", json=long), 422)
     assert [issue["path"] for issue in body["issues"]] == ["horizon_months"]
     sale = {"kind": "asset-sale", "available_from": "2027-01", "available_until": "2027-03", "amount": 500}
@@ -294,7 +294,7 @@ def test_limits_on_loans_horizon_and_offers(client: httpx.Client) -> None:
     assert [issue["path"] for issue in body["issues"]] == ["offers"]
     one_offer = {**SMALL, "offers": [{**sale, "id": "phone"}]}
     assert client.post("/v1/simulate", json=one_offer).status_code == 200
-    assert client.post("/v1/simulate", json=big_scenario()).status_code == 200  # 30 loans, 360 months: allowed
+    assert client.post("/v1/simulate", json=big_scenario()).status_code == 200  # 60 loans, 480 months: allowed
 
 
 # ---------------------------------------------------------------- 413
@@ -419,7 +419,10 @@ def test_a_request_past_its_limit_gets_504_while_the_others_complete(server: Run
     def slow() -> None:
         started = time.monotonic()
         with httpx.Client(base_url=server.url, timeout=60) as http:
-            results["slow"] = http.post("/v1/optimize", params={"time_limit": 1}, json=big_scenario())
+            # A report replays the plan's rule dozens of times (value of money, borrowing, what-ifs):
+            # at 60 loans x 480 months that takes far longer than 1 s, whatever the optimizer does.
+            results["slow"] = http.post("/v1/report", params={"time_limit": 1, "heuristics_only": True,
+                                                              "format": "json"}, json=big_scenario())
         results["slow_seconds"] = time.monotonic() - started
 
     def quick(i: int) -> tuple[int, float]:
@@ -436,7 +439,7 @@ def test_a_request_past_its_limit_gets_504_while_the_others_complete(server: Run
     thread.join(60)
     body = assert_error(results["slow"], 504, "time limit")
     assert "time_limit=1" in body["message"]
-    assert results["slow_seconds"] < 1 + 0.5 + 3  # the deadline, plus some scheduling
+    assert results["slow_seconds"] < 1 + 1 + 3  # the deadline (time_limit + grace), plus some scheduling
     assert all(status == 200 for status, _ in quick_results), quick_results
     assert max(seconds for _, seconds in quick_results) < 5
     # The stopped worker is replaced; the pool serves as before.
@@ -453,19 +456,22 @@ def test_a_request_past_its_limit_gets_504_while_the_others_complete(server: Run
 
 def test_a_hard_problem_within_its_limit_gets_the_best_plan_found(client: httpx.Client) -> None:
     started = time.monotonic()
-    response = client.post("/v1/optimize", params={"time_limit": 2}, json=example("zhang-san"))
+    response = client.post("/v1/optimize", params={"time_limit": 5}, json=big_scenario())
     seconds = time.monotonic() - started
     assert response.status_code == 200, response.text
     plan = response.json()
-    assert plan["solver"]["status"] in ("time_limit", "optimal")
-    assert plan["totals"]["escalations"] == 1
-    assert seconds < 2 + 0.5 + 1
+    # The best plan found in the 70 % of the time the solver gets (or a heuristic's, said so plainly).
+    assert plan["solver"]["status"] in ("time_limit", "optimal", "fallback")
+    assert plan["totals"]["escalations"] <= min(
+        debtopt.simulate(debtopt.load_scenario(big_scenario()), s).totals.escalations  # type: ignore[arg-type]
+        for s in ("minimum", "avalanche", "snowball", "balance-matching", "urgency"))
+    assert seconds < 5 + 1
 
 
 def test_the_server_answers_while_every_worker_solves(server: RunningServer) -> None:
     def solve(_: int) -> int:
         with httpx.Client(base_url=server.url, timeout=60) as http:
-            return http.post("/v1/optimize", params={"time_limit": 3}, json=example("us-cards")).status_code
+            return http.post("/v1/optimize", params={"time_limit": 4}, json=example("us-cards")).status_code
 
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(solve, i) for i in range(2)]

@@ -34,8 +34,9 @@ class Settings:
     """Seconds of work a request gets when it does not say (`time_limit`)."""
     max_time_limit: float = 60.0
     """The largest `time_limit` a request may ask for."""
-    grace_seconds: float = 2.0
-    """Past `time_limit` + this, the worker is stopped and the request gets 504."""
+    grace_seconds: float = 5.0
+    """Past `time_limit` + this, the worker is stopped and the request gets 504. Generous: on a busy
+    machine the work around the solver (heuristics, model, replay) takes longer than its share."""
     queue_size: int = 64
     """Requests that may wait for a free worker; more get 503 at once."""
     queue_timeout: float = 30.0
