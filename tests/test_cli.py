@@ -220,7 +220,7 @@ def test_output_file_is_an_ordinary_file(tmp_path: Path) -> None:
 
 def test_every_command_is_registered() -> None:
     result = run("--help")
-    for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example"):
+    for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example", "serve"):
         assert command in result.output
 
 

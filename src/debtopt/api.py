@@ -303,33 +303,9 @@ def report_data(plan: Plan, scenario: Scenario, lang: Language | None = None,
     The what-ifs (the budget 10 % up and down) run the optimizer when `plan`
     is an optimizer's plan, with a third of `time_limit_seconds` each.
     """
-    from .report import analysis
-    from .report.reasons import explain
-    from .report.tabular import plan_json_data
+    from .report.analysis import build_report
 
-    language = lang or scenario.language
-    plans = analysis.heuristic_plans(scenario, None)
-    method = "optimal" if plan.strategy == "optimal" else "heuristic"
-    data = plan_json_data(plan)
-    if data.get("solver") is not None:
-        data["solver"] = analysis._strip_timing(data["solver"])
-    all_plans = dict(plans)
-    if plan.strategy not in all_plans or all_plans[plan.strategy] != plan:
-        all_plans = {plan.strategy: plan, **{k: v for k, v in plans.items() if k != plan.strategy}}
-    data["explanations"] = explain(scenario, plan)
-    data["report"] = {"version": analysis.REPORT_VERSION, "language": language, "method": method,
-                      "start": scenario.start, "horizon_months": scenario.horizon_months,
-                      "extra_monthly_to_clear": analysis.extra_monthly_to_clear(scenario, plan)}
-    data["loans"] = [{"id": loan.id, "name": loan.name, "lender": loan.lender, "kind": loan.kind,
-                      "balance": float(loan.balance), "arrears": float(loan.arrears),
-                      "months_overdue": loan.months_overdue, "escalation_months": loan.escalation_months}
-                     for loan in scenario.loans]
-    data["comparison"] = analysis.comparison(plan, all_plans)
-    data["borrowing"] = analysis.borrowing(scenario, plan, plans, None)
-    data["value_of_money"] = analysis.value_of_money(scenario, plan, plans, None)
-    data["what_ifs"] = analysis.what_ifs(scenario, method, None, method == "optimal", time_limit_seconds)
-    data["proposals"] = analysis.proposals(scenario, plan)
-    return data
+    return build_report(scenario, lang or scenario.language, time_limit=time_limit_seconds, plan=plan)
 
 
 def _check_plan_of(plan: Plan, scenario: Scenario) -> None:

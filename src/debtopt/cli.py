@@ -260,7 +260,9 @@ def example(name: str, output: Path | None) -> None:
 
 
 from .report_command import report  # noqa: E402  (an edge module that needs `main`'s helpers)
+from .server.command import serve  # noqa: E402  (needs no FastAPI until it runs)
 
 main.add_command(report)
+main.add_command(serve)
 
 __all__ = ["main", "HEURISTICS"]

@@ -330,21 +330,27 @@ def offers(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
 
 def build_report(scenario: Scenario, lang: str | None = None, order: Sequence[str] | None = None,
                  use_optimizer: bool = True, time_limit: float | None = None,
-                 sections: frozenset[str] | None = None) -> dict[str, Any]:
+                 sections: frozenset[str] | None = None, plan: Plan | None = None) -> dict[str, Any]:
     """The whole report as data: the main plan in the spec's JSON shape plus explanations and sections.
 
+    `plan`: the plan to explain (from `simulate` or `optimize`); by default the
+    optimizer's (or, with `use_optimizer=False`, the best heuristic's).
     `sections` limits the optional parts (comparison, borrowing, value, whatif, proposals); None is all.
     """
     lang = lang or scenario.language
     want = sections if sections is not None else frozenset({"comparison", "borrowing", "value", "whatif", "proposals"})
     plans = heuristic_plans(scenario, order)
-    main, method = main_plan(scenario, plans, use_optimizer, time_limit)
+    if plan is None:
+        main, method = main_plan(scenario, plans, use_optimizer, time_limit)
+    else:
+        main, method = plan, "optimal" if plan.strategy == "optimal" else "heuristic"
+        use_optimizer = method == "optimal"
     data = plan_json_data(main)
     if data.get("solver") is not None:
         data["solver"] = _strip_timing(data["solver"])
     all_plans = dict(plans)
-    if method == "optimal":
-        all_plans = {"optimal": main, **plans}
+    if main.strategy not in all_plans or all_plans[main.strategy] != main:
+        all_plans = {main.strategy: main, **{k: v for k, v in plans.items() if k != main.strategy}}
     data["explanations"] = explain(scenario, main)
     data["report"] = {"version": REPORT_VERSION, "language": lang, "method": method,
                       "start": scenario.start, "horizon_months": scenario.horizon_months,
