@@ -23,6 +23,7 @@ from ..errors import InfeasibleLimitError, SolverError
 from ..ledger import Ledger
 from ..strategies import run_heuristics
 from .data import model_data
+from .horizon import prove_stage
 from .model import Model, build
 from .results import SolveStatus, StageResult, StageStatus
 from .schedule import round_solution
@@ -31,6 +32,9 @@ from .solve import check_solver_name, make_backend
 from .start import plan_intent, simulate
 
 Objective = Literal["lexicographic", "cost", "weighted"]
+
+# The share of an integer stage's time the short-horizon relaxation may use first.
+SHORT_SHARE = 0.6
 
 # Stages per objective: (name, integer-valued, share of the time left it may use).
 STAGES: dict[str, list[tuple[str, bool, float]]] = {
@@ -90,8 +94,11 @@ def optimize(
 
     # 3. Solve, stage by stage.
     incumbent: list[float] | None = None
+    incumbent_plan: Plan | None = None
     if warm_start and best_heuristic is not None:
         incumbent = simulate(model, plan_intent(best_heuristic, ledger.loan_ids, model.data.horizon))
+        incumbent_plan = best_heuristic
+    fixed: list[tuple[str, float]] = []
     stages: list[StageResult] = []
     infeasible = False
     found_any = False
@@ -105,12 +112,39 @@ def optimize(
             value = _value(coefs, incumbent)
             stages.append(StageResult(name, value, None, None, False, 0.0, StageStatus.SKIPPED))
             backend.add_upper(name, coefs, _fix_level(value, integer))
+            fixed.append((name, _fix_level(value, integer)))
             continue
+        short_bound: float | None = None
+        short_seconds = 0.0
+        if integer and objective == "lexicographic" and incumbent is not None:
+            # A short-horizon relaxation first (horizon.py): it proves most counting stages
+            # in a fraction of the full model's time, and improves the start when it does not.
+            short = prove_stage(
+                ledger, model, solver, name, fixed, incumbent, incumbent_plan,
+                time.perf_counter() + left * share * SHORT_SHARE, max_consecutive_overdue,
+                lambda stage, values: _value(model.objective(stage), values),
+            )
+            short_bound, short_seconds = short.bound, short.seconds
+            if short.values is not None and short.value is not None and short.value <= _value(coefs, incumbent) + 1e-9:
+                incumbent, incumbent_plan = short.values, short.plan
+            value = _value(coefs, incumbent)
+            if short_bound is not None and value <= short_bound + 0.5:
+                found_any = True
+                stages.append(StageResult(name, value, short_bound, max(0.0, value - short_bound), True, short_seconds,
+                                          StageStatus.OPTIMAL))
+                level = _fix_level(value, integer)
+                backend.add_upper(name, coefs, level)
+                fixed.append((name, level))
+                continue
+            left = deadline - time.perf_counter()
         backend.set_objective(coefs)
         if incumbent is not None:
             backend.set_start(incumbent)
         gap_abs, gap_rel = (0.99, 0.0) if integer else (0.5, 1e-7)
         out = backend.solve(solver, max(0.5, left * share), gap_abs, gap_rel, incumbent is not None)
+        out.seconds += short_seconds
+        if short_bound is not None and (out.bound is None or out.bound < short_bound):
+            out.bound = short_bound
         if out.values is not None and out.objective is not None:
             value = out.objective
             incumbent = out.values
@@ -127,9 +161,11 @@ def optimize(
         if integer and bound is not None:
             bound = float(math.ceil(bound - 1e-6))
         gap = None if bound is None else max(0.0, value - bound)
-        proved = out.status == StageStatus.OPTIMAL and (gap is None or gap < (1.0 if integer else max(1.0, 1e-6 * abs(value))))
+        tolerance = 1.0 if integer else max(1.0, 1e-6 * abs(value))
+        proved = (gap is not None and gap < tolerance) or (out.status == StageStatus.OPTIMAL and gap is None)
         stages.append(StageResult(name, value, bound, gap, proved, out.seconds, out.status))
         backend.add_upper(name, coefs, _fix_level(value, integer))
+        fixed.append((name, _fix_level(value, integer)))
     solve_seconds = time.perf_counter() - t0
 
     if infeasible and max_consecutive_overdue is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.plan import Plan, Schedule
-from ..ledger import Ledger, plan_from_run
+from ..ledger import Ledger, LedgerRun, plan_from_run
 from .model import Model
 
 
@@ -29,7 +29,14 @@ class Rounded:
 
 def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal") -> Rounded:
     run = ledger.start()
-    n = len(ledger.terms)
+    rows, worst, worst_rate = round_months(run, model, values)
+    return Rounded(plan_from_run(run, strategy), Schedule(payments=rows), worst, worst_rate)
+
+
+def round_months(run: LedgerRun, model: Model, values: list[float]) -> tuple[list[list[int]], float, float]:
+    """Settle the model's months (1..its horizon, which may end before the plan's) on `run`:
+    (payment rows, largest balance deviation in cents, largest deviation per loan-month)."""
+    n = len(run.ledger.terms)
     rows: list[list[int]] = []
     worst = worst_rate = 0.0
     T = model.data.horizon
@@ -58,7 +65,7 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
             short = _cut(want, short, [i for i in range(n) if role[i] == "close"], floors)
             short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
         # Accounts past the scenario's loans are offers' new loans, never opened here.
-        row = want + [0] * (len(ledger.account_ids) - n)
+        row = want + [0] * (len(run.ledger.account_ids) - n)
         run.settle(row)
         rows.append(row)
         total = 0.0
@@ -68,7 +75,7 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
                 worst = max(worst, dev)
                 total += dev
         worst_rate = max(worst_rate, total / (max(1, sum(st.is_open)) * (t + 1)))
-    return Rounded(plan_from_run(run, strategy), Schedule(payments=rows), worst, worst_rate)
+    return rows, worst, worst_rate
 
 
 def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:
