@@ -56,7 +56,7 @@ def run_config(inputs: Path, out: Path, strategies: list[str], engine: str, work
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _RUN, arg], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall  # with the interpreter's start-up and imports
     result["rate"] = result["records"] / result["seconds"]
     return result

@@ -56,7 +56,7 @@ BUDGET_KINDS = ("tight", "short", "comfortable")
 FORMATS = ("jsonl", "json", "toml")
 DEFAULT_LOANS = (2, 30)
 
-_FX = {"CNY": 1, "USD": Decimal("0.14")}  # CNY catalogue amounts in USD for the mixed profile
+_FX: dict[str, Decimal] = {"CNY": Decimal(1), "USD": Decimal("0.14")}  # CNY catalogue amounts in USD for the mixed profile
 
 
 def _cents(rng: random.Random, low: float, high: float, step: int = 1) -> int:
@@ -255,7 +255,7 @@ def generate_scenario(
         else:
             loan = _us_loan(rng, loan_id)
             if currency == "CNY":
-                _scale(loan, 1 / _FX["USD"])
+                _scale(loan, Decimal(1) / _FX["USD"])
         # Some accounts are already behind: one or two missed dues.
         behind = 0.25 if profile == "cn-microloan" else 0.1
         if rng.random() < behind:

@@ -98,23 +98,24 @@ class DaskEngine(Engine):
         self.cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
+                self.client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise ScenarioError([FieldIssue("--scheduler", f"cannot reach a Dask scheduler at {scheduler}: {exc}")]) from None
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=40)
-            self.client = Client(self.cluster)
+            self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, chunks: Iterable[Chunk], options: WorkOptions) -> Iterator[Records]:
         def submit(chunk: Chunk) -> _Result:
-            return self.client.submit(solve_chunk, chunk, options, pure=False)  # type: ignore[no-any-return]
+            future: _Result = self.client.submit(solve_chunk, chunk, options, pure=False)
+            return future
 
         return ordered(submit, chunks, 4 * self.workers)
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
         if self.cluster is not None:
             self.cluster.close()
 

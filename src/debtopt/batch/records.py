@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from ..errors import FieldIssue, ScenarioError
 
@@ -110,7 +110,7 @@ def read_done(path: Path, repair: bool = True) -> Done:
 class RecordWriter:
     """Appends one complete line per record and flushes it."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: IO[str]) -> None:
         self.handle = handle
 
     def write(self, record: dict[str, Any]) -> None:

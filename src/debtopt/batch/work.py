@@ -23,10 +23,10 @@ OPTIMAL = "optimal"
 def load_optimizer() -> Callable[..., Plan] | None:
     """`debtopt.optimize.optimize`, or None while it is not part of this install."""
     try:
-        from ..optimize import optimize  # type: ignore[attr-defined]
+        from ..optimize import optimize
     except ImportError:
         return None
-    return optimize  # type: ignore[no-any-return]
+    return optimize
 
 
 def available_strategies() -> list[str]:
@@ -100,10 +100,11 @@ def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
         record["strategies"][name] = _totals(plan)
         if options.plans:
             record["plans"][name] = _plan(plan)
-    if OPTIMAL in plans and plans[OPTIMAL].solver:
+    solver = plans[OPTIMAL].solver if OPTIMAL in plans else None
+    if solver:
         # How the solve ended (optimal, time_limit, fallback). Timings are left out; under a
         # time limit this, and the optimal totals, can still differ with the machine's speed.
-        record["solver_status"] = plans[OPTIMAL].solver.get("status")
+        record["solver_status"] = solver.get("status")
     if plans and record["error"] is None:
         record["best"] = min(plans, key=lambda name: plans[name].rank_key())
     return record
