@@ -28,7 +28,7 @@ from .model import Model, build
 from .results import SolveStatus, StageResult, StageStatus
 from .schedule import round_solution
 from .shortfall import extra_monthly_to_clear
-from .solve import check_solver_name, make_backend
+from .solve import SolveOutcome, check_solver_name, make_backend
 from .start import plan_intent, simulate
 
 Objective = Literal["lexicographic", "cost", "weighted"]
@@ -99,6 +99,7 @@ def optimize(
         incumbent = simulate(model, plan_intent(best_heuristic, ledger.loan_ids, model.data.horizon))
         incumbent_plan = best_heuristic
     fixed: list[tuple[str, float]] = []
+    replayed: list[Plan] = []  # ledger plans the short horizons found (candidates beside the rounded optimum)
     stages: list[StageResult] = []
     infeasible = False
     found_any = False
@@ -125,6 +126,8 @@ def optimize(
                 lambda stage, values: _value(model.objective(stage), values),
             )
             short_bound, short_seconds = short.bound, short.seconds
+            if short.plan is not None and short.plan is not best_heuristic:
+                replayed.append(short.plan)
             if short.values is not None and short.value is not None and short.value <= _value(coefs, incumbent) + 1e-9:
                 incumbent, incumbent_plan = short.values, short.plan
             value = _value(coefs, incumbent)
@@ -145,6 +148,10 @@ def optimize(
         out.seconds += short_seconds
         if short_bound is not None and (out.bound is None or out.bound < short_bound):
             out.bound = short_bound
+        if short_bound is not None and out.objective is not None and out.objective < short_bound - 0.5:
+            # Below a proved bound: a point only float tolerance made feasible (balances of
+            # 1e16 cents at 30x360), not a plan. The incumbent carries the stage.
+            out = SolveOutcome(StageStatus.TIME_LIMIT, None, short_bound, None, out.seconds, "numerically unsafe solution")
         if out.values is not None and out.objective is not None:
             value = out.objective
             incumbent = out.values
@@ -181,6 +188,9 @@ def optimize(
     if incumbent is not None:
         rounded = round_solution(ledger, model, incumbent)
         plan = rounded.plan
+        for other in replayed:  # rounding can tip a month overdue; a replayed plan the stages met cannot
+            if other.rank_key() < plan.rank_key():
+                plan = other
         deviation = {"max_cents": rounded.max_deviation, "max_cents_per_month": rounded.max_deviation_per_month}
     replay_seconds = time.perf_counter() - t0
 
