@@ -9,12 +9,13 @@ always an amount a replayed plan proves sufficient.
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from ..domain.money import from_cents
 from ..domain.scenario import Scenario
-from ..ledger import Ledger, replay
-from ..strategies import HEURISTICS, propose_schedule
+from ..ledger import Ledger
+from ..strategies import HEURISTICS, Decide
 
 
 def with_extra_monthly(scenario: Scenario, extra_cents: int) -> Scenario:
@@ -25,20 +26,47 @@ def with_extra_monthly(scenario: Scenario, extra_cents: int) -> Scenario:
     return scenario.model_copy(update={"budget": new_budget})
 
 
+def _owed_at_end(ledger: Ledger, decide: Decide) -> int:
+    """What a heuristic leaves owed after the last month: the ledger stepped, no plan built."""
+    run = ledger.start()
+    while not run.finished:
+        run.settle(decide(run, run.open_month()))
+    return sum(run.balance)
+
+
 def clears(scenario: Scenario) -> str | None:
     """The first heuristic whose replay leaves nothing owed at T, or None."""
     ledger = Ledger(scenario)
     for name, decide in HEURISTICS.items():
-        plan = replay(ledger, propose_schedule(ledger, decide), strategy=name)
-        if plan.totals.remaining_balance == 0:
+        if _owed_at_end(ledger, decide) == 0:
             return name
     return None
 
 
-def extra_monthly_to_clear(scenario: Scenario, max_steps: int = 40) -> tuple[Decimal, str] | None:
-    """(smallest extra monthly amount found, the heuristic that clears with it), or None."""
-    if clears(scenario):
-        return Decimal(0), clears(scenario) or ""
+class _OutOfTime(Exception):
+    pass
+
+
+def extra_monthly_to_clear(
+    scenario: Scenario, max_steps: int = 40, deadline: float | None = None
+) -> tuple[Decimal, str] | None:
+    """(smallest extra monthly amount found, the heuristic that clears with it), or None
+    (none found, or the `deadline`, a time.perf_counter() value, passed first)."""
+    try:
+        return _search(scenario, max_steps, deadline)
+    except _OutOfTime:
+        return None
+
+
+def _search(scenario: Scenario, max_steps: int, deadline: float | None) -> tuple[Decimal, str] | None:
+    def clears(s: Scenario) -> str | None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _OutOfTime
+        return _clears(s)
+
+    first = clears(scenario)
+    if first:
+        return Decimal(0), first
     total = sum(int(loan.balance * 100) for loan in scenario.loans)
     hi = max(100, total // max(1, scenario.horizon_months))
     steps = 0
@@ -57,3 +85,6 @@ def extra_monthly_to_clear(scenario: Scenario, max_steps: int = 40) -> tuple[Dec
         steps += 1
     name = clears(with_extra_monthly(scenario, hi)) or ""
     return from_cents(hi), name
+
+
+_clears = clears
