@@ -161,11 +161,13 @@ def test_tiny_scenarios_match_exhaustive_search(seed: int) -> None:
 # -- solvers agree --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("other", ["cbc", "pulp-highs"])
 @pytest.mark.parametrize("seed", [1, 4, 7])
-def test_highs_and_cbc_reach_the_same_optimum(seed: int) -> None:
+def test_highs_and_cbc_reach_the_same_optimum(seed: int, other: str) -> None:
+    """HiGHS from arrays, CBC through PuLP, and HiGHS through PuLP's own class agree stage by stage."""
     scenario = random_scenario(seed, n_loans=2, horizon=4)
     highs = optimize(scenario, solver="highs", time_limit_seconds=20)
-    cbc = optimize(scenario, solver="cbc", time_limit_seconds=20)
+    cbc = optimize(scenario, solver=other, time_limit_seconds=20)
     assert highs.solver is not None and cbc.solver is not None
     assert highs.solver["status"] == cbc.solver["status"] == "optimal"
     for a, b in zip(highs.solver["stages"], cbc.solver["stages"], strict=True):

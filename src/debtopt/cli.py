@@ -163,7 +163,8 @@ def solver_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--max-consecutive-overdue", type=click.IntRange(min=0), default=None,
                      help="A hard limit on any loan's consecutive overdue months."),
         click.option("--solver", default="highs", show_default=True,
-                     help="highs (in-process), cbc, or any solver PuLP knows."),
+                     help="highs (HiGHS in-process, loaded as arrays), pulp-highs (HiGHS through PuLP's own class), "
+                          "cbc (CBC through PuLP), or any solver PuLP knows."),
         click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
                      help="Seconds for the whole solve; the best plan found is returned with its gaps."),
         click.option("--timings", is_flag=True, help="Include wall-clock seconds in the output (not reproducible)."),

@@ -34,7 +34,10 @@ except ImportError:  # PuLP's other solvers still work
 from .model import INF, Model
 from .results import StageStatus
 
-SOLVER_ALIASES = {"highs": "HiGHS", "cbc": "COIN_CMD"}
+# "highs": arrays straight into highspy (the default); "pulp-highs": the same HiGHS
+# through PuLP's own HiGHS class (3-8x slower to load, rebuilt every stage: kept to
+# compare and as a fallback); "cbc": CBC through PuLP.
+SOLVER_ALIASES = {"highs": "HiGHS", "pulp-highs": "HiGHS", "cbc": "COIN_CMD"}
 
 
 @dataclass(slots=True)
@@ -49,7 +52,7 @@ class SolveOutcome:
 
 def make_backend(model: Model, solver: str) -> HighsBackend | PulpBackend:
     """The backend for a solver name: arrays straight into highspy for "highs", PuLP otherwise."""
-    if SOLVER_ALIASES.get(solver.lower(), solver) == "HiGHS" and highspy is not None:
+    if solver.lower() != "pulp-highs" and SOLVER_ALIASES.get(solver.lower(), solver) == "HiGHS" and highspy is not None:
         return HighsBackend(model)
     return PulpBackend(model)
 
@@ -307,7 +310,7 @@ def check_solver_name(name: str) -> None:
     pulp_name = SOLVER_ALIASES.get(name.lower(), name)
     known = pulp.listSolvers()
     if pulp_name not in known and pulp_name != "PULP_CBC_CMD":
-        available = ", ".join(["highs", "cbc", *[s for s in pulp.listSolvers(onlyAvailable=True) if s not in ("HiGHS", "COIN_CMD")]])
+        available = ", ".join(["highs", "pulp-highs", "cbc", *[s for s in pulp.listSolvers(onlyAvailable=True) if s not in ("HiGHS", "COIN_CMD")]])
         raise SolverError(f"unknown solver '{name}'; available here: {available}")
 
 
