@@ -64,6 +64,11 @@ def test_compare_includes_the_optimum_first(small: Path) -> None:
     result = run("compare", str(small), "--format", "json", "--time-limit", "20")
     data = json.loads(result.output)
     assert "optimal" in data["strategies"]
+    saves = data["optimal_saves"]
+    against = data["strategies"][saves["against"]]
+    assert saves["overdue_months"] == against["overdue_months"] - data["strategies"]["optimal"]["overdue_months"]
+    text = run("compare", str(small), "--time-limit", "20").output
+    assert f"Against the best heuristic ({saves['against']}), the optimal plan has" in text
     best = data["strategies"][data["best"]]
     optimal = data["strategies"]["optimal"]
     assert (optimal["escalations"], optimal["overdue_months"]) <= (best["escalations"], best["overdue_months"])

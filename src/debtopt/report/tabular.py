@@ -49,11 +49,34 @@ def plan_to_csv(plan: Plan) -> str:
     return out.getvalue()
 
 
+def optimum_against_heuristics(plans: Mapping[str, Plan]) -> dict[str, Any] | None:
+    """What the optimal plan saves against the best heuristic (positive: the optimum is better)."""
+    if "optimal" not in plans:
+        return None
+    heuristics = {name: plan for name, plan in plans.items() if name != "optimal"}
+    if not heuristics:
+        return None
+    name = min(heuristics, key=lambda n: heuristics[n].rank_key())
+    o, h = plans["optimal"].totals, heuristics[name].totals
+    return {
+        "against": name,
+        "escalations": h.escalations - o.escalations,
+        "overdue_months": h.overdue_months - o.overdue_months,
+        "remaining_balance": float(h.remaining_balance - o.remaining_balance),
+        "cost": float(h.cost - o.cost),
+        "net_cost": float(h.net_cost - o.net_cost),
+        "penalty_interest": float(h.penalty_interest - o.penalty_interest),
+        "fees": float(h.fees - o.fees),
+    }
+
+
 def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: str) -> dict[str, Any]:
+    saves = optimum_against_heuristics(plans)
     return {
         "currency": scenario.currency,
         "best": best,
         "strategies": {name: plan.totals.model_dump(mode="json") for name, plan in plans.items()},
+        **({"optimal_saves": saves} if saves else {}),
         **({"solver": plans["optimal"].solver} if "optimal" in plans and plans["optimal"].solver else {}),
     }
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..domain.money import to_cents, format_money
 from ..domain.plan import Plan
+from .tabular import optimum_against_heuristics
 from ..domain.scenario import Scenario
 
 WIDTH = 120
@@ -135,4 +136,23 @@ def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str,
                       _money(t.remaining_balance, cur))
     console.print(table)
     console.print(f"* best: {best}. {_verdict(plans[best], cur)}")
+    saves = optimum_against_heuristics(plans)
+    if saves:
+        console.print(_saves_sentence(saves, cur))
     return _tidy(buffer.getvalue())
+
+
+def _saves_sentence(saves: dict[str, object], currency: str) -> str:
+    def count(key: str, noun: str) -> str:
+        n = int(saves[key])  # type: ignore[call-overload]
+        word = "fewer" if n >= 0 else "more"
+        return f"{abs(n)} {word} {noun}{'' if abs(n) == 1 else 's'}"
+
+    def money(key: str, noun: str) -> str:
+        cents = to_cents(Decimal(str(saves[key])))
+        return f"{format_money(abs(cents), currency)} {'less' if cents >= 0 else 'more'} {noun}"
+
+    return (f"Against the best heuristic ({saves['against']}), the optimal plan has "
+            f"{count('escalations', 'escalation')}, {count('overdue_months', 'overdue loan-month')}, "
+            f"{money('remaining_balance', 'still owed at the end')}, {money('cost', 'in cost')} "
+            f"({money('penalty_interest', 'penalty interest')}, {money('fees', 'late fees')}).")
