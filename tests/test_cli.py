@@ -220,7 +220,8 @@ def test_output_file_is_an_ordinary_file(tmp_path: Path) -> None:
 
 def test_every_command_is_registered() -> None:
     result = run("--help")
-    for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example", "serve"):
+    for command in ("validate", "simulate", "compare", "optimize", "report", "schema", "example", "serve", "batch",
+                    "generate"):
         assert command in result.output
 
 

@@ -6,10 +6,6 @@ Exit codes: 0 ok, 2 bad input (a scenario, an option, a schedule), 1 internal er
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -21,7 +17,10 @@ from .domain import Scenario, load_scenario
 from .domain.money import format_money, to_cents
 from .domain.plan import Plan
 from .domain.scenario import Scenario as ScenarioModel
-from .errors import DebtoptError, FieldIssue, ScenarioError
+from .edge import color_for as _color
+from .edge import run_guarded as _run_guarded
+from .edge import write_output
+from .errors import FieldIssue, ScenarioError
 from .report import (
     comparison_to_csv,
     comparison_to_json,
@@ -36,49 +35,6 @@ from .strategies import HEURISTICS, STRATEGIES, parse_takes, run_heuristics, run
 
 EXAMPLES = ("zhang-san", "us-cards", "us-consolidation")
 FORMATS = click.Choice(["text", "json", "csv"])
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Print, or write to a file atomically: a failure leaves no half-written file."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output = Path(output)
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise ScenarioError([FieldIssue("-o", f"no folder {directory}; create it first or choose another path")])
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes the file private; a report is an ordinary file (0666 less the umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _color(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _run_guarded(action: Callable[[], None]) -> None:
-    try:
-        action()
-    except DebtoptError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: say so plainly, keep the details for the report
-        click.echo(f"internal error (a bug in debtopt, please report it): {type(exc).__name__}: {exc}", err=True)
-        if os.environ.get("DEBTOPT_DEBUG"):
-            traceback.print_exc()
-        sys.exit(1)
 
 
 def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None, timings: bool = False) -> str:
@@ -262,8 +218,11 @@ def example(name: str, output: Path | None) -> None:
 
 from .report_command import report  # noqa: E402  (an edge module that needs `main`'s helpers)
 from .server.command import serve  # noqa: E402  (needs no FastAPI until it runs)
+from .batch.commands import batch, generate  # noqa: E402
 
 main.add_command(report)
 main.add_command(serve)
+main.add_command(batch)
+main.add_command(generate)
 
 __all__ = ["main", "HEURISTICS"]

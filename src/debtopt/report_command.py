@@ -9,6 +9,9 @@ from pathlib import Path
 
 import click
 
+from .edge import color_for as _color
+from .edge import run_guarded as _run_guarded
+from .edge import write_output
 from .report.render import FORMATS
 
 
@@ -34,7 +37,6 @@ from .report.render import FORMATS
 def report(file: Path, lang: str | None, fmt: str, output: Path | None, charts_dir: Path | None, chart_format: str,
            letters_dir: Path | None, order: str | None, heuristics_only: bool, time_limit: float) -> None:
     """The full report: the plan, why each payment, comparisons, borrowing, charts and letters to lenders."""
-    from .cli import _color, _run_guarded, write_output
     from .domain import load_scenario
     from .errors import FieldIssue, ScenarioError
     from .report.analysis import build_report

@@ -5,35 +5,22 @@ Registered in cli.py with `main.add_command(batch)` and `main.add_command(genera
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from ..errors import DebtoptError, FieldIssue, ScenarioError
+from ..edge import run_guarded
+from ..errors import FieldIssue, ScenarioError
 from ..generate import BUDGET_KINDS, DEFAULT_LOANS, FORMATS, PROFILES, generate_scenarios, scenario_to_json, write_scenarios
 from .engines import ENGINES
 from .runner import run_batch
 
 
 def _guarded(action: Callable[[], None]) -> None:
-    try:
-        action()
-    except DebtoptError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted; every record written so far is complete: continue with --resume", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: say so plainly
-        click.echo(f"internal error (a bug in debtopt, please report it): {type(exc).__name__}: {exc}", err=True)
-        if os.environ.get("DEBTOPT_DEBUG"):
-            traceback.print_exc()
-        sys.exit(1)
+    run_guarded(action, interrupted="interrupted; every record written so far is complete: continue with --resume")
 
 
 def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
