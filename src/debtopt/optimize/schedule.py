@@ -20,6 +20,7 @@ the ledger asks a little more than the model did; the best replay is kept.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..domain.plan import Plan, Schedule
@@ -80,9 +81,11 @@ def round_months(
             if values[v.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
                 want[i], role[i] = st.owed[i], "close"
             elif values[v.o[t]] < 0.5:
-                want[i], role[i] = max(st.due[i], round(mp)), "current"
+                # floor, not round: what the model pays beyond a due is never rounded up, so the
+                # cents the ledger's rounding may ask for later are still in savings
+                want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6)), "current"
             else:
-                want[i], role[i] = max(0, round(mp)), "overdue"
+                want[i], role[i] = max(0, math.floor(mp + 1e-6)), "overdue"
             want[i] = min(want[i], st.owed[i])
         reserve = reserve_cents - (st.cash_available - sum(want))
         if reserve > 0 and st.month >= reserve_from:  # keep a few cents of extra payments for later rounding
