@@ -97,6 +97,14 @@ def round_months(
             short = _cut(want, short, [i for i in range(n) if role[i] == "current"], floors)
             short = _cut(want, short, [i for i in range(n) if role[i] == "close"], floors)
             short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
+        if st.month == run.ledger.horizon_months:
+            # The last month: the cents floors kept for later rounding have no later; what the
+            # replay holds beyond the model's own savings pays debt down.
+            left = max(0, st.cash_available - sum(want) - math.ceil(values[model.S[t + 1]] - 1e-6))
+            for i in sorted((i for i in range(n) if st.is_open[i]), key=lambda i: -values[model.loans[i].p[t]]):
+                extra = min(left, st.owed[i] - want[i])
+                want[i] += extra
+                left -= extra
         # Accounts past the scenario's loans are offers' new loans, never opened here.
         row = want + [0] * (len(run.ledger.account_ids) - n)
         run.settle(row)
