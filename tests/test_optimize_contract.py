@@ -57,9 +57,19 @@ def check_replay_tracks_model(plan: Plan) -> None:
 
 
 def check_identities(plan: Plan, scenario: Scenario) -> None:
+    """docs/model.md, "Offers in the ledger": paid = starting balances + borrowed + interest +
+    penalty interest + fees + fees added to balances - waived - remaining (without offers:
+    starting balances + cost - remaining)."""
     t = plan.totals
     start = sum(loan.balance for loan in scenario.loans)
-    assert t.paid == start + t.cost - t.remaining_balance
+    added = sum(
+        d.fees - (d.amount - d.received) if d.kind in ("consolidation", "balance-transfer", "cash-loan")
+        else d.fees if d.kind == "hardship-plan" else 0
+        for d in plan.decisions
+    )
+    assert t.paid == start + t.borrowed + t.interest + t.penalty_interest + t.fees + added - t.waived - t.remaining_balance
+    if not plan.decisions:
+        assert t.paid == start + t.cost - t.remaining_balance
 
 
 def check_all(scenario: Scenario, plan: Plan) -> None:

@@ -29,7 +29,7 @@ from .results import SolveStatus, StageResult, StageStatus
 from .schedule import round_solution
 from .shortfall import extra_monthly_to_clear
 from .solve import SolveOutcome, check_solver_name, make_backend
-from .start import plan_intent, simulate
+from .start import plan_intent, plan_takes, simulate
 
 Objective = Literal["lexicographic", "cost", "weighted"]
 
@@ -53,6 +53,7 @@ def optimize(
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
     warm_start: bool = True,
+    offer_worth: bool = True,
 ) -> Plan:
     """The optimal plan (ledger-replayed, `strategy="optimal"`), never worse than a heuristic.
 
@@ -64,6 +65,8 @@ def optimize(
     months; InfeasibleLimitError when no plan meets it.
     `plan.solver` says how the solve went (see README of this package / results.py);
     `plan.solver["extra_monthly_to_clear"]` is set when debt is left at T.
+    offer_worth: with offers in the scenario, `plan.solver["offers"]` says what each is
+    worth: the optimum without it (re-solved with a short time limit) against this one.
     """
     began = time.perf_counter()
     if objective not in STAGES:
@@ -96,7 +99,7 @@ def optimize(
     incumbent: list[float] | None = None
     incumbent_plan: Plan | None = None
     if warm_start and best_heuristic is not None:
-        incumbent = simulate(model, plan_intent(best_heuristic, ledger.loan_ids, model.data.horizon))
+        incumbent = simulate(model, plan_intent(best_heuristic, ledger.account_ids, model.data.horizon), plan_takes(best_heuristic))
         incumbent_plan = best_heuristic
     fixed: list[tuple[str, float]] = []
     replayed: list[Plan] = []  # ledger plans the short horizons found (candidates beside the rounded optimum)
@@ -196,9 +199,11 @@ def optimize(
 
     # 5. Never worse than a heuristic.
     notes: list[str] = []
-    if scenario.offers:
-        # offers.md's decisions are not in the model yet (issue 4): say so rather than imply they were weighed.
-        notes.append("The optimizer does not weigh the scenario's offers yet; this plan takes none of them.")
+    unmodelled = [o.id for o in scenario.offers if o.kind not in MODELLED_KINDS]
+    if unmodelled:
+        # hardship plans are not in the model yet (issue 4): say so rather than imply they were weighed.
+        notes.append("The optimizer does not weigh hardship plans yet; this plan takes none of them "
+                     f"({', '.join(unmodelled)}).")
     fell_back_to: str | None = None
     solver_failed = plan is None or not found_any
     if solver_failed and best_heuristic is not None:
@@ -257,8 +262,52 @@ def optimize(
                 f"{format_money(int(extra * 100), scenario.currency)} more a month would clear it "
                 f"within the horizon (the '{how}' plan does)."
             )
+    if offer_worth and scenario.offers:
+        info["offers"] = _offer_worth(scenario, plan, objective=objective, overdue_price=overdue_price,
+                                      max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                                      time_limit_seconds=time_limit_seconds, warm_start=warm_start)
     info["total_seconds"] = round(time.perf_counter() - began, 4)
     return plan.model_copy(update={"strategy": "optimal", "solver": info, "notes": [*plan.notes, *notes]})
+
+
+MODELLED_KINDS = ("consolidation", "balance-transfer", "cash-loan", "asset-sale")
+
+
+def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, **options: object) -> list[dict[str, object]]:
+    """What each offer is worth: the optimum without it against the optimum with every offer.
+
+    An offer the plan does not take is worth nothing (the plan stands without it); one it
+    takes is re-solved without it, with a short time limit. Deltas are without - with:
+    positive means the offer saves that many escalations, overdue months or money.
+    """
+    taken = {d.offer: d for d in plan.decisions}
+    limit = max(2.0, min(10.0, time_limit_seconds / 4))
+    out: list[dict[str, object]] = []
+    for offer in scenario.offers:
+        d = taken.get(offer.id)
+        row: dict[str, object] = {
+            "offer": offer.id, "kind": offer.kind, "modelled": offer.kind in MODELLED_KINDS, "taken": d is not None,
+            "month": d.month if d else None, "amount": float(d.amount) if d and d.amount is not None else None,
+        }
+        worth = {"escalations": 0, "overdue_months": 0, "net_cost": 0.0}
+        if d is not None:
+            without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer.id]})
+            try:
+                other = optimize(without, time_limit_seconds=limit, offer_worth=False, **options)  # type: ignore[arg-type]
+            except (SolverError, InfeasibleLimitError):
+                other = None
+            if other is None:
+                worth = {"escalations": None, "overdue_months": None, "net_cost": None}
+            else:
+                a, b = plan.totals, other.totals
+                worth = {"escalations": b.escalations - a.escalations,
+                         "overdue_months": b.overdue_months - a.overdue_months,
+                         "remaining_balance": float(b.remaining_balance - a.remaining_balance),
+                         "net_cost": float(b.net_cost - a.net_cost)}
+                row["proved"] = bool(other.solver and other.solver.get("status") == "optimal")
+        row["worth"] = worth
+        out.append(row)
+    return out
 
 
 def _check_limit_at_start(ledger: Ledger, limit: int | None) -> None:

@@ -7,8 +7,12 @@ model and the ledger read the same terms. Money is in cents throughout the model
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+from ..domain.months import month_index
+from ..domain.offers import AssetSale, BorrowOffer
 from ..ledger import Ledger
+from ..ledger.terms import compile_contract
 
 
 @dataclass(slots=True)
@@ -41,6 +45,38 @@ class LoanData:
     # Bounds from the cash: whatever the plan, at most `ModelData.cash_max` has been paid in all.
     balance_min: list[float] = field(default_factory=list)  # B at the start of month t, t = 0..T
     paid_to_be_current: list[float] = field(default_factory=list)  # paid to it in months 1..t+1 if current in month t+1
+    # An offer's new loan (one copy per month the offer may be taken): it exists from month
+    # index `start` (the month after the decision) with B_start = (1 + fee_added) X, A_start = 0.
+    start: int = 0
+    offer: int = -1  # index into ModelData.offers, -1 for a scenario loan
+    installment_factor: float = 0.0  # annuity: R = factor * B_start (computed once on the opening balance)
+    principal_factor: float = 0.0  # equal-principal: part = B_start / term
+    opening_min: float = 0.0  # B_start when taken (min_amount (1 + fee_added))
+    opening_max: float = 0.0
+
+
+@dataclass(slots=True)
+class OfferData:
+    """One offer as the model sees it (offers.md), amounts in cents.
+
+    `months` are the 0-based month indices t (plan month t + 1) it may be taken in,
+    within the model's horizon; `copies[t]` the index in ModelData.loans of the new
+    loan taking it in month t opens (borrowing offers).
+    """
+
+    id: str
+    kind: str
+    months: list[int]
+    min_amount: float = 0.0
+    max_amount: float = 0.0
+    fee: float = 0.0
+    fee_added: float = 0.0
+    fee_deducted: float = 0.0
+    pays: list[int] | None = None  # scenario loan indices its proceeds may pay; None: free cash
+    amount: float = 0.0  # asset sale
+    keep_value: float = 0.0
+    account: int = -1  # the ledger account of its new loan (borrowing offers)
+    copies: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -51,6 +87,8 @@ class ModelData:
     starting_cash: float
     savings_growth: float  # 1 + savings_rate / 12
     cash_max: list[float] = field(default_factory=list)  # the most paid to all loans in months 1..t+1
+    offers: list[OfferData] = field(default_factory=list)
+    n_loans: int = -1  # the scenario's loans: loans[:n_loans]; the rest are offers' new loans
 
     @property
     def n(self) -> int:
@@ -100,20 +138,117 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
         budget=budget,
         starting_cash=float(ledger.starting_cash),
         savings_growth=1.0 + sn / sd,
+        n_loans=len(loans),
     )
+    _offers(ledger, data, T)
     data.cash_max = _cash_max(data)
     for loan in loans:
-        _cash_bounds(loan, data.cash_max)
+        if loan.offer >= 0:
+            loan.balance_min = [0.0] * (T + 1)
+            loan.paid_to_be_current = [0.0] * T
+        else:
+            _cash_bounds(loan, data.cash_max)
     return data
+
+
+def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
+    """Borrowing offers and asset sales (offers.md); each borrowing offer gets one new loan
+    per month it may be taken in, opening the month after (`LoanData.start`)."""
+    scenario = ledger.scenario
+    account = len(ledger.loan_ids)
+    for offer in scenario.offers:
+        first = max(1, month_index(scenario.start, offer.available_from))
+        last = min(T, month_index(scenario.start, offer.available_until))
+        months = list(range(first - 1, last))
+        if isinstance(offer, AssetSale):
+            data.offers.append(OfferData(offer.id, offer.kind, months, amount=float(offer.amount * 100),
+                                         keep_value=float(offer.keep_value * 100)))
+            continue
+        if not isinstance(offer, BorrowOffer):
+            continue  # hardship plans are not modelled (api.py says so in the plan's notes)
+        pays = None
+        if offer.kind != "cash-loan":
+            ids = offer.pays if offer.pays is not None else ledger.loan_ids
+            pays = sorted(scenario.loan_index(loan_id) for loan_id in ids)
+        od = OfferData(offer.id, offer.kind, months, min_amount=float(offer.min_amount * 100),
+                       max_amount=float(offer.max_amount * 100), fee=float(offer.fee * 100),
+                       fee_added=float(offer.fee_added_percent), fee_deducted=float(offer.fee_deducted_percent),
+                       pays=pays, account=account)
+        account += 1
+        data.offers.append(od)
+        for t in months:
+            od.copies[t] = len(data.loans)
+            data.loans.append(_new_loan(offer, od, len(data.offers) - 1, t + 1, T))
+
+
+def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> LoanData:
+    """The loan an offer taken in month index start - 1 opens: its months counted from `start`."""
+    contract = offer.loan
+    terms = compile_contract(contract, offer.id, 0)
+    rate = [0.0] * T
+    penalty = [0.0] * T
+    for t in range(start, T):
+        rate[t] = float(terms.rate_in_month(t - start + 1))
+        penalty[t] = float(terms.penalty_rate_in_month(t - start + 1))
+    installment_factor = principal_factor = 0.0
+    installment = 0.0
+    if terms.kind == "revolving":
+        kind = "revolving"
+    elif terms.kind == "bullet":
+        kind = "bullet"
+    elif contract.installment is not None:
+        kind, installment = "fixed", float(contract.installment * 100)
+    elif contract.method == "equal-principal":
+        assert contract.term_months is not None
+        kind, principal_factor = "principal", 1.0 / contract.term_months
+    else:
+        assert contract.term_months is not None
+        kind = "fixed"
+        r, n = contract.monthly_rate, contract.term_months
+        installment_factor = float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
+    low = max(od.min_amount, 1.0) * (1.0 + od.fee_added)
+    high = od.max_amount * (1.0 + od.fee_added) + 1.0
+    loan = LoanData(
+        id=f"{offer.id}@{start}",
+        kind=kind,
+        balance=0.0,
+        arrears=0.0,
+        months_overdue=0,
+        escalation_months=terms.escalation_months,
+        rate=rate,
+        penalty_rate=penalty,
+        min_percent=float(terms.min_percent),
+        min_floor=float(terms.min_floor),
+        installment=installment,
+        principal_part=0.0,
+        late_fee=float(terms.late_fee),
+        late_fee_percent=float(terms.late_fee_percent),
+        due_month=(int(terms.due_month or 0) + start) if kind == "bullet" else 0,
+        start=start,
+        offer=j,
+        installment_factor=installment_factor,
+        principal_factor=principal_factor,
+        opening_min=low,
+        opening_max=high,
+    )
+    _bounds(loan, T)
+    return loan
 
 
 def _cash_max(data: ModelData) -> list[float]:
     """The most any plan pays in months 1..t+1, all loans together: every cash row is
     S_t = g S_{t-1} + b_t - sum_i p_{i,t} with S >= 0 and g >= 1, so keeping the cash
-    until month t+1 and paying it all then is the most: S_0 g^(t+1) + sum_s b_s g^(t+1-s)."""
+    until month t+1 and paying it all then is the most: S_0 g^(t+1) + sum_s b_s g^(t+1-s).
+    An offer adds at most what it can bring in (the most borrowed, or the sale), counted
+    from the first month it may be taken (restricted proceeds pay loans as cash does).
+    """
+    extra = [0.0] * data.horizon
+    for offer in data.offers:
+        if offer.months:
+            extra[offer.months[0]] += offer.max_amount if offer.kind != "asset-sale" else offer.amount
     out, cash = [], data.starting_cash
     for t in range(data.horizon):
-        cash = cash * data.savings_growth + data.budget[t]
+        cash = cash * data.savings_growth + data.budget[t] + extra[t]
         out.append(cash + 1.0)
     return out
 
@@ -160,13 +295,23 @@ def _bounds(loan: LoanData, T: int) -> None:
     G_max is the big-M of the due's `min` (D - due when the due is A + R) and of
     the unpaid part's exactness (p - due <= D - due). A cent of slack a month
     covers rounding. These are the big-Ms of the model, per loan and month.
+    An offer's new loan starts at month index `start` with at most opening_max; its
+    annuity or equal-principal part is at least the one of opening_min (when taken;
+    when not, every amount is 0).
     """
+    s0 = loan.start
     b, a, x = loan.balance, loan.arrears, loan.balance - loan.arrears
-    bmax, dmax, rmax, amax, duemax = [b + 1.0], [], [], [a + 1.0], []
-    xmax, gmax = [x + 1.0], []
+    if s0 or loan.offer >= 0:
+        b = x = loan.opening_max
+    installment_lo = loan.installment + loan.installment_factor * loan.opening_min
+    installment_hi = loan.installment + loan.installment_factor * loan.opening_max + (1.0 if loan.installment_factor else 0.0)
+    part_lo = loan.principal_part + loan.principal_factor * loan.opening_min
+    part_hi = loan.principal_part + loan.principal_factor * loan.opening_max + (1.0 if loan.principal_factor else 0.0)
+    bmax, dmax, rmax, amax, duemax = [0.0] * s0 + [b + 1.0], [0.0] * s0, [0.0] * s0, [0.0] * s0 + [a + 1.0], [0.0] * s0
+    xmax, gmax = [0.0] * s0 + [x + 1.0], [0.0] * s0
     x = x + 1.0
     a = a + 1.0
-    for t in range(T):
+    for t in range(s0, T):
         r, rp = loan.rate[t], loan.penalty_rate[t]
         top = max(r, rp)
         d = (1.0 + top) * b + 1.0
@@ -175,14 +320,14 @@ def _bounds(loan: LoanData, T: int) -> None:
             reg = max(loan.min_floor, loan.min_percent * d) + 1.0
             g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * n))
         elif loan.kind == "principal":
-            reg = loan.principal_part + top * b + 1.0
-            g = max(0.0, x - loan.principal_part + 1.0)
+            reg = part_hi + top * b + 1.0
+            g = max(0.0, x - part_lo + 1.0)
         elif loan.kind == "bullet":
             reg = 0.0 if t + 1 <= loan.due_month else d
             g = n if t + 1 <= loan.due_month else 0.0
         else:
-            reg = loan.installment
-            g = max(0.0, n - loan.installment)
+            reg = installment_hi
+            g = max(0.0, n - installment_lo)
         g = min(g, d)
         due = min(d, a + reg)
         x = g + 1.0

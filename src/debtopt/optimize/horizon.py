@@ -27,7 +27,7 @@ from .data import model_data
 from .model import Model, build
 from .schedule import round_months
 from .solve import make_backend
-from .start import plan_intent, simulate
+from .start import plan_intent, plan_takes, simulate
 
 
 TRACE: list[tuple] = []  # (stage, T', seconds, status, short optimum, bound, best full value): for benchmarks
@@ -54,8 +54,14 @@ def continued_plans(ledger: Ledger, short: Model, values: list[float]) -> list[P
     for name, decide in HEURISTICS.items():
         run = ledger.start()
         round_months(run, short, values)
-        while not run.finished:
-            run.settle(decide(run, run.open_month()))
+        try:
+            while not run.finished:
+                run.settle(decide(run, run.open_month()))
+        except IndexError:
+            # The heuristics read the scenario's loans' terms only (strategies/heuristics.py):
+            # they cannot continue a plan that opened an offer's new loan. Its other
+            # continuations and the full model still run.
+            continue
         plans.append(plan_from_run(run, "optimal"))
     return plans
 
@@ -94,7 +100,7 @@ def prove_stage(
             backend.add_upper(fixed_name, short.objective(fixed_name), level)
         backend.set_objective(short.objective(name))
         if best_plan is not None:
-            backend.set_start(simulate(short, plan_intent(best_plan, ledger.loan_ids, Tp)))
+            backend.set_start(simulate(short, plan_intent(best_plan, ledger.account_ids, Tp), plan_takes(best_plan)))
         out = backend.solve(solver, left, 0.99, 0.0, best_plan is not None)
         if out.bound is not None:
             bound = float(math.ceil(out.bound - 1e-6))
@@ -104,7 +110,7 @@ def prove_stage(
             for plan in continued_plans(ledger, short, point):
                 if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
                     continue
-                values = simulate(full, plan_intent(plan, ledger.loan_ids, T))
+                values = simulate(full, plan_intent(plan, ledger.account_ids, T), plan_takes(plan))
                 if any(value_of(f, values) > level for f, level in fixed):
                     continue
                 value = value_of(name, values)

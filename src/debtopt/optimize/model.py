@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .data import LoanData, ModelData
+from .data import LoanData, ModelData, OfferData
 
 INF = float("inf")
 
@@ -101,12 +101,23 @@ class LoanVars:
 
 
 @dataclass(slots=True)
+class OfferVars:
+    """Column indices of one offer's decision, per month index t it may be taken in."""
+
+    y: dict[int, int]  # taken in month t (binary)
+    X: dict[int, int]  # borrowed (cents; borrowing offers)
+    used: dict[int, int]  # restricted proceeds that pay its loans (consolidation, transfer)
+
+
+@dataclass(slots=True)
 class Model:
     data: ModelData
     rows: Rows
     loans: list[LoanVars]
     S: list[int]  # savings after month t, t = -1..T-1 stored at index t + 1
     max_consecutive_overdue: int | None = None
+    offers: list[OfferVars] = field(default_factory=list)
+    zero: int = -1  # a column fixed at 0: an offer's new loan before it opens
 
     # -- the expressions of the contract, as (column, coefficient) terms ----------------
 
@@ -140,16 +151,24 @@ class Model:
                 out[col] = out.get(col, 0.0) + coef * scale
 
         T = self.data.horizon
+        loans = self.data.loans
         if name == "escalations":
             add([(v.esc, 1.0) for v in self.loans])
         elif name == "overdue":
-            add([(v.o[t], 1.0) for v in self.loans for t in range(T)])
+            add([(v.o[t], 1.0) for v, loan in zip(self.loans, loans) for t in range(loan.start, T)])
         elif name == "remaining":
             add([(v.B[T], 1.0) for v in self.loans])
         elif name in ("net_cost", "weighted"):
             for i in range(self.data.n):
-                for t in range(T):
+                for t in range(loans[i].start, T):
                     add(self.charges(i, t))
+            # offers.md, "Costs": fees of offers taken and the value of assets sold
+            for offer, ov in zip(self.data.offers, self.offers):
+                for t in offer.months:
+                    if offer.kind == "asset-sale":
+                        add([(ov.y[t], offer.keep_value)])
+                    else:
+                        add([(ov.X[t], offer.fee_added + offer.fee_deducted), (ov.y[t], offer.fee)])
             # Savings interest over the whole horizon, the months after the payoff
             # included (docs/model.md, "Best"): counting it only while a loan is
             # open would reward keeping a cent owed to let the savings earn.
@@ -157,7 +176,7 @@ class Model:
             if g != 1.0:
                 add([(self.S[t], -(g - 1.0)) for t in range(T)])
             if name == "weighted":
-                add([(v.o[t], 1.0) for v in self.loans for t in range(T)], overdue_price)
+                add([(v.o[t], 1.0) for v, loan in zip(self.loans, loans) for t in range(loan.start, T)], overdue_price)
         else:
             raise ValueError(f"unknown stage objective {name!r}")
         return out
@@ -167,11 +186,16 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     """Variables, then every constraint group, in the contract's order."""
     rows = Rows()
     T = data.horizon
-    loans = [_loan_variables(rows, i, loan, T, data.cash_max) for i, loan in enumerate(data.loans)]
+    zero = rows.var("zero", 0.0, 0.0) if data.offers else -1
+    loans = [_loan_variables(rows, i, loan, T, data.cash_max, zero) for i, loan in enumerate(data.loans)]
     S = [rows.var("S_start", data.starting_cash, data.starting_cash)] + [rows.var(f"S_{t + 1}") for t in range(T)]
-    model = Model(data, rows, loans, S, max_consecutive_overdue)
+    offers = [_offer_variables(rows, j, offer) for j, offer in enumerate(data.offers)]
+    model = Model(data, rows, loans, S, max_consecutive_overdue, offers, zero)
+    for j in range(len(offers)):
+        offer_rows(model, j)
+    restricted_overlap(model)
     for i in range(data.n):
-        for t in range(T):
+        for t in range(data.loans[i].start, T):
             payment_at_most_owed(model, i, t)
             regular_due(model, i, t)
             due_is_min(model, i, t)
@@ -189,18 +213,26 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     return model
 
 
-def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[float]) -> LoanVars:
+def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[float], zero: int = -1) -> LoanVars:
     """Bounds: B_min,t <= B_t <= B_max,t; 0 <= A_t <= A_max,t; p <= D_max,t; U, due <= due_max,t;
     R in [floor, R_max,t]; o = 1 where being current needs more than any plan can have
-    paid (data._cash_bounds: paid_to_be_current_t > cash_max_t)."""
+    paid (data._cash_bounds: paid_to_be_current_t > cash_max_t).
+
+    An offer's new loan (loan.start > 0 or loan.offer >= 0) has the column `zero` before
+    it opens; B_start is its opening balance (offer_rows), A_start = 0."""
     name = f"l{i}"
-    B = [rows.var(f"B_{name}_0", loan.balance, loan.balance)]
-    A = [rows.var(f"A_{name}_0", loan.arrears, loan.arrears)]
-    for t in range(1, T + 1):
+    s0 = loan.start
+    if loan.offer >= 0:
+        B = [zero] * s0 + [rows.var(f"B_{name}_{s0}", 0.0, loan.balance_max[s0])]
+        A = [zero] * (s0 + 1)
+    else:
+        B = [rows.var(f"B_{name}_0", loan.balance, loan.balance)]
+        A = [rows.var(f"A_{name}_0", loan.arrears, loan.arrears)]
+    for t in range(s0 + 1, T + 1):
         B.append(rows.var(f"B_{name}_{t}", min(loan.balance_min[t], loan.balance_max[t]), loan.balance_max[t]))
         A.append(rows.var(f"A_{name}_{t}", 0.0, loan.arrears_max[t]))
-    p, U, due, R, o, z = [], [], [], [], [], []
-    for t in range(T):
+    p, U, due, R, o, z = [zero] * s0, [zero] * s0, [zero] * s0, [None] * s0, [zero] * s0, [zero] * s0
+    for t in range(s0, T):
         dmax = loan.owed_max[t]
         p.append(rows.var(f"p_{name}_{t + 1}", 0.0, dmax))
         U.append(rows.var(f"U_{name}_{t + 1}", 0.0, loan.due_max[t]))
@@ -220,6 +252,66 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
     return LoanVars(B, A, p, U, due, R, o, z, esc)
 
 
+def _offer_variables(rows: Rows, j: int, offer: OfferData) -> OfferVars:
+    """y in {0, 1} per month it may be taken in; X in [0, max_amount]; used >= 0."""
+    y, X, used = {}, {}, {}
+    for t in offer.months:
+        y[t] = rows.var(f"y_o{j}_{t + 1}", 0.0, 1.0, integer=True)
+        if offer.kind != "asset-sale":
+            X[t] = rows.var(f"X_o{j}_{t + 1}", 0.0, offer.max_amount)
+            if offer.pays is not None:
+                used[t] = rows.var(f"used_o{j}_{t + 1}", 0.0, offer.max_amount)
+    return OfferVars(y, X, used)
+
+
+def offer_rows(m: Model, j: int) -> None:
+    """offers.md: taken once; X in [min y, max y] (and X >= 1 cent when taken); the new loan
+    taken in month t opens at t + 1 with B = (1 + fee_added) X; what is received,
+    X (1 - fee_deducted) - fee y, is never negative; restricted proceeds pay only `pays`:
+
+        sum_t y_t <= 1
+        min y_t <= X_t <= max y_t
+        B_copy(t),t+1 = (1 + fee_added) X_t
+        used_t <= (1 - fee_deducted) X_t - fee y_t          (>= 0 for a cash loan too)
+        used_t <= sum_{i in pays} p_{i,t}
+
+    The cash row adds the received cash (cash loan), the used proceeds (consolidation,
+    transfer: what is not used is lost) or the sale's amount (asset sale).
+    """
+    offer, ov, rows = m.data.offers[j], m.offers[j], m.rows
+    rows.row(f"offer_once_{j}", [(ov.y[t], 1.0) for t in offer.months], upper=1.0)
+    if offer.kind == "asset-sale":
+        return
+    for t in offer.months:
+        y, X = ov.y[t], ov.X[t]
+        rows.row(f"offer_max_{j}_{t}", [(X, 1.0), (y, -offer.max_amount)], upper=0.0)
+        rows.row(f"offer_min_{j}_{t}", [(X, 1.0), (y, -max(offer.min_amount, 1.0))], lower=0.0)
+        copy = m.loans[offer.copies[t]]
+        rows.row(f"offer_opens_{j}_{t}", [(copy.B[t + 1], 1.0), (X, -(1.0 + offer.fee_added))], lower=0.0, upper=0.0)
+        received = [(X, 1.0 - offer.fee_deducted), (y, -offer.fee)]
+        rows.row(f"offer_received_{j}_{t}", received, lower=0.0)
+        if offer.pays is not None:
+            u = ov.used[t]
+            rows.row(f"offer_used_le_received_{j}_{t}", [(u, 1.0)] + [(c, -a) for c, a in received], upper=0.0)
+            rows.row(f"offer_used_le_paid_{j}_{t}", [(u, 1.0)] + [(m.loans[i].p[t], -1.0) for i in offer.pays], upper=0.0)
+
+
+def restricted_overlap(m: Model) -> None:
+    """Two restricted offers whose `pays` share a loan are not taken in the same month.
+
+    The ledger attributes payments to their proceeds greedily in offer order, which a
+    flow in the model could beat; one restricted offer per loan and month keeps the
+    model's `used` exactly what the ledger attributes."""
+    offers = [(j, o) for j, o in enumerate(m.data.offers) if o.pays is not None]
+    for a in range(len(offers)):
+        for b in range(a + 1, len(offers)):
+            (ja, oa), (jb, ob) = offers[a], offers[b]
+            if not set(oa.pays or ()) & set(ob.pays or ()):
+                continue
+            for t in set(oa.months) & set(ob.months):
+                m.rows.row(f"offer_overlap_{ja}_{jb}_{t}", [(m.offers[ja].y[t], 1.0), (m.offers[jb].y[t], 1.0)], upper=1.0)
+
+
 # -- constraint groups --------------------------------------------------------------------
 
 
@@ -232,20 +324,24 @@ def payment_at_most_owed(m: Model, i: int, t: int) -> None:
 def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], float]:
     """R as terms + constant: the variable R (revolving), the fixed installment,
     principal_part + I + P (equal-principal), or for a bullet loan 0 until its
-    due_month and then D."""
+    due_month and then D. An offer's new loan computes its annuity or equal-principal
+    part once on its opening balance: factor * B_start, linear in what is borrowed."""
     loan, v = m.data.loans[i], m.loans[i]
     if loan.kind == "revolving":
         col = v.R[t]
         assert col is not None
         return [(col, 1.0)], 0.0
     if loan.kind == "fixed":
+        if loan.installment_factor:
+            return [(v.B[loan.start], loan.installment_factor)], loan.installment
         return [], loan.installment
     if loan.kind == "bullet":
         if t + 1 <= loan.due_month:
             return [], 0.0
         return m.owed(i, t), 0.0  # R = D: the whole amount is due
     r, rp = loan.rate[t], loan.penalty_rate[t]
-    return [(v.B[t], r), (v.A[t], rp - r)], loan.principal_part  # I + P = r B + (rp - r) A
+    part = [(v.B[loan.start], loan.principal_factor)] if loan.principal_factor else []
+    return part + [(v.B[t], r), (v.A[t], rp - r)], loan.principal_part  # I + P = r B + (rp - r) A
 
 
 def regular_due(m: Model, i: int, t: int) -> None:
@@ -379,9 +475,9 @@ def escalation(m: Model, i: int) -> None:
     loan, v = m.data.loans[i], m.loans[i]
     T, E, k0 = m.data.horizon, loan.escalation_months, loan.months_overdue
     first = E - k0
-    if 1 <= first <= T:
+    if loan.start == 0 and 1 <= first <= T:
         m.rows.row(f"esc_start_{i}", [(v.esc, 1.0)] + [(v.o[s], -1.0) for s in range(first)], lower=-(first - 1))
-    for t in range(1, T - E + 1):
+    for t in range(max(1, loan.start), T - E + 1):  # an offer's loan: o before its start is the zero column
         terms = [(v.esc, 1.0), (v.o[t - 1], 1.0)] + [(v.o[s], -1.0) for s in range(t, t + E)]
         m.rows.row(f"esc_{i}_{t}", terms, lower=-(E - 1))
 
@@ -399,13 +495,25 @@ def consecutive_limit(m: Model, i: int, limit: int) -> None:
     first = limit + 1 - k0
     if first <= T:
         m.rows.row(f"limit_start_{i}", [(v.o[s], 1.0) for s in range(first)], upper=limit - k0)
-    for t in range(1, T - limit):
+    for t in range(max(1, loan.start - limit), T - limit):
         m.rows.row(f"limit_{i}_{t}", [(v.o[s], 1.0) for s in range(t, t + limit + 1)], upper=limit)
 
 
 def cash(m: Model, t: int) -> None:
-    """Cash: S_t = budget_t + inflows_t + g S_{t-1} - sum_i p_{i,t} >= 0, g = 1 + savings_rate / 12."""
+    """Cash: S_t = budget_t + inflows_t + g S_{t-1} + offers_t - sum_i p_{i,t} >= 0, g = 1 + savings_rate / 12.
+
+    offers_t: a cash loan's X (1 - fee_deducted) - fee y, a restricted offer's used
+    proceeds, an asset sale's amount y (offer_rows)."""
     g = m.data.savings_growth
-    terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v in m.loans]
+    terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v, loan in zip(m.loans, m.data.loans) if loan.start <= t]
+    for offer, ov in zip(m.data.offers, m.offers):
+        if t not in ov.y:
+            continue
+        if offer.kind == "asset-sale":
+            terms.append((ov.y[t], -offer.amount))
+        elif offer.pays is None:
+            terms += [(ov.X[t], -(1.0 - offer.fee_deducted)), (ov.y[t], offer.fee)]
+        else:
+            terms.append((ov.used[t], -1.0))
     b = m.data.budget[t]
     m.rows.row(f"cash_{t}", terms, lower=b, upper=b)

@@ -23,8 +23,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..domain.plan import Plan, Schedule
+from ..domain.plan import Plan, Schedule, Take
 from ..ledger import Ledger, LedgerRun, plan_from_run
+from ..ledger.book import Statement
 from .model import Model
 
 DRIFT_MONTHS = 3
@@ -46,8 +47,8 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     best: Rounded | None = None
     for reserve, start in RESERVES:
         run = ledger.start()
-        rows, worst, worst_rate = round_months(run, model, values, reserve, start)
-        rounded = Rounded(plan_from_run(run, strategy), Schedule(payments=rows), worst, worst_rate)
+        rows, takes, worst, worst_rate = round_months(run, model, values, reserve, start)
+        rounded = Rounded(plan_from_run(run, strategy), Schedule(payments=rows, decisions=takes), worst, worst_rate)
         if best is None or rounded.plan.rank_key() < best.plan.rank_key():
             best = rounded
         if best.plan.totals.overdue_months <= planned:
@@ -56,27 +57,67 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     return best
 
 
+def decisions(model: Model, values: list[float]) -> tuple[dict[int, list[Take]], dict[int, int]]:
+    """The model's decisions on offers, by plan month, and which model loan stands for each
+    ledger account (a borrowing offer's account: the copy of the month it is taken in).
+
+    The amount borrowed is rounded up to the cent (within the offer's limits), so the
+    proceeds cover what the model paid out of them."""
+    takes: dict[int, list[Take]] = {}
+    account_loan: dict[int, int] = {i: i for i in range(model.data.n_loans)}
+    for offer, ov in zip(model.data.offers, model.offers):
+        for t, y in ov.y.items():
+            if values[y] < 0.5:
+                continue
+            amount = None
+            if offer.kind != "asset-sale":
+                low, high = max(1, math.ceil(offer.min_amount - 1e-9)), int(offer.max_amount + 1e-9)
+                amount = min(high, max(low, math.ceil(values[ov.X[t]] - 1e-6)))
+                account_loan[offer.account] = offer.copies[t]
+            takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
+            break
+    return takes, account_loan
+
+
+def _spend(st: Statement, want: list[int]) -> int:
+    """Cash the payments take: restricted proceeds pay their loans first (ledger.offers.attribute_restricted)."""
+    total = sum(want)
+    left = list(want)
+    for received, accounts in st.restricted:
+        budget = received
+        for i in sorted(accounts):
+            use = min(budget, left[i])
+            left[i] -= use
+            budget -= use
+        total -= received - budget
+    return total
+
+
 def round_months(
     run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, reserve_from: int = 1
-) -> tuple[list[list[int]], float, float]:
+) -> tuple[list[list[int]], list[Take], float, float]:
     """Settle the model's months (1..its horizon, which may end before the plan's) on `run`:
-    (payment rows, largest balance deviation in cents, largest deviation per loan-month).
+    (payment rows, decisions taken, largest balance deviation in cents, largest deviation per loan-month).
 
     From month `reserve_from` on, savings are kept at `reserve_cents` or more by
     holding back extra payments (never a due) for later months' rounding."""
-    n = len(run.ledger.terms)
+    width = len(run.ledger.account_ids)
+    plan_takes, account_loan = decisions(model, values)
+    taken: list[Take] = []
     rows: list[list[int]] = []
     worst = worst_rate = 0.0
     T = model.data.horizon
     while not run.finished and run.month < T:
-        st = run.open_month()
+        month_takes = plan_takes.get(run.month + 1, [])
+        taken += month_takes
+        st = run.open_month(month_takes)
         t = st.month - 1
-        want = [0] * n
-        role = [""] * n
-        for i in range(n):
-            if not st.is_open[i]:
+        want = [0] * width
+        role = [""] * width
+        for i in range(width):
+            if not st.is_open[i] or i not in account_loan:
                 continue
-            v = model.loans[i]
+            v = model.loans[account_loan[i]]
             mp = values[v.p[t]]
             if values[v.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
                 want[i], role[i] = st.owed[i], "close"
@@ -87,11 +128,16 @@ def round_months(
             else:
                 want[i], role[i] = max(0, math.floor(mp + 1e-6)), "overdue"
             want[i] = min(want[i], st.owed[i])
-        reserve = reserve_cents - (st.cash_available - sum(want))
+        n = width
+        reserve = reserve_cents - (st.cash_available - _spend(st, want))
+        if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
+            reserve += max(0, math.floor(values[model.S[t + 1]] + 1e-6))
         if reserve > 0 and st.month >= reserve_from:  # keep a few cents of extra payments for later rounding
             _cut(want, reserve, [i for i in range(n) if role[i] == "current"], [min(st.due[i], want[i]) for i in range(n)])
-        short = sum(want) - st.cash_available
-        if short > 0:
+        for _ in range(4):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
+            short = _spend(st, want) - st.cash_available
+            if short <= 0:
+                break
             short = _cut(want, short, [i for i in range(n) if role[i] == "overdue"], [0] * n)
             floors = [min(st.due[i], want[i]) for i in range(n)]
             short = _cut(want, short, [i for i in range(n) if role[i] == "current"], floors)
@@ -100,19 +146,19 @@ def round_months(
         if st.month == run.ledger.horizon_months:
             # The last month: the cents floors kept for later rounding have no later; what the
             # replay holds beyond the model's own savings pays debt down.
-            left = max(0, st.cash_available - sum(want) - math.ceil(values[model.S[t + 1]] - 1e-6))
-            for i in sorted((i for i in range(n) if st.is_open[i]), key=lambda i: -values[model.loans[i].p[t]]):
+            left = max(0, st.cash_available - _spend(st, want) - math.ceil(values[model.S[t + 1]] - 1e-6))
+            payers = [i for i in range(n) if st.is_open[i] and i in account_loan]
+            for i in sorted(payers, key=lambda i: -values[model.loans[account_loan[i]].p[t]]):
                 extra = min(left, st.owed[i] - want[i])
                 want[i] += extra
                 left -= extra
-        # Accounts past the scenario's loans are offers' new loans, never opened here.
-        row = want + [0] * (len(run.ledger.account_ids) - n)
+        row = want
         run.settle(row)
         rows.append(row)
         total = 0.0
         for i in range(n):
-            if st.is_open[i]:
-                dev = abs(run.balance[i] - values[model.loans[i].B[t + 1]])
+            if st.is_open[i] and i in account_loan:
+                dev = abs(run.balance[i] - values[model.loans[account_loan[i]].B[t + 1]])
                 worst = max(worst, dev)
                 total += dev
         # Drift per loan-month elapsed. The ledger rounds up to four amounts of a loan's month
@@ -120,7 +166,7 @@ def round_months(
         # payment is rounded too, so one month alone can differ by two cents: the drift is
         # judged over at least DRIFT_MONTHS months.
         worst_rate = max(worst_rate, total / (max(1, sum(st.is_open)) * max(t + 1, DRIFT_MONTHS)))
-    return rows, worst, worst_rate
+    return rows, taken, worst, worst_rate
 
 
 def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:

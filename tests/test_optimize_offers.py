@@ -1,0 +1,204 @@
+"""The optimizer's decisions on offers (offers.md, issue 4): designed cases with known answers,
+a property on random scenarios, and the replay of the decisions against the model."""
+
+from __future__ import annotations
+
+import copy
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from scenarios import random_scenario_dict
+
+from debtopt.domain import scenario_from_dict
+from debtopt.domain.plan import Plan
+from debtopt.ledger import Ledger, replay
+from debtopt.optimize import optimize
+from debtopt.strategies import run_heuristics
+
+FAST = {"time_limit_seconds": 20.0, "offer_worth": False}
+
+
+def _scenario(loans: list[dict[str, Any]], offers: list[dict[str, Any]], monthly: float, horizon: int = 24,
+              **budget: Any) -> dict[str, Any]:
+    return {"currency": "USD", "start": "2027-01", "horizon_months": horizon,
+            "budget": {"monthly": monthly, **budget}, "loans": loans, "offers": offers}
+
+
+def _check_replay(scenario_dict: dict[str, Any], plan: Plan) -> None:
+    """The plan is the ledger's replay of its own schedule, and tracks the model to rounding."""
+    scenario = scenario_from_dict(scenario_dict)
+    ledger = Ledger(scenario)
+    again = replay(ledger, plan.to_schedule(ledger.account_ids))
+    assert again.rank_key() == plan.rank_key()
+    assert [(d.offer, d.month, d.amount) for d in again.decisions] == [(d.offer, d.month, d.amount) for d in plan.decisions]
+    deviation = (plan.solver or {}).get("replay_deviation")
+    if deviation and not plan.solver.get("fell_back_to"):
+        assert deviation["max_cents_per_month"] <= 1.0, deviation
+    for heuristic in run_heuristics(scenario).values():
+        assert plan.rank_key() <= heuristic.rank_key()
+
+
+CARD_25 = {"id": "card", "kind": "revolving", "balance": 6000, "annual_rate": 0.25, "min_percent": 0.03,
+           "min_floor": 25, "late_fee": 30, "escalation_months": 6}
+
+
+def test_zero_percent_transfer_is_taken_and_sized_to_what_the_promo_repays() -> None:
+    """A 0 % transfer whose whole balance falls due after 6 months (a bullet: nothing due in
+    its first 6 months) against a 25 % card: take it, and move what the 0 % months can repay
+    beyond the card's minimums, no more (the rest would be overdue when it falls due) and not
+    much less (the card charges 25 %). So the new loan closes exactly in the month it falls
+    due, never overdue and without interest, and the card gets only its minimum meanwhile."""
+    transfer = {"id": "bt", "kind": "balance-transfer", "available_from": "2027-01", "available_until": "2027-03",
+                "max_amount": 6000, "fee_added_percent": 0.03, "pays": ["card"],
+                "loan": {"kind": "bullet", "annual_rate": 0, "due_month": 6, "late_fee": 30, "escalation_months": 3}}
+    data = _scenario([CARD_25], [transfer], monthly=400)
+    plan = optimize(scenario_from_dict(data), **FAST)
+    (decision,) = plan.decisions
+    assert decision.offer == "bt" and decision.unused == 0
+    assert plan.totals.overdue_months == 0
+    due_month = decision.month + 1 + 6
+    bt_rows = {month.month: loan for month in plan.months for loan in month.loans if loan.id == "bt"}
+    assert max(bt_rows) == due_month and bt_rows[due_month].closed  # repaid when it falls due
+    assert sum(loan.interest for loan in bt_rows.values()) == 0
+    assert sum(loan.payment for loan in bt_rows.values()) == decision.amount + decision.fees
+    # the 0 % months' cash, less the card's minimums: all of it to the transfer but one month's
+    cash = Decimal(400) * 7
+    card_minimums = sum(loan.due for month in plan.months for loan in month.loans
+                        if loan.id == "card" and decision.month < month.month <= due_month)
+    assert cash - card_minimums - 400 <= decision.amount + decision.fees <= cash - card_minimums
+    without = optimize(scenario_from_dict({**data, "offers": []}), **FAST)
+    assert plan.totals.net_cost < without.totals.net_cost - 100
+    _check_replay(data, plan)
+
+
+def test_consolidation_dearer_than_every_loan_is_declined() -> None:
+    loans = [dict(CARD_25, annual_rate=0.12, id="a"), dict(CARD_25, annual_rate=0.10, id="b", balance=3000)]
+    bank = {"id": "bank", "kind": "consolidation", "available_from": "2027-01", "available_until": "2027-06",
+            "min_amount": 1000, "max_amount": 9000,
+            "loan": {"kind": "installment", "annual_rate": 0.20, "term_months": 24, "method": "annuity"}}
+    data = _scenario(loans, [bank], monthly=500)
+    plan = optimize(scenario_from_dict(data), **FAST)
+    assert plan.decisions == []
+    _check_replay(data, plan)
+
+
+def test_online_loan_that_only_costs_is_declined() -> None:
+    loan = {"id": "huabei", "kind": "revolving", "balance": 5000, "daily_rate": 0.0004, "min_percent": 0.1,
+            "late_fee_percent": 0.05, "escalation_months": 3}
+    online = {"id": "wangdai", "kind": "cash-loan", "available_from": "2027-01", "available_until": "2027-12",
+              "max_amount": 10000, "fee": 50,
+              "loan": {"kind": "installment", "annual_rate": 0.36, "term_months": 12, "method": "equal-principal"}}
+    data = _scenario([loan], [online], monthly=800, horizon=18)
+    data["currency"] = "CNY"
+    plan = optimize(scenario_from_dict(data), **FAST)
+    assert plan.decisions == []
+    _check_replay(data, plan)
+
+
+def test_asset_sale_that_prevents_an_escalation_is_taken() -> None:
+    """The installment's due is 1,000 a month against 600 of budget: without the sale it escalates
+    in month 3; the sale (worth 500 kept) covers the gap, and escalations come first."""
+    loan = {"id": "car-loan", "kind": "installment", "balance": 10000, "annual_rate": 0.12, "installment": 1000,
+            "late_fee": 50, "escalation_months": 3}
+    sale = {"id": "bike", "kind": "asset-sale", "available_from": "2027-02", "available_until": "2027-04",
+            "amount": 6000, "keep_value": 500}
+    data = _scenario([loan], [sale], monthly=600, horizon=18)
+    scenario = scenario_from_dict(data)
+    assert min(p.totals.escalations for p in run_heuristics(scenario).values()) >= 1
+    plan = optimize(scenario, **FAST)
+    assert [d.offer for d in plan.decisions] == ["bike"]
+    assert plan.totals.escalations == 0 and plan.totals.keep_value == Decimal(500)
+    _check_replay(data, plan)
+
+
+def test_cash_loan_that_prevents_an_escalation_is_taken_though_it_costs() -> None:
+    """A family loan (bullet, 6 %, due after 12 months) bridges two short months: it costs
+    interest, but it stops an escalation, which comes first."""
+    loan = {"id": "weilidai", "kind": "installment", "balance": 6000, "daily_rate": 0.0005, "term_months": 6,
+            "method": "equal-principal", "escalation_months": 3, "late_fee_percent": 0.05}
+    mum = {"id": "mum", "kind": "cash-loan", "available_from": "2027-01", "available_until": "2027-06",
+           "max_amount": 5000, "loan": {"kind": "bullet", "annual_rate": 0.06, "due_month": 12}}
+    data = _scenario([loan], [mum], monthly=700, horizon=24)
+    data["currency"] = "CNY"
+    scenario = scenario_from_dict(data)
+    assert min(p.totals.escalations for p in run_heuristics(scenario).values()) >= 1
+    plan = optimize(scenario, **FAST)
+    assert [d.offer for d in plan.decisions] == ["mum"]
+    assert plan.totals.escalations == 0
+    _check_replay(data, plan)
+
+
+def test_us_consolidation_example_takes_the_transfer_and_says_what_each_offer_is_worth() -> None:
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "us-consolidation.toml"
+    data = tomllib.loads(path.read_text())
+    plan = optimize(scenario_from_dict(data), time_limit_seconds=30)
+    taken = {d.offer: d for d in plan.decisions}
+    assert "transfer" in taken and taken["transfer"].month == 1
+    assert not any("does not weigh" in note for note in plan.notes)
+    rows = {row["offer"]: row for row in plan.solver["offers"]}
+    assert set(rows) == {"transfer", "consolidation"}
+    assert rows["transfer"]["taken"] and rows["transfer"]["worth"]["net_cost"] > 1000
+    for row in rows.values():
+        assert {"offer", "taken", "month", "amount", "worth"} <= set(row)
+        assert {"escalations", "overdue_months", "net_cost"} <= set(row["worth"])
+    _check_replay(data, plan)
+
+
+def _random_offer(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
+    horizon = data["horizon_months"]
+    start_year, start_month = map(int, data["start"].split("-"))
+
+    def month(t: int) -> str:
+        k = start_month - 1 + t - 1
+        return f"{start_year + k // 12:04d}-{k % 12 + 1:02d}"
+
+    first = rng.randint(1, horizon)
+    last = rng.randint(first, min(horizon, first + 2))
+    total = sum(float(loan["balance"]) for loan in data["loans"])
+    base = {"id": "offer", "available_from": month(first), "available_until": month(last)}
+    kind = rng.choice(["consolidation", "balance-transfer", "cash-loan", "asset-sale"])
+    if kind == "asset-sale":
+        return {**base, "kind": kind, "amount": round(rng.uniform(0.05, 0.5) * total, 2),
+                "keep_value": round(rng.uniform(0, 0.1) * total, 2)}
+    rate = rng.choice([0.0, 0.06, 0.12, 0.24, 0.36])
+    if kind == "balance-transfer":
+        new_loan = {"kind": "revolving", "annual_rate": rate, "promo_rate": 0, "promo_months": rng.randint(1, 6),
+                    "min_percent": 0.05, "min_floor": 10}
+    elif rng.random() < 0.5:
+        new_loan = {"kind": "installment", "annual_rate": rate, "term_months": rng.randint(2, 12),
+                    "method": rng.choice(["annuity", "equal-principal"])}
+    else:
+        new_loan = {"kind": "bullet", "annual_rate": rate, "due_month": rng.randint(0, 6)}
+    offer = {**base, "kind": kind, "max_amount": round(rng.uniform(0.1, 1.0) * total, 2),
+             "fee_added_percent": rng.choice([0, 0.03]), "fee_deducted_percent": rng.choice([0, 0.02]),
+             "loan": new_loan}
+    if kind != "cash-loan" and rng.random() < 0.5:
+        offer["pays"] = [data["loans"][0]["id"]]
+    return offer
+
+
+def _money_close(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= Decimal("0.10")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_adding_an_offer_never_makes_the_optimum_worse(seed: int) -> None:
+    rng = random.Random(seed)
+    data = random_scenario_dict(rng, n_loans=rng.randint(1, 3), horizon=rng.randint(3, 8))
+    with_offer = copy.deepcopy(data)
+    with_offer["offers"] = [_random_offer(rng, data)]
+    without = optimize(scenario_from_dict(data), **FAST)
+    plan = optimize(scenario_from_dict(with_offer), **FAST)
+    a, b = plan.rank_key(), without.rank_key()
+    # counts exactly; money to rounding (each plan is the replay of a rounded solution)
+    assert a[:2] <= b[:2], (a, b)
+    if a[:2] == b[:2]:
+        assert a[2] <= b[2] + Decimal("0.10"), (a, b)
+        if _money_close(a[2], b[2]):
+            assert a[3] <= b[3] + Decimal("0.10"), (a, b)
+    _check_replay(with_offer, plan)
