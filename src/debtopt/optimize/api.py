@@ -270,7 +270,7 @@ def optimize(
     return plan.model_copy(update={"strategy": "optimal", "solver": info, "notes": [*plan.notes, *notes]})
 
 
-MODELLED_KINDS = ("consolidation", "balance-transfer", "cash-loan", "asset-sale")
+MODELLED_KINDS = ("consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan")
 
 
 def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, **options: object) -> list[dict[str, object]]:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..domain.months import month_index
-from ..domain.offers import AssetSale, BorrowOffer
+from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
 from ..ledger import Ledger
-from ..ledger.terms import compile_contract
+from ..ledger.terms import compile_contract, hardship_rate
 
 
 @dataclass(slots=True)
@@ -53,6 +53,8 @@ class LoanData:
     principal_factor: float = 0.0  # equal-principal: part = B_start / term
     opening_min: float = 0.0  # B_start when taken (min_amount (1 + fee_added))
     opening_max: float = 0.0
+    grace_until: int = 0  # hardship plan's loan: nothing regular due in month indices start..grace_until-1
+    converted_from: int = -1  # hardship plan's loan: the scenario loan it converts
 
 
 @dataclass(slots=True)
@@ -75,8 +77,11 @@ class OfferData:
     pays: list[int] | None = None  # scenario loan indices its proceeds may pay; None: free cash
     amount: float = 0.0  # asset sale
     keep_value: float = 0.0
-    account: int = -1  # the ledger account of its new loan (borrowing offers)
+    account: int = -1  # the ledger account of its new loan (borrowing offers), or of the loan it converts
     copies: dict[int, int] = field(default_factory=dict)
+    loan: int = -1  # hardship plan: the scenario loan it converts
+    waive_percent: float = 0.0
+    fee_percent: float = 0.0
 
 
 @dataclass(slots=True)
@@ -148,6 +153,13 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
             loan.paid_to_be_current = [0.0] * T
         else:
             _cash_bounds(loan, data.cash_max)
+    for offer in data.offers:
+        if offer.kind == "hardship-plan" and offer.months:
+            # converted from the first month it may be accepted: B_min and the cash to be current no longer hold
+            loan, first = loans[offer.loan], offer.months[0]
+            for t in range(first, T):
+                loan.paid_to_be_current[t] = 0.0
+                loan.balance_min[t + 1] = 0.0
     return data
 
 
@@ -164,8 +176,17 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
             data.offers.append(OfferData(offer.id, offer.kind, months, amount=float(offer.amount * 100),
                                          keep_value=float(offer.keep_value * 100)))
             continue
+        if isinstance(offer, HardshipPlan):
+            i = scenario.loan_index(offer.loan)
+            od = OfferData(offer.id, offer.kind, months, account=i, loan=i,
+                           waive_percent=float(offer.waive_percent), fee_percent=float(offer.fee_percent))
+            data.offers.append(od)
+            for t in months:
+                od.copies[t] = len(data.loans)
+                data.loans.append(_converted_loan(data.loans[i], i, offer, len(data.offers) - 1, t + 1, T))
+            continue
         if not isinstance(offer, BorrowOffer):
-            continue  # hardship plans are not modelled (api.py says so in the plan's notes)
+            continue
         pays = None
         if offer.kind != "cash-loan":
             ids = offer.pays if offer.pays is not None else ledger.loan_ids
@@ -179,6 +200,51 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
         for t in months:
             od.copies[t] = len(data.loans)
             data.loans.append(_new_loan(offer, od, len(data.offers) - 1, t + 1, T))
+
+
+def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, start: int, T: int) -> LoanData:
+    """The loan a hardship plan accepted in month index start - 1 makes of `original`
+    (ledger.terms.convert_for_hardship): from `start` an installment loan at the plan's rate,
+    its part computed once on the converted balance, nothing due for grace_months; the
+    original's penalty rates (by plan month), late fees and escalation months."""
+    r = hardship_rate(plan)
+    n = plan.term_months
+    rate = [0.0] * T
+    for t in range(start, T):
+        rate[t] = float(r)
+    installment_factor = principal_factor = 0.0
+    if plan.method == "equal-principal":
+        kind, principal_factor = "principal", 1.0 / n
+    else:
+        kind = "fixed"
+        installment_factor = float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
+    high = original.balance_max[start] * (1.0 + float(plan.fee_percent)) + 1.0
+    loan = LoanData(
+        id=f"{original.id}~{plan.id}@{start}",
+        kind=kind,
+        balance=0.0,
+        arrears=0.0,
+        months_overdue=0,
+        escalation_months=original.escalation_months,
+        rate=rate,
+        penalty_rate=[0.0] * start + original.penalty_rate[start:T],
+        min_percent=0.0,
+        min_floor=0.0,
+        installment=0.0,
+        principal_part=0.0,
+        late_fee=original.late_fee,
+        late_fee_percent=original.late_fee_percent,
+        start=start,
+        offer=j,
+        installment_factor=installment_factor,
+        principal_factor=principal_factor,
+        opening_min=0.0,
+        opening_max=high,
+        grace_until=start + plan.grace_months,
+        converted_from=i,
+    )
+    _bounds(loan, T)
+    return loan
 
 
 def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> LoanData:
@@ -316,7 +382,9 @@ def _bounds(loan: LoanData, T: int) -> None:
         top = max(r, rp)
         d = (1.0 + top) * b + 1.0
         n = (1.0 + r) * x + rp * a + 1.0
-        if loan.kind == "revolving":
+        if t < loan.grace_until:
+            reg, g = 0.0, n
+        elif loan.kind == "revolving":
             reg = max(loan.min_floor, loan.min_percent * d) + 1.0
             g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * n))
         elif loan.kind == "principal":

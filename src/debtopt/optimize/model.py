@@ -107,6 +107,12 @@ class OfferVars:
     y: dict[int, int]  # taken in month t (binary)
     X: dict[int, int]  # borrowed (cents; borrowing offers)
     used: dict[int, int]  # restricted proceeds that pay its loans (consolidation, transfer)
+    # hardship plan: the balance and arrears moved out of the original loan, the waiver,
+    # and w (month t's overdue forgiven: the converted arrears are not overdue)
+    moveB: dict[int, int] = field(default_factory=dict)
+    moveA: dict[int, int] = field(default_factory=dict)
+    waiver: dict[int, int] = field(default_factory=dict)
+    w: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -118,6 +124,14 @@ class Model:
     max_consecutive_overdue: int | None = None
     offers: list[OfferVars] = field(default_factory=list)
     zero: int = -1  # a column fixed at 0: an offer's new loan before it opens
+    converting: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (loan, t) -> hardship offers
+
+    def counted(self, i: int, t: int) -> list[tuple[int, float]]:
+        """The overdue month counted for loan i in month t: o, less w where a hardship plan converts it."""
+        terms = [(self.loans[i].o[t], 1.0)]
+        for j in self.converting.get((i, t), ()):
+            terms.append((self.offers[j].w[t], -1.0))
+        return terms
 
     # -- the expressions of the contract, as (column, coefficient) terms ----------------
 
@@ -155,7 +169,9 @@ class Model:
         if name == "escalations":
             add([(v.esc, 1.0) for v in self.loans])
         elif name == "overdue":
-            add([(v.o[t], 1.0) for v, loan in zip(self.loans, loans) for t in range(loan.start, T)])
+            for i, loan in enumerate(loans):
+                for t in range(loan.start, T):
+                    add(self.counted(i, t))
         elif name == "remaining":
             add([(v.B[T], 1.0) for v in self.loans])
         elif name in ("net_cost", "weighted"):
@@ -167,6 +183,9 @@ class Model:
                 for t in offer.months:
                     if offer.kind == "asset-sale":
                         add([(ov.y[t], offer.keep_value)])
+                    elif offer.kind == "hardship-plan":
+                        # the fee on what is converted, less the waiver: fee_percent (moveB - waiver) - waiver
+                        add([(ov.moveB[t], offer.fee_percent), (ov.waiver[t], -(1.0 + offer.fee_percent))])
                     else:
                         add([(ov.X[t], offer.fee_added + offer.fee_deducted), (ov.y[t], offer.fee)])
             # Savings interest over the whole horizon, the months after the payoff
@@ -176,7 +195,9 @@ class Model:
             if g != 1.0:
                 add([(self.S[t], -(g - 1.0)) for t in range(T)])
             if name == "weighted":
-                add([(v.o[t], 1.0) for v, loan in zip(self.loans, loans) for t in range(loan.start, T)], overdue_price)
+                for i, loan in enumerate(loans):
+                    for t in range(loan.start, T):
+                        add(self.counted(i, t), overdue_price)
         else:
             raise ValueError(f"unknown stage objective {name!r}")
         return out
@@ -189,11 +210,16 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     zero = rows.var("zero", 0.0, 0.0) if data.offers else -1
     loans = [_loan_variables(rows, i, loan, T, data.cash_max, zero) for i, loan in enumerate(data.loans)]
     S = [rows.var("S_start", data.starting_cash, data.starting_cash)] + [rows.var(f"S_{t + 1}") for t in range(T)]
-    offers = [_offer_variables(rows, j, offer) for j, offer in enumerate(data.offers)]
+    offers = [_offer_variables(rows, j, offer, data) for j, offer in enumerate(data.offers)]
     model = Model(data, rows, loans, S, max_consecutive_overdue, offers, zero)
+    for j, offer in enumerate(data.offers):
+        if offer.kind == "hardship-plan":
+            for t in offer.months:
+                model.converting.setdefault((offer.loan, t), []).append(j)
     for j in range(len(offers)):
         offer_rows(model, j)
     restricted_overlap(model)
+    one_hardship_plan_per_loan(model)
     for i in range(data.n):
         for t in range(data.loans[i].start, T):
             payment_at_most_owed(model, i, t)
@@ -252,9 +278,20 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
     return LoanVars(B, A, p, U, due, R, o, z, esc)
 
 
-def _offer_variables(rows: Rows, j: int, offer: OfferData) -> OfferVars:
-    """y in {0, 1} per month it may be taken in; X in [0, max_amount]; used >= 0."""
+def _offer_variables(rows: Rows, j: int, offer: OfferData, data: ModelData) -> OfferVars:
+    """y in {0, 1} per month it may be taken in; X in [0, max_amount]; used >= 0;
+    a hardship plan's moveB <= B_max,t+1, moveA <= A_max,t+1, waiver, w in [0, 1]."""
     y, X, used = {}, {}, {}
+    if offer.kind == "hardship-plan":
+        loan = data.loans[offer.loan]
+        out = OfferVars(y, X, used)
+        for t in offer.months:
+            y[t] = rows.var(f"y_o{j}_{t + 1}", 0.0, 1.0, integer=True)
+            out.moveB[t] = rows.var(f"moveB_o{j}_{t + 1}", 0.0, loan.balance_max[t + 1])
+            out.moveA[t] = rows.var(f"moveA_o{j}_{t + 1}", 0.0, loan.arrears_max[t + 1])
+            out.waiver[t] = rows.var(f"waiver_o{j}_{t + 1}", 0.0, loan.balance_max[t + 1])
+            out.w[t] = rows.var(f"w_o{j}_{t + 1}", 0.0, 1.0)
+        return out
     for t in offer.months:
         y[t] = rows.var(f"y_o{j}_{t + 1}", 0.0, 1.0, integer=True)
         if offer.kind != "asset-sale":
@@ -282,6 +319,9 @@ def offer_rows(m: Model, j: int) -> None:
     rows.row(f"offer_once_{j}", [(ov.y[t], 1.0) for t in offer.months], upper=1.0)
     if offer.kind == "asset-sale":
         return
+    if offer.kind == "hardship-plan":
+        hardship_rows(m, j)
+        return
     for t in offer.months:
         y, X = ov.y[t], ov.X[t]
         rows.row(f"offer_max_{j}_{t}", [(X, 1.0), (y, -offer.max_amount)], upper=0.0)
@@ -294,6 +334,56 @@ def offer_rows(m: Model, j: int) -> None:
             u = ov.used[t]
             rows.row(f"offer_used_le_received_{j}_{t}", [(u, 1.0)] + [(c, -a) for c, a in received], upper=0.0)
             rows.row(f"offer_used_le_paid_{j}_{t}", [(u, 1.0)] + [(m.loans[i].p[t], -1.0) for i in offer.pays], upper=0.0)
+
+
+def hardship_rows(m: Model, j: int) -> None:
+    """A hardship plan on loan i accepted in month t (offers.md; ledger LedgerRun._convert):
+    after month t's payment the loan's B' and A' move out (next_state subtracts moveB, moveA)
+    into the converted loan, which opens at t + 1 with (1 + fee_percent)(B' - waiver):
+
+        moveB_t <= B_max,t+1 y_t      B_i,t+1 <= B_max,t+1 (1 - y_t)
+        moveA_t <= A_max,t+1 y_t      A_i,t+1 <= A_max,t+1 (1 - y_t)
+        waiver_t <= waive_percent sum_{s<=t} (P + F)_i,s      waiver_t <= moveB_t
+        B_conv,t+1 = (1 + fee_percent) (moveB_t - waiver_t)
+        w_t <= o_i,t, w_t <= y_t      (month t is not overdue: its arrears were converted)
+
+    The waiver is only bounded above: a larger one lowers both the balance and the cost, so
+    every stage that cares takes the most (the ledger always does). The late fee of month t
+    is still charged (o keeps marking U > 0); only the overdue count drops by w.
+    """
+    offer, ov, rows = m.data.offers[j], m.offers[j], m.rows
+    i = offer.loan
+    loan, v = m.data.loans[i], m.loans[i]
+    for t in offer.months:
+        y = ov.y[t]
+        bmax, amax = loan.balance_max[t + 1], loan.arrears_max[t + 1]
+        rows.row(f"hs_moveB_{j}_{t}", [(ov.moveB[t], 1.0), (y, -bmax)], upper=0.0)
+        rows.row(f"hs_moveA_{j}_{t}", [(ov.moveA[t], 1.0), (y, -amax)], upper=0.0)
+        rows.row(f"hs_closedB_{j}_{t}", [(v.B[t + 1], 1.0), (y, bmax)], upper=bmax)
+        rows.row(f"hs_closedA_{j}_{t}", [(v.A[t + 1], 1.0), (y, amax)], upper=amax)
+        charges = []
+        for s in range(t + 1):
+            rp = loan.penalty_rate[s]
+            charges += [(v.A[s], rp), (v.o[s], loan.late_fee), (v.U[s], loan.late_fee_percent)]
+        rows.row(f"hs_waiver_{j}_{t}", [(ov.waiver[t], 1.0)] + [(c, -offer.waive_percent * a) for c, a in charges],
+                 upper=0.0)
+        rows.row(f"hs_waiver_le_{j}_{t}", [(ov.waiver[t], 1.0), (ov.moveB[t], -1.0)], upper=0.0)
+        copy = m.loans[offer.copies[t]]
+        f = 1.0 + offer.fee_percent
+        rows.row(f"hs_opens_{j}_{t}", [(copy.B[t + 1], 1.0), (ov.moveB[t], -f), (ov.waiver[t], f)], lower=0.0, upper=0.0)
+        rows.row(f"hs_w_o_{j}_{t}", [(ov.w[t], 1.0), (v.o[t], -1.0)], upper=0.0)
+        rows.row(f"hs_w_y_{j}_{t}", [(ov.w[t], 1.0), (y, -1.0)], upper=0.0)
+
+
+def one_hardship_plan_per_loan(m: Model) -> None:
+    """docs/model.md: one hardship plan per loan (only needed when a loan has two offers)."""
+    by_loan: dict[int, list[int]] = {}
+    for j, offer in enumerate(m.data.offers):
+        if offer.kind == "hardship-plan":
+            by_loan.setdefault(offer.loan, []).append(j)
+    for i, js in by_loan.items():
+        if len(js) > 1:
+            m.rows.row(f"hs_one_{i}", [(m.offers[j].y[t], 1.0) for j in js for t in m.data.offers[j].months], upper=1.0)
 
 
 def restricted_overlap(m: Model) -> None:
@@ -327,6 +417,8 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
     due_month and then D. An offer's new loan computes its annuity or equal-principal
     part once on its opening balance: factor * B_start, linear in what is borrowed."""
     loan, v = m.data.loans[i], m.loans[i]
+    if t < loan.grace_until:  # a hardship plan's grace months: nothing regular is due
+        return [], 0.0
     if loan.kind == "revolving":
         col = v.R[t]
         assert col is not None
@@ -453,13 +545,16 @@ def next_state(m: Model, i: int, t: int) -> None:
     """Step 7: B' = D - p + F and A' = U + F, with F = late_fee o + late_fee_percent U."""
     loan, v = m.data.loans[i], m.loans[i]
     fee = [(v.o[t], -loan.late_fee), (v.U[t], -loan.late_fee_percent)]
+    moves = m.converting.get((i, t), ())  # a hardship plan moves B' and A' into the converted loan
     m.rows.row(
         f"next_balance_{i}_{t}",
-        [(v.B[t + 1], 1.0), (v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)] + fee,
+        [(v.B[t + 1], 1.0), (v.p[t], 1.0)] + [(c, -a) for c, a in m.owed(i, t)] + fee
+        + [(m.offers[j].moveB[t], 1.0) for j in moves],
         lower=0.0,
         upper=0.0,
     )
-    m.rows.row(f"next_arrears_{i}_{t}", [(v.A[t + 1], 1.0), (v.U[t], -1.0)] + fee, lower=0.0, upper=0.0)
+    m.rows.row(f"next_arrears_{i}_{t}", [(v.A[t + 1], 1.0), (v.U[t], -1.0)] + fee
+               + [(m.offers[j].moveA[t], 1.0) for j in moves], lower=0.0, upper=0.0)
 
 
 def escalation(m: Model, i: int) -> None:
@@ -475,10 +570,13 @@ def escalation(m: Model, i: int) -> None:
     loan, v = m.data.loans[i], m.loans[i]
     T, E, k0 = m.data.horizon, loan.escalation_months, loan.months_overdue
     first = E - k0
+    def o(s: int, sign: float) -> list[tuple[int, float]]:  # the month's counted overdue (model.counted)
+        return [(c, sign * a) for c, a in m.counted(i, s)]
+
     if loan.start == 0 and 1 <= first <= T:
-        m.rows.row(f"esc_start_{i}", [(v.esc, 1.0)] + [(v.o[s], -1.0) for s in range(first)], lower=-(first - 1))
+        m.rows.row(f"esc_start_{i}", [(v.esc, 1.0)] + [x for s in range(first) for x in o(s, -1.0)], lower=-(first - 1))
     for t in range(max(1, loan.start), T - E + 1):  # an offer's loan: o before its start is the zero column
-        terms = [(v.esc, 1.0), (v.o[t - 1], 1.0)] + [(v.o[s], -1.0) for s in range(t, t + E)]
+        terms = [(v.esc, 1.0)] + o(t - 1, 1.0) + [x for s in range(t, t + E) for x in o(s, -1.0)]
         m.rows.row(f"esc_{i}_{t}", terms, lower=-(E - 1))
 
 
@@ -494,9 +592,9 @@ def consecutive_limit(m: Model, i: int, limit: int) -> None:
         return  # the caller refuses the scenario before building
     first = limit + 1 - k0
     if first <= T:
-        m.rows.row(f"limit_start_{i}", [(v.o[s], 1.0) for s in range(first)], upper=limit - k0)
+        m.rows.row(f"limit_start_{i}", [x for s in range(first) for x in m.counted(i, s)], upper=limit - k0)
     for t in range(max(1, loan.start - limit), T - limit):
-        m.rows.row(f"limit_{i}_{t}", [(v.o[s], 1.0) for s in range(t, t + limit + 1)], upper=limit)
+        m.rows.row(f"limit_{i}_{t}", [x for s in range(t, t + limit + 1) for x in m.counted(i, s)], upper=limit)
 
 
 def cash(m: Model, t: int) -> None:
@@ -507,7 +605,7 @@ def cash(m: Model, t: int) -> None:
     g = m.data.savings_growth
     terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v, loan in zip(m.loans, m.data.loans) if loan.start <= t]
     for offer, ov in zip(m.data.offers, m.offers):
-        if t not in ov.y:
+        if t not in ov.y or offer.kind == "hardship-plan":
             continue
         if offer.kind == "asset-sale":
             terms.append((ov.y[t], -offer.amount))

@@ -30,7 +30,9 @@ from .model import Model
 
 DRIFT_MONTHS = 3
 # (cents kept in savings, from plan month) tried in turn while the replay is worse than the model
-RESERVES = ((0, 1), (1, 1), (2, 1), (4, 1), (8, 1))
+# (cents kept in savings, take them from loans overdue anyway before extra payments) tried in
+# turn while the replay has more overdue months than the model: each order helps other cases
+RESERVES = tuple((cents, first) for cents in (0, 1, 2, 4, 8, 16, 32, 64) for first in (False, True))[1:]
 
 
 @dataclass(slots=True)
@@ -45,9 +47,9 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month."""
     planned = round(sum(values[o] for v in model.loans for o in v.o))
     best: Rounded | None = None
-    for reserve, start in RESERVES:
+    for reserve, overdue_first in RESERVES:
         run = ledger.start()
-        rows, takes, worst, worst_rate = round_months(run, model, values, reserve, start)
+        rows, takes, worst, worst_rate = round_months(run, model, values, reserve, overdue_first)
         rounded = Rounded(plan_from_run(run, strategy), Schedule(payments=rows, decisions=takes), worst, worst_rate)
         if best is None or rounded.plan.rank_key() < best.plan.rank_key():
             best = rounded
@@ -57,26 +59,43 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     return best
 
 
-def decisions(model: Model, values: list[float]) -> tuple[dict[int, list[Take]], dict[int, int]]:
+@dataclass(slots=True)
+class Decisions:
     """The model's decisions on offers, by plan month, and which model loan stands for each
-    ledger account (a borrowing offer's account: the copy of the month it is taken in).
+    ledger account: a borrowing offer's account is the copy of the month it is taken in; a
+    loan a hardship plan converts is the converted copy from the month after."""
 
-    The amount borrowed is rounded up to the cent (within the offer's limits), so the
-    proceeds cover what the model paid out of them."""
+    takes: dict[int, list[Take]]
+    account_loan: dict[int, int]
+    switch: dict[int, tuple[int, int]]  # account -> (month index from which, model loan)
+
+    def loan_at(self, account: int, t: int) -> int | None:
+        """The model loan of `account` in month index t (its payment p[t]; its state B[t])."""
+        if account in self.switch and t >= self.switch[account][0]:
+            return self.switch[account][1]
+        return self.account_loan.get(account)
+
+
+def decisions(model: Model, values: list[float]) -> Decisions:
+    """The model's decisions (see `Decisions`). The amount borrowed is rounded up to the
+    cent (within the offer's limits), so the proceeds cover what the model paid out of them."""
     takes: dict[int, list[Take]] = {}
     account_loan: dict[int, int] = {i: i for i in range(model.data.n_loans)}
+    switch: dict[int, tuple[int, int]] = {}
     for offer, ov in zip(model.data.offers, model.offers):
         for t, y in ov.y.items():
             if values[y] < 0.5:
                 continue
             amount = None
-            if offer.kind != "asset-sale":
+            if offer.kind == "hardship-plan":
+                switch[offer.account] = (t + 1, offer.copies[t])
+            elif offer.kind != "asset-sale":
                 low, high = max(1, math.ceil(offer.min_amount - 1e-9)), int(offer.max_amount + 1e-9)
                 amount = min(high, max(low, math.ceil(values[ov.X[t]] - 1e-6)))
                 account_loan[offer.account] = offer.copies[t]
             takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
             break
-    return takes, account_loan
+    return Decisions(takes, account_loan, switch)
 
 
 def _spend(st: Statement, want: list[int]) -> int:
@@ -94,46 +113,67 @@ def _spend(st: Statement, want: list[int]) -> int:
 
 
 def round_months(
-    run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, reserve_from: int = 1
+    run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, overdue_first: bool = False
 ) -> tuple[list[list[int]], list[Take], float, float]:
     """Settle the model's months (1..its horizon, which may end before the plan's) on `run`:
     (payment rows, decisions taken, largest balance deviation in cents, largest deviation per loan-month).
 
-    From month `reserve_from` on, savings are kept at `reserve_cents` or more by
-    holding back extra payments (never a due) for later months' rounding."""
+    Savings are kept at `reserve_cents` or more (beyond the model's own) by holding
+    back extra payments and payments to loans overdue anyway, never a due, for later
+    months' rounding; `overdue_first` says which of the two gives first."""
     width = len(run.ledger.account_ids)
-    plan_takes, account_loan = decisions(model, values)
+    dec = decisions(model, values)
+    hardship = {o.id: o.account for o in model.data.offers if o.kind == "hardship-plan"}
     taken: list[Take] = []
     rows: list[list[int]] = []
     worst = worst_rate = 0.0
     T = model.data.horizon
     while not run.finished and run.month < T:
-        month_takes = plan_takes.get(run.month + 1, [])
+        month_takes = []
+        for take in dec.takes.get(run.month + 1, []):
+            if take.offer in hardship and run.balance[hardship[take.offer]] == 0:
+                dec.switch.pop(hardship[take.offer], None)  # the loan closed: nothing to convert
+                continue
+            month_takes.append(take)
         taken += month_takes
         st = run.open_month(month_takes)
         t = st.month - 1
         want = [0] * width
         role = [""] * width
         for i in range(width):
-            if not st.is_open[i] or i not in account_loan:
+            k = dec.loan_at(i, t)
+            if not st.is_open[i] or k is None:
                 continue
-            v = model.loans[account_loan[i]]
+            v = model.loans[k]
             mp = values[v.p[t]]
-            if values[v.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
+            k_after = dec.loan_at(i, t + 1)  # the converted loan after a hardship plan
+            after = model.loans[k if k_after is None else k_after]
+            if values[after.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
                 want[i], role[i] = st.owed[i], "close"
             elif values[v.o[t]] < 0.5:
-                # floor, not round: what the model pays beyond a due is never rounded up, so the
-                # cents the ledger's rounding may ask for later are still in savings
-                want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6)), "current"
+                # At least what brings the ledger's balance down to the model's next balance (no
+                # fee is due on a current loan): cents the ledger's rounding added are paid off the
+                # next month instead of piling up into a due a dime above the model's. Floors: no
+                # cent is rounded up out of savings the ledger may need later.
+                target = math.floor(st.owed[i] - values[v.B[t + 1]] + 1e-6) if after is v else 0
+                want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6), target), "current"
             else:
-                want[i], role[i] = max(0, math.floor(mp + 1e-6)), "overdue"
+                # the model's payment plus what the ledger owes beyond the model (its rounding so
+                # far), so the unpaid part, the fee and next month's balance stay the model's
+                drift = st.owed[i] - sum(a * values[c] for c, a in model.owed(k, t)) if after is v else 0.0
+                want[i], role[i] = max(0, math.floor(mp + drift + 1e-6)), "overdue"
             want[i] = min(want[i], st.owed[i])
         n = width
         reserve = reserve_cents - (st.cash_available - _spend(st, want))
         if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
             reserve += max(0, math.floor(values[model.S[t + 1]] + 1e-6))
-        if reserve > 0 and st.month >= reserve_from:  # keep a few cents of extra payments for later rounding
-            _cut(want, reserve, [i for i in range(n) if role[i] == "current"], [min(st.due[i], want[i]) for i in range(n)])
+        if reserve > 0:  # keep a few cents for later rounding, from extra payments and from loans
+            # overdue anyway (a cent less there changes only cents, but comes back as arrears
+            # when the loan is brought current): which first is the caller's choice
+            extra = ([i for i in range(n) if role[i] == "current"], [min(st.due[i], want[i]) for i in range(n)])
+            behind = ([i for i in range(n) if role[i] == "overdue"], [0] * n)
+            for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
+                reserve = _cut(want, reserve, order, floors)
         for _ in range(4):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
             short = _spend(st, want) - st.cash_available
             if short <= 0:
@@ -147,8 +187,8 @@ def round_months(
             # The last month: the cents floors kept for later rounding have no later; what the
             # replay holds beyond the model's own savings pays debt down.
             left = max(0, st.cash_available - _spend(st, want) - math.ceil(values[model.S[t + 1]] - 1e-6))
-            payers = [i for i in range(n) if st.is_open[i] and i in account_loan]
-            for i in sorted(payers, key=lambda i: -values[model.loans[account_loan[i]].p[t]]):
+            payers = [i for i in range(n) if st.is_open[i] and dec.loan_at(i, t) is not None]
+            for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
                 extra = min(left, st.owed[i] - want[i])
                 want[i] += extra
                 left -= extra
@@ -157,8 +197,9 @@ def round_months(
         rows.append(row)
         total = 0.0
         for i in range(n):
-            if st.is_open[i] and i in account_loan:
-                dev = abs(run.balance[i] - values[model.loans[account_loan[i]].B[t + 1]])
+            k = dec.loan_at(i, t + 1)
+            if st.is_open[i] and k is not None:
+                dev = abs(run.balance[i] - values[model.loans[k].B[t + 1]])
                 worst = max(worst, dev)
                 total += dev
         # Drift per loan-month elapsed. The ledger rounds up to four amounts of a loan's month

@@ -48,6 +48,8 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
     column: list[int] = list(range(data.n_loans)) + [-1] * (n - data.n_loans)
     opening: dict[int, float] = {}
     in_month: dict[int, list[tuple[int, float]]] = {}  # t -> [(offer index, X)]
+    converts: dict[tuple[int, int], int] = {}  # (loan, t) -> hardship offer accepted
+    charges = [0.0] * n  # penalty interest and late fees so far (for a waiver)
     for j, offer in enumerate(data.offers):
         if takes is None or offer.id not in takes:
             continue
@@ -56,7 +58,10 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
             continue
         in_month.setdefault(t, []).append((j, amount))
         values[model.offers[j].y[t]] = 1.0
-        if offer.kind != "asset-sale":
+        if offer.kind == "hardship-plan":
+            converts[(offer.loan, t)] = j
+            column[offer.copies[t]] = offer.account
+        elif offer.kind != "asset-sale":
             values[model.offers[j].X[t]] = amount
             column[offer.copies[t]] = offer.account
             opening[offer.copies[t]] = (1.0 + offer.fee_added) * amount
@@ -67,6 +72,8 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
             offer = data.offers[j]
             if offer.kind == "asset-sale":
                 cash += offer.amount
+            elif offer.kind == "hardship-plan":
+                continue
             elif offer.pays is None:
                 cash += (1.0 - offer.fee_deducted) * amount - offer.fee
             else:
@@ -83,6 +90,8 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
             D = (1 + r) * B[i] + (rp - r) * A[i]
             if loan.kind == "revolving":
                 R = max(loan.min_floor, loan.min_percent * D)
+            elif t < loan.grace_until:
+                R = 0.0
             elif loan.kind == "fixed":
                 R = loan.installment + loan.installment_factor * opening.get(i, 0.0)
             elif loan.kind == "bullet":
@@ -97,7 +106,7 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
                 p = D
             elif current:
                 p = max(p, due)
-            month.append({"D": D, "R": R, "due": due, "p": p, "current": float(current)})
+            month.append({"D": D, "R": R, "due": due, "p": p, "current": float(current), "A": A[i]})
 
         spent = sum(x["p"] for x in month) - _used_proceeds(model, values, restricted, month, t)
         if spent > cash:
@@ -139,9 +148,19 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
                 values[v.R[t]] = x["R"]
             B[i] = max(0.0, D - p + fee)
             A[i] = U + fee
+            charges[i] += loan.penalty_rate[t] * x["A"] + fee
+            overdue[i][t] = o
+            j = converts.get((i, t))
+            if j is not None:  # a hardship plan converts B' and A' (model.hardship_rows)
+                offer, ov = data.offers[j], model.offers[j]
+                waiver = min(B[i], offer.waive_percent * charges[i])
+                values[ov.moveB[t]], values[ov.moveA[t]], values[ov.waiver[t]] = B[i], A[i], waiver
+                values[ov.w[t]] = float(o)
+                opening[offer.copies[t]] = (1.0 + offer.fee_percent) * (B[i] - waiver)
+                B[i] = A[i] = 0.0
+                overdue[i][t] = 0
             values[v.B[t + 1]] = B[i]
             values[v.A[t + 1]] = A[i]
-            overdue[i][t] = o
         savings = cash - spent
         values[model.S[t + 1]] = max(0.0, savings)
     for i, loan in enumerate(data.loans):
