@@ -585,8 +585,9 @@ def consecutive_limit(m: Model, i: int, limit: int) -> None:
 
         sum_{s=1}^{N+1-k0} o_s <= N - k0
         sum_{s=t}^{t+N} o_s <= N          every window of N + 1 months
+    (o less a hardship plan's forgiven month: model.counted)
     """
-    loan, v = m.data.loans[i], m.loans[i]
+    loan = m.data.loans[i]
     T, k0 = m.data.horizon, loan.months_overdue
     if k0 > limit:
         return  # the caller refuses the scenario before building

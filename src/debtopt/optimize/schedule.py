@@ -146,9 +146,11 @@ def round_months(
                 continue
             v = model.loans[k]
             mp = values[v.p[t]]
-            k_after = dec.loan_at(i, t + 1)  # the converted loan after a hardship plan
-            after = model.loans[k if k_after is None else k_after]
-            if values[after.B[t + 1]] < 0.5 or mp >= st.owed[i] - 0.5:
+            # a loan a hardship plan converts this month is closed only by paying all it owes: its
+            # balance after the month is the converted loan's (which a waiver may bring to 0)
+            k_after = dec.loan_at(i, t + 1)
+            after = model.loans[k if k_after is None else k_after]  # not v: converted this month
+            if (after is v and values[v.B[t + 1]] < 0.5) or mp >= st.owed[i] - 0.5:
                 want[i], role[i] = st.owed[i], "close"
             elif values[v.o[t]] < 0.5:
                 # At least what brings the ledger's balance down to the model's next balance (no
