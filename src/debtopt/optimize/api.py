@@ -281,7 +281,8 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
     positive means the offer saves that many escalations, overdue months or money.
     """
     taken = {d.offer: d for d in plan.decisions}
-    limit = max(2.0, min(10.0, time_limit_seconds / 4))
+    # half the caller's limit again at most, shared by the re-solves, each 1 to 10 s
+    limit = max(1.0, min(10.0, time_limit_seconds / (2 * max(1, len(taken)))))
     out: list[dict[str, object]] = []
     for offer in scenario.offers:
         d = taken.get(offer.id)
