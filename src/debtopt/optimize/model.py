@@ -328,6 +328,12 @@ def offer_rows(m: Model, j: int) -> None:
         rows.row(f"offer_min_{j}_{t}", [(X, 1.0), (y, -max(offer.min_amount, 1.0))], lower=0.0)
         copy = m.loans[offer.copies[t]]
         rows.row(f"offer_opens_{j}_{t}", [(copy.B[t + 1], 1.0), (X, -(1.0 + offer.fee_added))], lower=0.0, upper=0.0)
+        # The copy of a month the offer is not taken in stays at zero: B_copy,s <= B_max,s y_t
+        # (true of every plan the ledger replays: an account it never opens owes nothing). It
+        # tells the LP relaxation too (zhang-san-offers: 26 s to 7.5 s, us-consolidation: 11 s to 8 s).
+        cd = m.data.loans[offer.copies[t]]
+        for s in range(t + 2, m.data.horizon + 1):
+            rows.row(f"offer_copy_{j}_{t}_{s}", [(copy.B[s], 1.0), (y, -cd.balance_max[s])], upper=0.0)
         received = [(X, 1.0 - offer.fee_deducted), (y, -offer.fee)]
         rows.row(f"offer_received_{j}_{t}", received, lower=0.0)
         if offer.pays is not None:
