@@ -54,7 +54,7 @@ def _plan(plan: Plan) -> dict[str, Any]:
     return data
 
 
-def run_heuristic(ledger: Ledger, name: str) -> Plan:
+def run_heuristic(ledger: Ledger, name: str, with_months: bool = True) -> Plan:
     """A heuristic's plan, from the very ledger run that stepped it.
 
     The same figures as `run_strategy` (propose, then replay), which steps the
@@ -65,7 +65,7 @@ def run_heuristic(ledger: Ledger, name: str) -> Plan:
     while not run.finished:
         statement = run.open_month()
         run.settle(decide(run, statement))
-    return plan_from_run(run, name)
+    return plan_from_run(run, name, with_months)
 
 
 def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
                     raise DebtoptError("the optimizer (debtopt.optimize) is not available in this install")
                 plan = optimize(scenario, time_limit_seconds=options.time_limit_seconds)
             else:
-                plan = run_heuristic(ledger, name)
+                plan = run_heuristic(ledger, name, with_months=options.plans)
             plans[name] = plan
     except DebtoptError as exc:
         record["error"], record["error_type"] = str(exc), type(exc).__name__
