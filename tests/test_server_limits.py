@@ -32,10 +32,14 @@ SMALL: dict[str, Any] = {
 }
 
 
-def zhang_san() -> dict[str, Any]:
-    import tomllib
+def slow_to_solve() -> dict[str, Any]:
+    """12 loans x 60 months with too little cash: no solver proves it in seconds, so an optimize
+    request keeps its worker busy for its whole time limit (the examples now solve in ~2 s)."""
+    import json
 
-    return tomllib.loads((ROOT / "examples" / "zhang-san.toml").read_text(encoding="utf-8"))
+    from scenarios import random_scenario_dict
+
+    return json.loads(json.dumps(random_scenario_dict(7, n_loans=12, horizon=60, tight=True)))
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +89,7 @@ def test_busy_server_answers_503(server: RunningServer) -> None:
     wait_idle(server)
     out: dict[str, Any] = {}
     threads = [
-        post_later(server, 0.0, "/v1/optimize", zhang_san(), out, "solving", time_limit=4),  # takes the worker
+        post_later(server, 0.0, "/v1/optimize", slow_to_solve(), out, "solving", time_limit=4),  # takes the worker
         post_later(server, 0.5, "/v1/simulate", SMALL, out, "waiting"),  # waits, then gives up after 1.5 s
         post_later(server, 1.0, "/v1/simulate", SMALL, out, "refused"),  # the queue (1) is full: 503 at once
     ]
@@ -118,7 +122,7 @@ def test_a_worker_that_dies_during_a_job_is_a_500_and_is_replaced(server: Runnin
     wait_idle(server)
     lost = server.health()["pool"]["lost"]
     out: dict[str, Any] = {}
-    thread = post_later(server, 0.0, "/v1/optimize", zhang_san(), out, "solving", time_limit=5)
+    thread = post_later(server, 0.0, "/v1/optimize", slow_to_solve(), out, "solving", time_limit=5)
     time.sleep(1.5)
     [worker] = server.workers()
     os.kill(worker, signal.SIGKILL)
