@@ -278,7 +278,8 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
 
     An offer the plan does not take is worth nothing (the plan stands without it); one it
     takes is re-solved without it, with a short time limit. Deltas are without - with:
-    positive means the offer saves that many escalations, overdue months or money.
+    positive means the offer saves that many escalations, overdue months or money. `proved`
+    says the re-solve proved its optimum; when it did not, the worth is an upper bound.
     """
     taken = {d.offer: d for d in plan.decisions}
     # half the caller's limit again at most, shared by the re-solves, each 1 to 10 s
@@ -290,7 +291,7 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
             "offer": offer.id, "kind": offer.kind, "modelled": offer.kind in MODELLED_KINDS, "taken": d is not None,
             "month": d.month if d else None, "amount": float(d.amount) if d and d.amount is not None else None,
         }
-        worth = {"escalations": 0, "overdue_months": 0, "net_cost": 0.0}
+        worth: dict[str, object] = {"escalations": 0, "overdue_months": 0, "remaining_balance": 0.0, "net_cost": 0.0}
         if d is not None:
             without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer.id]})
             try:
@@ -298,7 +299,7 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
             except (SolverError, InfeasibleLimitError):
                 other = None
             if other is None:
-                worth = {"escalations": None, "overdue_months": None, "net_cost": None}
+                worth = {"escalations": None, "overdue_months": None, "remaining_balance": None, "net_cost": None}
             else:
                 a, b = plan.totals, other.totals
                 worth = {"escalations": b.escalations - a.escalations,

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
+from ..domain.money import round_half_away
 from ..domain.plan import Plan, Schedule, Take
 from ..ledger import Ledger, LedgerRun, plan_from_run
 from ..ledger.book import Statement
@@ -92,6 +94,12 @@ def decisions(model: Model, values: list[float]) -> Decisions:
             elif offer.kind != "asset-sale":
                 low, high = max(1, math.ceil(offer.min_amount - 1e-9)), int(offer.max_amount + 1e-9)
                 amount = min(high, max(low, math.ceil(values[ov.X[t]] - 1e-6)))
+                # the ledger rounds the deducted fee: a cent or two more borrowed, so what it
+                # receives covers what the model used or received
+                need = math.ceil(values[ov.used[t]] - 1e-6) if t in ov.used else 0
+                deducted = Fraction(str(offer.fee_deducted))
+                while amount < high and amount - round_half_away(deducted * amount) - round(offer.fee) < need:
+                    amount += 1
                 account_loan[offer.account] = offer.copies[t]
             takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
             break
