@@ -156,3 +156,20 @@ def test_pro_rata_gives_rounding_cents_to_the_largest_remainders() -> None:
     pays = [0, 0, 0]
     assert fill_pro_rata(100, [1, 1, 1], [100, 100, 100], pays) == 0
     assert pays == [34, 33, 33]
+
+
+def test_every_heuristic_continues_after_an_offer_opened_a_loan() -> None:
+    """Strategies read each account's rates from the ledger run: an offer's new loan has its own."""
+    from pathlib import Path
+
+    from debtopt.domain import load_scenario
+    from debtopt.domain.plan import Take
+    from debtopt.ledger import Ledger, replay
+    from debtopt.strategies import propose_schedule
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "examples" / "us-consolidation.toml")
+    ledger = Ledger(scenario)
+    for name, decide in HEURISTICS.items():
+        plan = replay(ledger, propose_schedule(ledger, decide, [Take(offer="transfer", month=1, amount=1200000)]), name)
+        assert [d.offer for d in plan.decisions] == ["transfer"]
+        assert any(row.id == "transfer" for month in plan.months for row in month.loans)
