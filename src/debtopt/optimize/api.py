@@ -19,7 +19,7 @@ from typing import Literal
 from ..domain.money import format_money
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
-from ..errors import InfeasibleLimitError, SolverError
+from ..errors import InfeasibleLimitError, ScheduleError, SolverError
 from ..ledger import Ledger
 from ..strategies import run_heuristics
 from .data import model_data
@@ -188,8 +188,14 @@ def optimize(
     t0 = time.perf_counter()
     plan: Plan | None = None
     deviation: dict[str, float] = {}
+    rounded = None
+    rounding_failed = ""
     if incumbent is not None:
-        rounded = round_solution(ledger, model, incumbent)
+        try:
+            rounded = round_solution(ledger, model, incumbent)
+        except ScheduleError as exc:  # a bug in the rounding, never the user's: fall back, and say so
+            rounding_failed = str(exc)
+    if rounded is not None:
         plan = rounded.plan
         for other in replayed:  # rounding can tip a month overdue; a replayed plan the stages met cannot
             if other.rank_key() < plan.rank_key():
@@ -199,6 +205,8 @@ def optimize(
 
     # 5. Never worse than a heuristic.
     notes: list[str] = []
+    if rounding_failed:
+        notes.append(f"Rounding the solver's plan to whole cents failed ({rounding_failed}); a heuristic's plan is shown.")
     unmodelled = [o.id for o in scenario.offers if o.kind not in MODELLED_KINDS]
     if unmodelled:
         # hardship plans are not in the model yet (issue 4): say so rather than imply they were weighed.

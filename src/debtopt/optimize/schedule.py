@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from ..domain.money import round_half_away
 from ..domain.plan import Plan, Schedule, Take
+from ..errors import ScheduleError
 from ..ledger import Ledger, LedgerRun, plan_from_run
 from ..ledger.book import Statement
 from .model import Model
@@ -49,15 +50,22 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month."""
     planned = round(sum(values[o] for v in model.loans for o in v.o))
     best: Rounded | None = None
+    refused: ScheduleError | None = None
     for reserve, overdue_first in RESERVES:
         run = ledger.start()
-        rows, takes, worst, worst_rate = round_months(run, model, values, reserve, overdue_first)
+        try:
+            rows, takes, worst, worst_rate = round_months(run, model, values, reserve, overdue_first)
+        except ScheduleError as exc:  # this rounding asked the ledger for a cent it has not: try the next
+            refused = refused or exc
+            continue
         rounded = Rounded(plan_from_run(run, strategy), Schedule(payments=rows, decisions=takes), worst, worst_rate)
         if best is None or rounded.plan.rank_key() < best.plan.rank_key():
             best = rounded
         if best.plan.totals.overdue_months <= planned:
             break
-    assert best is not None
+    if best is None:
+        assert refused is not None
+        raise refused
     return best
 
 
