@@ -101,3 +101,11 @@ def test_stdout_carries_only_the_json(small: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["strategy"] == "optimal"
     assert "HiGHS" not in done.stdout + done.stderr
+
+
+def test_optimize_says_which_offers_to_take_and_what_each_is_worth() -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    result = run("optimize", str(examples / "us-consolidation.toml"), "--time-limit", "30")
+    assert result.exit_code == 0, result.stderr
+    assert "offer transfer (balance-transfer): taken in month 1" in result.output
+    assert "Offers taken" in result.output

@@ -49,6 +49,31 @@ def solver_to_text(plan: Plan) -> str:
         proof = "proved" if stage.get("proved") else (f"gap {gap:.2f}" if gap is not None else "not proved")
         seconds = f", {stage['seconds']:.2f} s" if "seconds" in stage else ""
         lines.append(f"  {words}: {shown} ({proof}{seconds})")
+    for offer in solver.get("offers", []):
+        lines.append("  " + _offer_line(offer, plan.currency))
     if "total_seconds" in solver:
         lines.append(f"  time: {solver['total_seconds']:.2f} s in all, building the model {solver.get('build_seconds', 0):.2f} s")
     return "\n".join(lines) + "\n"
+
+
+def _offer_line(offer: Mapping[str, Any], currency: str) -> str:
+    """One offer's decision and what it is worth: the optimum without it, less the optimum with it."""
+    name = f"offer {offer['offer']} ({offer['kind']})"
+    if not offer.get("modelled", True):
+        return f"{name}: not weighed by the optimizer"
+    if not offer.get("taken"):
+        return f"{name}: declined"
+    amount = "" if offer.get("amount") is None else f", {format_money(round(offer['amount'] * 100), currency)}"
+    worth = offer.get("worth") or {}
+    parts = []
+    if worth.get("escalations"):
+        parts.append(f"{worth['escalations']} escalation{'s' if worth['escalations'] != 1 else ''}")
+    if worth.get("overdue_months"):
+        parts.append(f"{worth['overdue_months']} overdue loan-month{'s' if worth['overdue_months'] != 1 else ''}")
+    if worth.get("remaining_balance"):
+        parts.append(f"{format_money(round(worth['remaining_balance'] * 100), currency)} still owed")
+    if worth.get("net_cost"):
+        parts.append(f"{format_money(round(worth['net_cost'] * 100), currency)} of net cost")
+    saves = ", ".join(parts) if parts else "nothing"
+    bound = "" if offer.get("proved", True) else " (at most: the solve without it was not proved)"
+    return f"{name}: taken in month {offer['month']}{amount}; it saves {saves}{bound}"
