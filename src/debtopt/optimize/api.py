@@ -22,6 +22,7 @@ from ..domain.scenario import Scenario
 from ..errors import InfeasibleLimitError, ScheduleError, SolverError
 from ..ledger import Ledger
 from ..strategies import run_heuristics
+from . import duals
 from .data import model_data
 from .horizon import prove_stage
 from .model import Model, build
@@ -178,6 +179,15 @@ def optimize(
         fixed.append((name, _fix_level(value, integer)))
     solve_seconds = time.perf_counter() - t0
 
+    # What an extra unit of cash saves each month: duals of the cash rows, integers fixed (duals.py).
+    cash_values = None
+    if incumbent is not None and found_any and objective == "lexicographic" and stages:
+        try:
+            cash_values = duals.cash_values(backend, model, incumbent,
+                                            time_limit=min(5.0, max(0.5, deadline - time.perf_counter())))
+        except Exception:  # an extra of the report, never a reason to lose the plan
+            cash_values = None
+
     if infeasible and max_consecutive_overdue is not None:
         raise InfeasibleLimitError(
             f"no plan keeps every loan within {max_consecutive_overdue} consecutive overdue months "
@@ -251,6 +261,9 @@ def optimize(
                   "integers": sum(model.rows.col_integer)},
         "replay_deviation": deviation,
     }
+    if cash_values is not None and fell_back_to is None:
+        # per unit of cash in each plan month (currency per currency): what one more saves in net cost
+        info["cash_values"] = cash_values[: len(plan.months)]
 
     # 6. Debt left at T.
     if plan.totals.remaining_balance > 0:
