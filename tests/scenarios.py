@@ -23,7 +23,7 @@ from debtopt.domain import Plan, Scenario, scenario_from_dict
 from debtopt.domain.months import month_label
 from debtopt.ledger import Ledger, LedgerRun, plan_from_run
 
-__all__ = ["random_scenario", "random_scenario_dict", "random_payments", "random_plan", "step_plan"]
+__all__ = ["SMALL_TWO_LOANS", "random_scenario", "random_scenario_dict", "random_payments", "random_plan", "step_plan"]
 
 
 def _rng(seed: int | random.Random) -> random.Random:
@@ -177,3 +177,20 @@ def step_plan(scenario: Scenario | Ledger, seed: int | random.Random, strategy: 
 def random_plan(scenario: Scenario | Ledger, seed: int | random.Random, strategy: str = "random") -> Plan:
     """A random valid plan of `scenario`, stepped through the ledger."""
     return step_plan(scenario, seed, strategy)[1]
+
+
+# Two loans, eight months, one of them two months behind: the API and server tests' small case.
+SMALL_TWO_LOANS: dict[str, Any] = {
+    "currency": "CNY",
+    "language": "en",
+    "start": "2027-01",
+    "horizon_months": 8,
+    "budget": {"monthly": 900},
+    "loans": [
+        {"id": "card", "name": "Credit card", "kind": "revolving", "balance": 3000, "daily_rate": 0.0005,
+         "min_percent": 0.1, "late_fee_percent": 0.05},
+        {"id": "weilidai", "name": "微粒贷", "kind": "installment", "balance": 2400, "daily_rate": 0.0005,
+         "term_months": 6, "method": "equal-principal", "penalty_multiplier": 1.5, "arrears": 400,
+         "months_overdue": 2},
+    ],
+}

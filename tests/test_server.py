@@ -6,6 +6,7 @@ port, and stopped after; `debtopt.server.launch` does it.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from scenarios import SMALL_TWO_LOANS
 
 import debtopt
 from debtopt.cli import main as cli
@@ -29,20 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 MAX_BODY = 65536
 
-SMALL: dict[str, Any] = {
-    "currency": "CNY",
-    "language": "en",
-    "start": "2027-01",
-    "horizon_months": 8,
-    "budget": {"monthly": 900},
-    "loans": [
-        {"id": "card", "name": "Credit card", "kind": "revolving", "balance": 3000, "daily_rate": 0.0005,
-         "min_percent": 0.1, "late_fee_percent": 0.05},
-        {"id": "weilidai", "name": "微粒贷", "kind": "installment", "balance": 2400, "daily_rate": 0.0005,
-         "term_months": 6, "method": "equal-principal", "penalty_multiplier": 1.5, "arrears": 400,
-         "months_overdue": 2},
-    ],
-}
+SMALL: dict[str, Any] = copy.deepcopy(SMALL_TWO_LOANS)  # a copy of its own per module
 
 
 @pytest.fixture(scope="module")
