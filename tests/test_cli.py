@@ -199,7 +199,7 @@ def test_schema_is_json_schema() -> None:
     assert {"start", "budget", "loans"} <= set(schema["required"])
 
 
-@pytest.mark.parametrize("name", ["zhang-san", "zhang-san-offers", "us-cards", "us-consolidation"])
+@pytest.mark.parametrize("name", ["zhang-san", "us-cards", "us-consolidation"])
 def test_example_writes_a_valid_scenario(tmp_path: Path, name: str) -> None:
     out = tmp_path / f"{name}.toml"
     assert run("example", name, "-o", str(out)).exit_code == 0

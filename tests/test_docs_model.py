@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_worked_month_of_docs_model() -> None:
     scenario = load_scenario(ROOT / "examples" / "zhang-san.toml")
-    run = Ledger(scenario).start()
+    ledger = Ledger(scenario)
+    run = ledger.start()
     st = run.open_month()
     weilidai, card = scenario.loan_index("weilidai"), scenario.loan_index("card")
     assert st.cash_available == 320000
@@ -20,7 +21,7 @@ def test_worked_month_of_docs_model() -> None:
     assert (st.interest[weilidai], st.penalty[weilidai], st.owed[weilidai]) == (18750, 6975, 1585725)
     assert (st.regular_due[weilidai], st.due[weilidai]) == (150725, 460725)
     assert st.due[weilidai] > st.cash_available  # why one escalation cannot be avoided
-    payments = [0] * len(scenario.loans)
+    payments = [0] * len(ledger.account_ids)  # the loans, then the offers' accounts (none opened)
     payments[card] = 100000
     month = run.settle(payments)
     row = next(r for r in month.loans if r.index == card)

@@ -56,6 +56,22 @@ def check_replay_tracks_model(plan: Plan) -> None:
         assert deviation["max_cents_per_month"] <= 1.0, deviation
 
 
+def check_plan_meets_proved_stages(plan: Plan) -> None:
+    """What the solver block says it proved is what the plan shows: the same escalations and
+    overdue months, and what is still owed to rounding (two cents an account)."""
+    assert plan.solver is not None
+    if plan.solver["fell_back_to"]:
+        return
+    stages = {stage["name"]: stage for stage in plan.solver["stages"] if stage["proved"]}
+    t = plan.totals
+    for name, shown in (("escalations", t.escalations), ("overdue", t.overdue_months)):
+        if name in stages:
+            assert shown == round(stages[name]["objective"]), (name, shown, stages[name])
+    if "remaining" in stages:
+        accounts = len(plan.months[0].loans) if plan.months else 1
+        assert abs(float(t.remaining_balance) * 100 - stages["remaining"]["objective"]) <= 2 * accounts, stages["remaining"]
+
+
 def check_identities(plan: Plan, scenario: Scenario) -> None:
     """docs/model.md, "Offers in the ledger": paid = starting balances + borrowed + interest +
     penalty interest + fees + fees added to balances - waived - remaining (without offers:
@@ -76,6 +92,7 @@ def check_all(scenario: Scenario, plan: Plan) -> None:
     check_solver_block(plan)
     check_never_worse_than_heuristics(scenario, plan)
     check_replay_tracks_model(plan)
+    check_plan_meets_proved_stages(plan)
     check_identities(plan, scenario)
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 import copy
 import random
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from scenarios import random_scenario_dict
 
 from debtopt.domain import scenario_from_dict
+from debtopt.domain.load import read_scenario_data
 from debtopt.domain.plan import Plan
 from debtopt.ledger import Ledger, replay
 from debtopt.optimize import optimize
 from debtopt.strategies import run_heuristics
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEAR_RATE, DEAR_FEE = 0.99, 25  # the offer worse in every term (a free one is taken in 5 of the 8 cases)
 FAST = {"time_limit_seconds": 20.0, "offer_worth": False}
 
 
@@ -249,3 +253,51 @@ def test_adding_an_offer_never_makes_the_optimum_worse(seed: int) -> None:
         if _money_close(a[2], b[2]):
             assert a[3] <= b[3] + Decimal("0.10"), (a, b)
     _check_replay(with_offer, plan)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_offer_worse_in_every_term_is_never_taken(seed: int) -> None:
+    """With the debts payable on time and in full by a heuristic, no count can improve; a loan
+    dearer than every debt (99 % a year against at most 80 % with penalties, and a fee) can
+    then only cost, whatever it may pay and whenever it is offered."""
+    rng = random.Random(500 + seed)
+    for _ in range(50):  # a scenario a heuristic already keeps current and clears
+        data = random_scenario_dict(rng, n_loans=rng.randint(1, 3), horizon=rng.randint(4, 10))
+        best = min(run_heuristics(scenario_from_dict(data)).values(), key=lambda p: p.rank_key())
+        if best.rank_key()[:3] == (0, 0, Decimal("0.00")):
+            break
+    else:
+        pytest.skip("no scenario a heuristic clears on time")
+    window = _random_offer(rng, data)
+    kind = rng.choice(["consolidation", "balance-transfer", "cash-loan"])
+    total = sum(float(loan["balance"]) for loan in data["loans"])
+    offer: dict[str, Any] = {"id": "dear", "kind": kind, "available_from": window["available_from"],
+                             "available_until": window["available_until"], "fee": DEAR_FEE,
+                             "max_amount": round(rng.uniform(0.1, 1.0) * total + 30, 2)}
+    if kind != "cash-loan" and rng.random() < 0.5:
+        offer["pays"] = [data["loans"][0]["id"]]
+    if kind == "balance-transfer":
+        offer["loan"] = {"kind": "revolving", "annual_rate": DEAR_RATE, "min_percent": 0.05, "min_floor": 10}
+    else:
+        offer["loan"] = {"kind": "installment", "annual_rate": DEAR_RATE, "term_months": rng.randint(2, 12),
+                         "method": rng.choice(["annuity", "equal-principal"])}
+    data["offers"] = [offer]
+    plan = optimize(scenario_from_dict(data), **FAST)
+    assert plan.decisions == [], (offer, plan.decisions)
+    _check_replay(data, plan)
+
+
+def test_a_cash_loan_the_model_uses_to_the_cent_keeps_the_plan_current() -> None:
+    """zhang-san without his mother's loan: the model borrows from 网贷 and later spends every
+    cent on dues, which the ledger rounds half up. Borrowing a few cents more keeps the replay
+    current; before, it came out a month overdue and a plan still owing ¥111.93 was shown under
+    a solver block that said 0 owed (proved)."""
+    data = read_scenario_data(EXAMPLES / "zhang-san.toml")
+    data["offers"] = [o for o in data["offers"] if o["id"] != "mum"]
+    plan = optimize(scenario_from_dict(data), time_limit_seconds=60, offer_worth=False)
+    assert plan.solver is not None and plan.solver["fell_back_to"] is None
+    stages = {stage["name"]: stage for stage in plan.solver["stages"]}
+    assert plan.totals.overdue_months == round(stages["overdue"]["objective"]) == 0
+    assert plan.totals.remaining_balance == 0 and stages["remaining"]["proved"]
+    assert "wangdai" in [d.offer for d in plan.decisions]
+    _check_replay(data, plan)

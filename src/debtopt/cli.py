@@ -33,7 +33,7 @@ from .optimize import optimize as optimize_plan
 from .report.solver_text import solver_to_text, without_timings
 from .strategies import HEURISTICS, STRATEGIES, parse_takes, run_heuristics, run_strategy
 
-EXAMPLES = ("zhang-san", "zhang-san-offers", "us-cards", "us-consolidation")
+EXAMPLES = ("zhang-san", "us-cards", "us-consolidation")
 FORMATS = click.Choice(["text", "json", "csv"])
 
 

@@ -16,11 +16,13 @@ import time
 from decimal import Decimal
 from typing import Literal
 
-from ..domain.money import format_money
+from ..domain.money import format_money, from_cents, to_cents
+from ..domain.offers import BorrowOffer
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
 from ..errors import InfeasibleLimitError, ScheduleError, SolverError
 from ..ledger import Ledger
+from ..ledger.offer_cost import offer_cost
 from ..strategies import run_heuristics
 from . import duals
 from .data import model_data
@@ -36,6 +38,9 @@ Objective = Literal["lexicographic", "cost", "weighted"]
 
 # The share of an integer stage's time the short-horizon relaxation may use first.
 SHORT_SHARE = 0.6
+
+# Stage objectives that are sums of nonnegative columns (model.py): 0 is their bound.
+NONNEGATIVE = ("escalations", "overdue", "remaining")
 
 # Stages per objective: (name, integer-valued, share of the time left it may use).
 STAGES: dict[str, list[tuple[str, bool, float]]] = {
@@ -118,6 +123,14 @@ def optimize(
             stages.append(StageResult(name, value, None, None, False, 0.0, StageStatus.SKIPPED))
             backend.add_upper(name, coefs, _fix_level(value, integer))
             fixed.append((name, _fix_level(value, integer)))
+            continue
+        if name in NONNEGATIVE and incumbent is not None and _value(coefs, incumbent) < 0.5:
+            # escalations, overdue months and balances are >= 0: a start at 0 is optimal as it is
+            # (the stage that would prove it costs seconds on a model with offers)
+            found_any = True
+            stages.append(StageResult(name, 0.0, 0.0, 0.0, True, 0.0, StageStatus.OPTIMAL))
+            backend.add_upper(name, coefs, 0.5)
+            fixed.append((name, 0.5))
             continue
         short_bound: float | None = None
         short_seconds = 0.0
@@ -217,11 +230,6 @@ def optimize(
     notes: list[str] = []
     if rounding_failed:
         notes.append(f"Rounding the solver's plan to whole cents failed ({rounding_failed}); a heuristic's plan is shown.")
-    unmodelled = [o.id for o in scenario.offers if o.kind not in MODELLED_KINDS]
-    if unmodelled:
-        # hardship plans are not in the model yet (issue 4): say so rather than imply they were weighed.
-        notes.append("The optimizer does not weigh hardship plans yet; this plan takes none of them "
-                     f"({', '.join(unmodelled)}).")
     fell_back_to: str | None = None
     solver_failed = plan is None or not found_any
     if solver_failed and best_heuristic is not None:
@@ -329,6 +337,17 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
                          "net_cost": float(b.net_cost - a.net_cost)}
                 row["proved"] = bool(other.solver and other.solver.get("status") == "optimal")
         row["worth"] = worth
+        if isinstance(offer, BorrowOffer):
+            # offers.md, "Costs and reports": the all-in annual cost, at the amount taken (or
+            # the most it lends, when declined), and the regulatory line it crosses
+            cost = offer_cost(scenario, offer.id, None if d is None or d.amount is None else to_cents(d.amount))
+            row["annual_cost"] = {
+                "amount": float(from_cents(cost.amount)),
+                "annual_rate": None if cost.annual_rate is None else round(cost.annual_rate, 6),
+                "effective_annual_rate": None if cost.effective_annual_rate is None
+                else round(cost.effective_annual_rate, 6),
+                "crosses": cost.crosses,
+            }
         out.append(row)
     return out
 

@@ -25,10 +25,13 @@ from ..ledger import Ledger, plan_from_run
 from ..strategies.heuristics import HEURISTICS
 from .data import model_data
 from .model import Model, build
-from .schedule import round_months
+from .schedule import prefix_setting, round_months
 from .solve import make_backend
 from .start import plan_intent, plan_takes, simulate
 
+
+# The stages after the counting ones, by which equal counts are told apart.
+LATER = ("remaining", "net_cost")
 
 TRACE: list[tuple] = []  # (stage, T', seconds, status, short optimum, bound, best full value): for benchmarks
 
@@ -51,9 +54,10 @@ def first_horizon(model: Model) -> int:
 def continued_plans(ledger: Ledger, short: Model, values: list[float]) -> list[Plan]:
     """The short model's months rounded and replayed, then each heuristic to the end."""
     plans = []
+    setting = prefix_setting(ledger, short, values)
     for name, decide in HEURISTICS.items():
         run = ledger.start()
-        round_months(run, short, values)
+        round_months(run, short, values, *setting)
         try:
             while not run.finished:
                 run.settle(decide(run, run.open_month()))
@@ -90,6 +94,8 @@ def prove_stage(
     best_values = incumbent
     best_value = None if incumbent is None else value_of(name, incumbent)
     best_plan = incumbent_plan
+    tie_key: tuple[float, ...] | None = None
+    tie: tuple[list[float], Plan] | None = None
     while True:
         left = deadline - time.perf_counter()
         if left <= 0.2:
@@ -106,7 +112,7 @@ def prove_stage(
             bound = float(math.ceil(out.bound - 1e-6))
             best_bound = bound if best_bound is None else max(best_bound, bound)
         def consider(point: list[float]) -> None:
-            nonlocal best_value, best_values, best_plan
+            nonlocal best_value, best_values, best_plan, tie_key, tie
             for plan in continued_plans(ledger, short, point):
                 if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
                     continue
@@ -116,6 +122,12 @@ def prove_stage(
                 value = value_of(name, values)
                 if best_value is None or value < best_value - 1e-9:
                     best_value, best_values, best_plan = value, values, plan
+                # among plans equal on this stage, the one better on the stages after it
+                # starts the next (a start already at 0 debt left skips the remaining stage);
+                # the search itself keeps warm-starting from the first found, which is faster
+                key = (round(value), *(value_of(later, values) for later in LATER))
+                if tie_key is None or key < tie_key:
+                    tie_key, tie = key, (values, plan)
 
         def proved() -> bool:
             return best_bound is not None and best_value is not None and best_value <= best_bound + 0.5
@@ -139,4 +151,6 @@ def prove_stage(
         if Tp >= T:
             break
         Tp = min(T, max(Tp + 2, int(Tp * 1.5)))
+    if tie is not None and tie_key is not None and best_value is not None and tie_key[0] <= round(best_value):
+        best_values, best_plan = tie
     return ShortResult(best_bound, best_plan, best_values, best_value, time.perf_counter() - began, Tp)

@@ -48,7 +48,7 @@ class Rounded:
 
 def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal") -> Rounded:
     """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month."""
-    planned = round(sum(values[o] for v in model.loans for o in v.o))
+    planned = planned_overdue(model, values)
     best: Rounded | None = None
     refused: ScheduleError | None = None
     for reserve, overdue_first in RESERVES:
@@ -69,6 +69,32 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
     return best
 
 
+def planned_overdue(model: Model, values: list[float]) -> int:
+    """The model's own count of overdue loan-months (a month a hardship plan converts is
+    not one: model.counted)."""
+    return round(sum(c * values[j] for j, c in model.objective("overdue").items()))
+
+
+def prefix_setting(ledger: Ledger, model: Model, values: list[float]) -> tuple[int, bool]:
+    """The first (reserve, overdue_first) of RESERVES whose rounding of the model's months
+    keeps no more loan-months overdue than the model (or the best): for a short model's
+    months that heuristics then continue (horizon.py)."""
+    planned = planned_overdue(model, values)
+    best: tuple[int, tuple[int, bool]] | None = None
+    for setting in ((0, False), *RESERVES):
+        run = ledger.start()
+        try:
+            round_months(run, model, values, *setting)
+        except ScheduleError:
+            continue
+        count = sum(loan.overdue for result in run.results for loan in result.loans)
+        if best is None or count < best[0]:
+            best = (count, setting)
+        if count <= planned:
+            break
+    return (0, False) if best is None else best[1]
+
+
 @dataclass(slots=True)
 class Decisions:
     """The model's decisions on offers, by plan month, and which model loan stands for each
@@ -86,9 +112,12 @@ class Decisions:
         return self.account_loan.get(account)
 
 
-def decisions(model: Model, values: list[float]) -> Decisions:
+def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Decisions:
     """The model's decisions (see `Decisions`). The amount borrowed is rounded up to the
-    cent (within the offer's limits), so the proceeds cover what the model paid out of them."""
+    cent (within the offer's limits), so the proceeds cover what the model paid out of them;
+    a cash loan borrows `reserve_cents` more (within its limit) for the reserve: where the
+    model spends every cent on dues, the ledger's dues, each rounded half up, can exceed the
+    model's by a cent a loan, and only more cash covers that."""
     takes: dict[int, list[Take]] = {}
     account_loan: dict[int, int] = {i: i for i in range(model.data.n_loans)}
     switch: dict[int, tuple[int, int]] = {}
@@ -108,6 +137,8 @@ def decisions(model: Model, values: list[float]) -> Decisions:
                 deducted = Fraction(str(offer.fee_deducted))
                 while amount < high and amount - round_half_away(deducted * amount) - round(offer.fee) < need:
                     amount += 1
+                if offer.kind == "cash-loan":
+                    amount = min(high, amount + reserve_cents)
                 account_loan[offer.account] = offer.copies[t]
             takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
             break
@@ -138,7 +169,7 @@ def round_months(
     back extra payments and payments to loans overdue anyway, never a due, for later
     months' rounding; `overdue_first` says which of the two gives first."""
     width = len(run.ledger.account_ids)
-    dec = decisions(model, values)
+    dec = decisions(model, values, reserve_cents)
     hardship = {o.id: o.account for o in model.data.offers if o.kind == "hardship-plan"}
     taken: list[Take] = []
     rows: list[list[int]] = []

@@ -59,10 +59,11 @@ def solver_to_text(plan: Plan) -> str:
 def _offer_line(offer: Mapping[str, Any], currency: str) -> str:
     """One offer's decision and what it is worth: the optimum without it, less the optimum with it."""
     name = f"offer {offer['offer']} ({offer['kind']})"
+    cost = _annual_cost(offer.get("annual_cost"), currency)
     if not offer.get("modelled", True):
-        return f"{name}: not weighed by the optimizer"
+        return f"{name}: not weighed by the optimizer{cost}"
     if not offer.get("taken"):
-        return f"{name}: declined"
+        return f"{name}: declined (the best plan is as good without it){cost}"
     amount = "" if offer.get("amount") is None else f", {format_money(round(offer['amount'] * 100), currency)}"
     worth = offer.get("worth") or {}
     parts = []
@@ -76,4 +77,15 @@ def _offer_line(offer: Mapping[str, Any], currency: str) -> str:
         parts.append(f"{format_money(round(worth['net_cost'] * 100), currency)} of net cost")
     saves = ", ".join(parts) if parts else "nothing"
     bound = "" if offer.get("proved", True) else " (at most: the solve without it was not proved)"
-    return f"{name}: taken in month {offer['month']}{amount}; it saves {saves}{bound}"
+    return f"{name}: taken in month {offer['month']}{amount}; it saves {saves}{bound}{cost}"
+
+
+def _annual_cost(cost: Mapping[str, Any] | None, currency: str) -> str:
+    """'; all-in 43.6 % a year (IRR, fees included), above the 36 % line' (offers.md)."""
+    if not cost or cost.get("annual_rate") is None:
+        return ""
+    text = f"; all-in {100 * cost['annual_rate']:.1f} % a year (IRR, fees included"
+    text += f", borrowing {format_money(round(cost['amount'] * 100), currency)})"
+    if cost.get("crosses") is not None:
+        text += f", above the {100 * cost['crosses']:.0f} % line"
+    return text
