@@ -1,22 +1,40 @@
-"""Optimizer speed: build, solve and replay times, stages proved, and the modelling layer's cost.
+"""Optimizer speed: build, solve and replay times, stages proved, offers taken, and the modelling layer's cost.
 
     python benchmarks/solve_speed.py [--time-limit 60] [--sizes 5x24,10x60,20x120,30x360]
+                                     [--offer-sizes 5x24:2,5x36:5] [--only examples,offers,generated]
+                                     [--cases "zhang-san,zhang-san (loans only)"] [--no-worth] [--out PATH]
 
-For each bundled example and each generated size (loans x months, seeded, tight
-budgets), runs `debtopt.optimize.optimize` and reports its own timings (from
-plan.solver), whether each stage proved optimal, and the rank against the best
-heuristic. Then the same first-stage model is handed straight to highspy as
-arrays and solved with the same options, against the optimizer's own backend
-(solve.HighsBackend) and PuLP's HiGHS class: the ratios show what the modelling
-layer costs. Writes benchmarks/results/solve_speed.md.
+Cases: each bundled example (zhang-san twice: with its offers, and loans only,
+the scenario of the older 2 s target); each generated size (loans x months,
+seeded, tight budgets); and each generated size with offers (the same seeded
+loans plus a fixed mix of offers built from them). `--only` keeps the cases of
+some groups (examples; offers = every case with offers; generated), `--cases`
+keeps cases by label.
+
+For each case, runs `debtopt.optimize.optimize` with `offer_worth=False` and
+reports its own timings (from plan.solver), whether each stage proved optimal,
+the offers the plan takes, and the rank against the best heuristic. For cases
+with offers, "with worth s" times the call again with `offer_worth=True` (the
+re-solves without each offer taken). Then the same first-stage model is handed
+straight to highspy as arrays and solved with the same options, against the
+optimizer's own backend (solve.HighsBackend) and PuLP's HiGHS class: the ratios
+show what the modelling layer costs. Writes benchmarks/results/solve_speed.md
+(or --out).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import shlex
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, Callable
 
 import highspy
 import numpy as np
@@ -24,16 +42,23 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from scenarios import random_scenario  # noqa: E402
+from scenarios import random_scenario_dict  # noqa: E402
 
-from debtopt.domain import Scenario, load_scenario  # noqa: E402
+from debtopt.domain import Scenario, load_scenario, scenario_from_dict  # noqa: E402
+from debtopt.domain.months import month_label  # noqa: E402
 from debtopt.ledger import Ledger  # noqa: E402
 from debtopt.optimize import optimize  # noqa: E402
 from debtopt.optimize.data import model_data  # noqa: E402
 from debtopt.optimize.model import build  # noqa: E402
 from debtopt.optimize.solve import HIGHS_OPTIONS, HighsBackend, PulpBackend, make_solver  # noqa: E402
-from debtopt.optimize.start import plan_intent, simulate  # noqa: E402
+from debtopt.optimize.start import plan_intent, plan_takes, simulate  # noqa: E402
 from debtopt.strategies import best_heuristic  # noqa: E402
+
+SEED = 42  # every generated case, with or without offers: the same loans for the same size
+# Issue 4's targets, on the "total s" column (the whole optimize call, offer worth left out).
+TARGETS = {"zhang-san": 5.0, "zhang-san (loans only)": 2.0}
+GROUPS = ("examples", "offers", "generated")
+LOANS_ONLY = ("zhang-san",)  # examples that also run with their offers emptied (the 2 s target's scenario)
 
 
 def raw_highspy(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
@@ -93,15 +118,165 @@ def backend_first_stage(model, objective: dict[int, float], start: list[float], 
     return load, time.perf_counter() - t0
 
 
-def bench(label: str, scenario: Scenario, time_limit: float) -> dict[str, object]:
+# --- Offers for generated scenarios -------------------------------------------------------------
+# A fixed, realistic mix built from the scenario's own loans (no randomness beyond the seed that
+# made the loans), so a case is the same scenario on every run and every machine.
+
+
+def _amount(value: Decimal) -> str:
+    """Whole cents, as a file would give them (at least one cent: the validators want that)."""
+    return str(max(Decimal("0.01"), value.quantize(Decimal("0.01"))))
+
+
+def _window(data: dict[str, Any], first: int, last: int) -> dict[str, str]:
+    """available_from/until for plan months first..last, clipped to the horizon."""
+    horizon = data["horizon_months"]
+    first = max(1, min(first, horizon))
+    last = max(first, min(last, horizon))
+    return {"available_from": month_label(data["start"], first), "available_until": month_label(data["start"], last)}
+
+
+def _balances(data: dict[str, Any]) -> dict[str, Decimal]:
+    return {loan["id"]: Decimal(loan["balance"]) for loan in data["loans"]}
+
+
+def _consolidation(data: dict[str, Any]) -> dict[str, Any]:
+    """A bank's consolidation loan for the two largest balances, once a few months have passed."""
+    balances = _balances(data)
+    largest = sorted(balances, key=lambda i: -balances[i])[:2]
+    most = sum(balances[i] for i in largest)
+    return {"id": "consolidation", "kind": "consolidation", **_window(data, 3, 6),
+            "min_amount": _amount(most / 10), "max_amount": _amount(most), "fee_deducted_percent": "0.01",
+            "pays": largest,
+            "loan": {"kind": "installment", "annual_rate": "0.108", "term_months": 24, "method": "annuity",
+                     "late_fee_percent": "0.05", "escalation_months": 3}}
+
+
+def _cash_loan(data: dict[str, Any]) -> dict[str, Any]:
+    """An online loan at 36 % a year, open the whole horizon (以贷养贷: rarely worth it)."""
+    total = sum(_balances(data).values())
+    return {"id": "wangdai", "kind": "cash-loan", **_window(data, 1, data["horizon_months"]),
+            "max_amount": _amount(total * Decimal("0.3")), "fee": "200",
+            "loan": {"kind": "installment", "annual_rate": "0.36", "term_months": 12, "method": "annuity",
+                     "penalty_multiplier": "1.5", "escalation_months": 3}}
+
+
+def _balance_transfer(data: dict[str, Any]) -> dict[str, Any]:
+    """A card's balance transfer: 0 % for 12 months, 3 % fee added, paying the revolving loans.
+
+    Validation lets a transfer pay revolving loans only; a scenario without one gets a family
+    loan (interest-free, due whole after a year) in its place, so it still has as many offers."""
+    revolving = [loan for loan in data["loans"] if loan["kind"] == "revolving"]
+    if not revolving:
+        return {"id": "family", "kind": "cash-loan", **_window(data, 1, 6),
+                "max_amount": _amount(sum(_balances(data).values()) / 10),
+                "loan": {"kind": "bullet", "annual_rate": "0", "due_month": 12, "escalation_months": 6}}
+    return {"id": "transfer", "kind": "balance-transfer", **_window(data, 1, 3),
+            "max_amount": _amount(sum(Decimal(loan["balance"]) for loan in revolving)),
+            "fee_added_percent": "0.03", "pays": [loan["id"] for loan in revolving],
+            "loan": {"kind": "revolving", "annual_rate": "0.18", "promo_rate": "0", "promo_months": 12,
+                     "min_percent": "0.05", "min_floor": "10"}}
+
+
+def _asset_sale(data: dict[str, Any]) -> dict[str, Any]:
+    """Something to sell for 8 % of the debt, worth 2 % to keep."""
+    total = sum(_balances(data).values())
+    return {"id": "sale", "kind": "asset-sale", **_window(data, 2, 6),
+            "amount": _amount(total * Decimal("0.08")), "keep_value": _amount(total * Decimal("0.02"))}
+
+
+def _hardship_plan(data: dict[str, Any]) -> dict[str, Any]:
+    """The lender of the most overdue loan (else the largest) offers 24 months, half the penalties waived."""
+    target = max(data["loans"], key=lambda loan: (loan.get("months_overdue", 0), Decimal(loan.get("arrears", 0)),
+                                                  Decimal(loan["balance"])))
+    return {"id": "fenqi", "kind": "hardship-plan", "loan": target["id"], **_window(data, 1, 3),
+            "term_months": 24, "method": "equal-principal", "annual_rate": "0.06", "fee_percent": "0.01",
+            "grace_months": 1, "waive_percent": "0.5"}
+
+
+# The first k of these make a scenario's k offers: 2 -> a consolidation and a cash loan; 5 -> one of each kind.
+OFFER_MIX: list[Callable[[dict[str, Any]], dict[str, Any]]] = [
+    _consolidation, _cash_loan, _balance_transfer, _asset_sale, _hardship_plan,
+]
+
+
+def generated(size: str, n_offers: int = 0) -> tuple[str, Scenario]:
+    """(label, scenario) of a seeded, tight-budget scenario of `size` ("5x24") with `n_offers` offers."""
+    if not 0 <= n_offers <= len(OFFER_MIX):
+        raise SystemExit(f"{size}:{n_offers}: from 0 to {len(OFFER_MIX)} offers")
+    n, T = (int(x) for x in size.split("x"))
+    data = random_scenario_dict(SEED, n_loans=n, horizon=T, tight=True)
+    data["offers"] = [make(data) for make in OFFER_MIX[:n_offers]]
+    label = f"generated {size}" + (f" + {n_offers} offers" if n_offers else "")
+    return label, scenario_from_dict(data)  # validates the offers as a scenario file would
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    label: str
+    scenario: Scenario
+    groups: set[str]
+
+
+def example_cases() -> list[Case]:
+    """The bundled examples as they are; those in LOANS_ONLY also without their offers."""
+    cases = []
+    for path in sorted((ROOT / "examples").glob("*.toml")):
+        scenario = load_scenario(path)
+        cases.append(Case(path.stem, scenario, {"examples", "offers"} if scenario.offers else {"examples"}))
+        if path.stem in LOANS_ONLY:
+            cases.append(Case(f"{path.stem} (loans only)", scenario.model_copy(update={"offers": []}), {"examples"}))
+    return cases
+
+
+def all_cases(sizes: str, offer_sizes: str) -> list[Case]:
+    cases = example_cases()
+    for size in filter(None, sizes.split(",")):
+        cases.append(Case(*generated(size), {"generated"}))
+    for spec in filter(None, offer_sizes.split(",")):
+        size, _, k = spec.partition(":")
+        cases.append(Case(*generated(size, int(k or 2)), {"generated", "offers"}))
+    return cases
+
+
+def select(cases: list[Case], only: str, labels: str) -> list[Case]:
+    """The cases in the `only` groups and, when `labels` is given, with those labels (in the table's order)."""
+    groups = {g.strip() for g in only.split(",") if g.strip()}
+    if unknown := groups - set(GROUPS):
+        raise SystemExit(f"--only: unknown group(s) {', '.join(sorted(unknown))}; the groups are {', '.join(GROUPS)}")
+    chosen = [c for c in cases if c.groups & groups]
+    if labels:
+        wanted = [x.strip() for x in labels.split(",") if x.strip()]
+        known = {c.label for c in chosen}
+        if missing := [x for x in wanted if x not in known]:
+            raise SystemExit(f"--cases: no case {', '.join(map(repr, missing))}; the cases are: "
+                             + ", ".join(c.label for c in chosen))
+        chosen = [c for c in chosen if c.label in wanted]
+    return chosen
+
+
+# --- Measuring -----------------------------------------------------------------------------------
+
+
+def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dict[str, object]:
     began = time.perf_counter()
-    plan = optimize(scenario, time_limit_seconds=time_limit)
+    # offer_worth re-solves once per offer taken: extra work, timed separately below
+    plan = optimize(scenario, time_limit_seconds=time_limit, offer_worth=False)
     total = time.perf_counter() - began
+    with_worth = float("nan")
+    if worth and scenario.offers:
+        began = time.perf_counter()
+        optimize(scenario, time_limit_seconds=time_limit, offer_worth=True)
+        with_worth = time.perf_counter() - began
     info = plan.solver or {}
     heuristic = best_heuristic(scenario)
     ledger = Ledger(scenario)
     model = build(model_data(ledger))
-    start = simulate(model, plan_intent(heuristic, ledger.loan_ids, model.data.horizon))
+    # the optimizer's own warm start: every account (offers' new loans too) and the heuristic's decisions
+    start = simulate(model, plan_intent(heuristic, ledger.account_ids, model.data.horizon), plan_takes(heuristic))
     objective = model.objective("escalations")
     stage_limit = min(10.0, time_limit)
     try:
@@ -114,15 +289,18 @@ def bench(label: str, scenario: Scenario, time_limit: float) -> dict[str, object
     return {
         "case": label,
         "size": f"{len(scenario.loans)}x{scenario.horizon_months}",
+        "offers": len(scenario.offers),
         "rows": info.get("model", {}).get("rows"),
         "ints": info.get("model", {}).get("integers"),
         "build": info.get("build_seconds", 0.0),
         "solve": info.get("solve_seconds", 0.0),
         "replay": info.get("replay_seconds", 0.0),
         "total": total,
+        "with_worth": with_worth,
         "status": info.get("status"),
         "proved": " ".join(f"{s['name'][:3]}:{'Y' if s['proved'] else 'n'}" for s in stages),
         "gaps": " ".join(f"{s['gap']:.3g}" if s["gap"] is not None else "-" for s in stages),
+        "taken": ", ".join(f"{d.offer}@{d.month}" for d in plan.decisions) or "-",
         "vs_heuristic": "better" if plan.rank_key() < heuristic.rank_key() else (
             "equal" if plan.rank_key() == heuristic.rank_key() else "WORSE"),
         "rank": plan.rank_key(),
@@ -134,50 +312,115 @@ def bench(label: str, scenario: Scenario, time_limit: float) -> dict[str, object
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--sizes", default="5x24,10x60,20x120,30x360")
-    parser.add_argument("--skip-examples", action="store_true")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "solve_speed.md"))
-    args = parser.parse_args()
-    cases: list[tuple[str, Scenario]] = [] if args.skip_examples else [
-        (p.stem, load_scenario(p)) for p in sorted((ROOT / "examples").glob("*.toml"))
-    ]
-    for size in filter(None, args.sizes.split(",")):
-        n, T = (int(x) for x in size.split("x"))
-        cases.append((f"generated {size}", random_scenario(42, n_loans=n, horizon=T, tight=True)))
-    results = []
-    for label, scenario in cases:
-        row = bench(label, scenario, args.time_limit)
-        print(row, flush=True)
-        results.append(row)
-    head = ("| case | loans x months | rows | binaries | build s | solve s | replay s | total s | status | "
-            "stages proved | gaps | vs best heuristic | build share | backend/raw load | backend/raw stage 1 | "
-            "PuLP/raw load | PuLP/raw stage 1 |")
+# --- The results file ----------------------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def commit() -> str:
+    """The commit measured, and whether the code differed from it (others may be editing src/)."""
+    head = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--", "src")
+    return f"{head} + uncommitted changes in src/" if dirty else head
+
+
+def machine() -> str:
+    return (f"{os.cpu_count()}-core {platform.machine()} {platform.system()}, Python {platform.python_version()}")
+
+
+def load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
+HEAD = ("| case | loans x months | offers | rows | binaries | build s | solve s | replay s | total s | with worth s | "
+        "status | stages proved | gaps | offers taken | vs best heuristic | build share | backend/raw load | "
+        "backend/raw stage 1 | PuLP/raw load | PuLP/raw stage 1 |")
+
+
+def table_row(r: dict[str, object]) -> str:
+    worth = "-" if r["with_worth"] != r["with_worth"] else f"{r['with_worth']:.2f}"  # NaN: no offers, or --no-worth
+    return (f"| {r['case']} | {r['size']} | {r['offers']} | {r['rows']} | {r['ints']} | {r['build']:.3f} | "
+            f"{r['solve']:.2f} | {r['replay']:.3f} | {r['total']:.2f} | {worth} | {r['status']} | {r['proved']} | "
+            f"{r['gaps']} | {r['taken']} | {r['vs_heuristic']} | {r['build_share']:.1%} | "
+            f"{r['backend_load_ratio']:.1f}x | {r['backend_stage1_ratio']:.2f}x | "
+            f"{r['load_ratio']:.1f}x | {r['stage1_ratio']:.2f}x |")
+
+
+def target_lines(results: list[dict[str, object]]) -> list[str]:
+    """Each of issue 4's targets the run measured: met or not."""
+    lines = []
+    for r in results:
+        if r["case"] in TARGETS:
+            limit = TARGETS[r["case"]]
+            verdict = "met" if r["total"] < limit else "MISSED"
+            lines.append(f"- {r['case']}: {r['total']:.2f} s against the {limit:g} s target: {verdict}.")
+    return lines
+
+
+def report(results: list[dict[str, object]], command: str, loads: tuple[str, str], began: str) -> str:
     lines = [
         "# Optimizer speed",
         "",
-        f"`python benchmarks/solve_speed.py --time-limit {args.time_limit:g}` on this machine "
-        f"({time.strftime('%Y-%m-%d')}). HiGHS {highspy.Highs().version()} through PuLP, warm start from the best heuristic.",
+        f"`{command}` on {machine()} ({began} UTC, load average {loads[0]} at the start, {loads[1]} at the end), "
+        f"commit {commit()}. HiGHS {highspy.Highs().version()} (arrays, solve.HighsBackend), warm start from the best "
+        "heuristic, counting stages first on short horizons.",
+        "Targets (issue 4): zhang-san with its 5 offers in under 5 s; zhang-san loans only (the same scenario, "
+        "offers emptied) in under 2 s, the older target. Both on \"total s\": the whole `optimize` call with "
+        "`offer_worth=False`.",
+        "Generated cases: seed 42, tight budgets; \"+ k offers\" adds the first k of consolidation (the two largest "
+        "loans), cash loan (36 %), balance transfer (0 % for 12 months, the revolving loans), asset sale, hardship "
+        "plan (the most overdue loan) to the same loans.",
+        "with worth s: the same call with `offer_worth=True` (re-solves without each offer taken); "
+        "offers taken: offer@plan month.",
         "Stages: esc(alations), ove(rdue), rem(aining), net(_cost); gaps in counts or cents.",
         "backend/raw and PuLP/raw: the optimizer's HiGHS backend (solve.HighsBackend) and PuLP's HiGHS class against "
         "the same model handed straight to highspy as arrays (first stage, same options; load = model into the solver, "
         "stage 1 = load + solve).",
         "",
-        head,
-        "|" + "---|" * (head.count("|") - 1),
+        HEAD,
+        "|" + "---|" * (HEAD.count("|") - 1),
+        *(table_row(r) for r in results),
     ]
-    for r in results:
-        lines.append(
-            f"| {r['case']} | {r['size']} | {r['rows']} | {r['ints']} | {r['build']:.3f} | {r['solve']:.2f} | "
-            f"{r['replay']:.3f} | {r['total']:.2f} | {r['status']} | {r['proved']} | {r['gaps']} | "
-            f"{r['vs_heuristic']} | {r['build_share']:.1%} | {r['backend_load_ratio']:.1f}x | {r['backend_stage1_ratio']:.2f}x | "
-            f"{r['load_ratio']:.1f}x | {r['stage1_ratio']:.2f}x |"
-        )
+    if targets := target_lines(results):
+        lines += ["", *targets]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--sizes", default="5x24,10x60,20x120,30x360", help="generated cases without offers")
+    parser.add_argument("--offer-sizes", default="5x24:2,5x36:5",
+                        help="generated cases with offers, size:number of offers (1 to 5)")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help="groups to run, comma-separated: examples, offers (every case with offers), generated")
+    parser.add_argument("--cases", default="", help="labels to run, comma-separated, e.g. 'zhang-san,zhang-san (loans only)'")
+    parser.add_argument("--skip-examples", action="store_true", help="the same as --only offers,generated without "
+                        "the examples")
+    parser.add_argument("--no-worth", action="store_true", help="leave out the offer_worth=True timing")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "solve_speed.md"))
+    args = parser.parse_args()
+    cases = select(all_cases(args.sizes, args.offer_sizes), args.only, args.cases)
+    if args.skip_examples:
+        cases = [c for c in cases if "examples" not in c.groups]
+    command = " ".join(["python benchmarks/solve_speed.py", *map(shlex.quote, sys.argv[1:])])
+    began, load_before = time.strftime("%Y-%m-%d %H:%M", time.gmtime()), load_average()
+    results = []
+    for case in cases:
+        row = bench(case.label, case.scenario, args.time_limit, worth=not args.no_worth)
+        print(row, flush=True)
+        results.append(row)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(report(results, command, (load_before, load_average()), began), encoding="utf-8")
     print(f"wrote {out}")
 
 

@@ -23,7 +23,7 @@ from debtopt.domain import Plan, Scenario, scenario_from_dict
 from debtopt.domain.months import month_label
 from debtopt.ledger import Ledger, LedgerRun, plan_from_run
 
-__all__ = ["SMALL_TWO_LOANS", "random_scenario", "random_scenario_dict", "random_payments", "random_plan", "step_plan"]
+__all__ = ["SMALL_TWO_LOANS", "random_offer", "random_scenario", "random_scenario_dict", "random_payments", "random_plan", "step_plan"]
 
 
 def _rng(seed: int | random.Random) -> random.Random:
@@ -194,3 +194,45 @@ SMALL_TWO_LOANS: dict[str, Any] = {
          "months_overdue": 2},
     ],
 }
+
+
+def random_offer(rng: random.Random, data: dict[str, Any], offer_id: str = "offer") -> dict[str, Any]:
+    """A valid offer of a random kind for the scenario `data` (a dict): its window, terms and
+    fees drawn from ranges that make it sometimes worth taking and sometimes not."""
+    horizon = data["horizon_months"]
+    start_year, start_month = map(int, data["start"].split("-"))
+
+    def month(t: int) -> str:
+        k = start_month - 1 + t - 1
+        return f"{start_year + k // 12:04d}-{k % 12 + 1:02d}"
+
+    first = rng.randint(1, horizon)
+    last = rng.randint(first, min(horizon, first + 2))
+    total = sum(float(loan["balance"]) for loan in data["loans"])
+    base = {"id": offer_id, "available_from": month(first), "available_until": month(last)}
+    kind = rng.choice(["consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan"])
+    if kind == "hardship-plan":
+        return {**base, "kind": kind, "loan": rng.choice(data["loans"])["id"], "term_months": rng.randint(1, 12),
+                "method": rng.choice(["annuity", "equal-principal"]), "annual_rate": rng.choice([0, 0.06, 0.3]),
+                "fee_percent": rng.choice([0, 0.02]), "grace_months": rng.choice([0, 0, 1, 2]),
+                "waive_percent": rng.choice([0, 0.5, 1])}
+    if kind == "asset-sale":
+        return {**base, "kind": kind, "amount": round(rng.uniform(0.05, 0.5) * total, 2),
+                "keep_value": round(rng.uniform(0, 0.1) * total, 2)}
+    rate = rng.choice([0.0, 0.06, 0.12, 0.24, 0.36])
+    if kind == "balance-transfer":
+        new_loan = {"kind": "revolving", "annual_rate": rate, "promo_rate": 0, "promo_months": rng.randint(1, 6),
+                    "min_percent": 0.05, "min_floor": 10}
+    elif rng.random() < 0.5:
+        new_loan = {"kind": "installment", "annual_rate": rate, "term_months": rng.randint(2, 12),
+                    "method": rng.choice(["annuity", "equal-principal"])}
+    else:
+        new_loan = {"kind": "bullet", "annual_rate": rate, "due_month": rng.randint(0, 6)}
+    offer = {**base, "kind": kind, "max_amount": round(rng.uniform(0.1, 1.0) * total, 2),
+             "fee_added_percent": rng.choice([0, 0.03]), "fee_deducted_percent": rng.choice([0, 0.02]),
+             "loan": new_loan}
+    if kind != "cash-loan" and rng.random() < 0.5:
+        payable = [loan["id"] for loan in data["loans"] if kind == "consolidation" or loan["kind"] == "revolving"]
+        if payable:  # a balance transfer pays revolving loans only
+            offer["pays"] = [rng.choice(payable)]
+    return offer

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scenarios import random_scenario_dict
+from scenarios import random_offer, random_scenario_dict
 
 from debtopt.domain import scenario_from_dict
 from debtopt.domain.load import read_scenario_data
@@ -195,44 +195,6 @@ def test_hardship_plan_waives_penalties_accrued_before_it() -> None:
     _check_replay(data, plan)
 
 
-def _random_offer(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
-    horizon = data["horizon_months"]
-    start_year, start_month = map(int, data["start"].split("-"))
-
-    def month(t: int) -> str:
-        k = start_month - 1 + t - 1
-        return f"{start_year + k // 12:04d}-{k % 12 + 1:02d}"
-
-    first = rng.randint(1, horizon)
-    last = rng.randint(first, min(horizon, first + 2))
-    total = sum(float(loan["balance"]) for loan in data["loans"])
-    base = {"id": "offer", "available_from": month(first), "available_until": month(last)}
-    kind = rng.choice(["consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan"])
-    if kind == "hardship-plan":
-        return {**base, "kind": kind, "loan": rng.choice(data["loans"])["id"], "term_months": rng.randint(1, 12),
-                "method": rng.choice(["annuity", "equal-principal"]), "annual_rate": rng.choice([0, 0.06, 0.3]),
-                "fee_percent": rng.choice([0, 0.02]), "grace_months": rng.choice([0, 0, 1, 2]),
-                "waive_percent": rng.choice([0, 0.5, 1])}
-    if kind == "asset-sale":
-        return {**base, "kind": kind, "amount": round(rng.uniform(0.05, 0.5) * total, 2),
-                "keep_value": round(rng.uniform(0, 0.1) * total, 2)}
-    rate = rng.choice([0.0, 0.06, 0.12, 0.24, 0.36])
-    if kind == "balance-transfer":
-        new_loan = {"kind": "revolving", "annual_rate": rate, "promo_rate": 0, "promo_months": rng.randint(1, 6),
-                    "min_percent": 0.05, "min_floor": 10}
-    elif rng.random() < 0.5:
-        new_loan = {"kind": "installment", "annual_rate": rate, "term_months": rng.randint(2, 12),
-                    "method": rng.choice(["annuity", "equal-principal"])}
-    else:
-        new_loan = {"kind": "bullet", "annual_rate": rate, "due_month": rng.randint(0, 6)}
-    offer = {**base, "kind": kind, "max_amount": round(rng.uniform(0.1, 1.0) * total, 2),
-             "fee_added_percent": rng.choice([0, 0.03]), "fee_deducted_percent": rng.choice([0, 0.02]),
-             "loan": new_loan}
-    if kind != "cash-loan" and rng.random() < 0.5:
-        offer["pays"] = [data["loans"][0]["id"]]
-    return offer
-
-
 def _money_close(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) <= Decimal("0.10")
 
@@ -242,7 +204,7 @@ def test_adding_an_offer_never_makes_the_optimum_worse(seed: int) -> None:
     rng = random.Random(seed)
     data = random_scenario_dict(rng, n_loans=rng.randint(1, 3), horizon=rng.randint(3, 8))
     with_offer = copy.deepcopy(data)
-    with_offer["offers"] = [_random_offer(rng, data)]
+    with_offer["offers"] = [random_offer(rng, data)]
     without = optimize(scenario_from_dict(data), **FAST)
     plan = optimize(scenario_from_dict(with_offer), **FAST)
     a, b = plan.rank_key(), without.rank_key()
@@ -268,7 +230,7 @@ def test_an_offer_worse_in_every_term_is_never_taken(seed: int) -> None:
             break
     else:
         pytest.skip("no scenario a heuristic clears on time")
-    window = _random_offer(rng, data)
+    window = random_offer(rng, data)
     kind = rng.choice(["consolidation", "balance-transfer", "cash-loan"])
     total = sum(float(loan["balance"]) for loan in data["loans"])
     offer: dict[str, Any] = {"id": "dear", "kind": kind, "available_from": window["available_from"],

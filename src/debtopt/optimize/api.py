@@ -223,7 +223,8 @@ def optimize(
         for other in replayed:  # rounding can tip a month overdue; a replayed plan the stages met cannot
             if other.rank_key() < plan.rank_key():
                 plan = other
-        deviation = {"max_cents": rounded.max_deviation, "max_cents_per_month": rounded.max_deviation_per_month}
+        if plan is rounded.plan:  # how far the replay is from the model (a replayed plan is not the model's)
+            deviation = {"max_cents": rounded.max_deviation, "max_cents_per_month": rounded.max_deviation_per_month}
     replay_seconds = time.perf_counter() - t0
 
     # 5. Never worse than a heuristic.
@@ -247,6 +248,11 @@ def optimize(
         plan = best_heuristic
     if stages and not all(s.proved for s in stages) and not solver_failed:
         notes.append("Not proved optimal within the time limit; each stage's gap is in solver.stages.")
+    if fell_back_to is None and not solver_failed:
+        lost = _rounding_loss(plan, stages)
+        if lost:
+            notes.append(f"Rounding the solver's plan to whole cents cost {lost}: the plan shown is the best "
+                         "whole-cent plan found, not the solver's optimum.")
     if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
         raise SolverError("the plan breaks the consecutive-overdue limit: this is a bug")
 
@@ -350,6 +356,19 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
             }
         out.append(row)
     return out
+
+
+def _rounding_loss(plan: Plan, stages: list[StageResult]) -> str:
+    """What the plan shown has beyond the counts the solver proved ('' if nothing): rounding to
+    cents can tip a month overdue that the model, in fractions of a cent, kept current."""
+    proved = {s.name: s.objective for s in stages if s.proved and s.objective is not None}
+    parts = []
+    for name, shown, words in (("escalations", plan.totals.escalations, "escalation"),
+                               ("overdue", plan.totals.overdue_months, "overdue loan-month")):
+        if name in proved and shown > round(proved[name]):
+            extra = shown - round(proved[name])
+            parts.append(f"{extra} {words}{'s' if extra != 1 else ''}")
+    return " and ".join(parts)
 
 
 def _check_limit_at_start(ledger: Ledger, limit: int | None) -> None:

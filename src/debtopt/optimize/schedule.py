@@ -115,9 +115,11 @@ class Decisions:
 def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Decisions:
     """The model's decisions (see `Decisions`). The amount borrowed is rounded up to the
     cent (within the offer's limits), so the proceeds cover what the model paid out of them;
-    a cash loan borrows `reserve_cents` more (within its limit) for the reserve: where the
-    model spends every cent on dues, the ledger's dues, each rounded half up, can exceed the
-    model's by a cent a loan, and only more cash covers that."""
+    with a reserve, it borrows up to `reserve_cents` more (within its limit): where the model
+    spends every cent on dues, the ledger's dues, each rounded half up, can exceed the model's
+    by a cent a loan, and only more cash covers that. A cash loan's extra joins the cash; a
+    restricted loan's pays what the month's cash paid its loans beyond the proceeds (no more:
+    what it does not pay is lost), which leaves as much cash in savings."""
     takes: dict[int, list[Take]] = {}
     account_loan: dict[int, int] = {i: i for i in range(model.data.n_loans)}
     switch: dict[int, tuple[int, int]] = {}
@@ -137,8 +139,11 @@ def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Deci
                 deducted = Fraction(str(offer.fee_deducted))
                 while amount < high and amount - round_half_away(deducted * amount) - round(offer.fee) < need:
                     amount += 1
-                if offer.kind == "cash-loan":
+                if offer.kind == "cash-loan" or offer.pays is None:
                     amount = min(high, amount + reserve_cents)
+                elif reserve_cents and t in ov.used:
+                    from_cash = sum(values[model.loans[k].p[t]] for k in offer.pays) - values[ov.used[t]]
+                    amount = min(high, amount + max(0, min(reserve_cents, math.floor(from_cash + 1e-6) - 1)))
                 account_loan[offer.account] = offer.copies[t]
             takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
             break
