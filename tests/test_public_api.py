@@ -62,7 +62,8 @@ SIGNATURES = {
                 " -> 'Plan'",
     "optimize": "(scenario: 'Scenario', *, objective: 'Objective' = 'lexicographic', "
                 "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
-                "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False) -> 'Plan'",
+                "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False, "
+                "offer_worth: 'bool' = True) -> 'Plan'",
     "compare": "(scenario: 'Scenario', *, optimal: 'bool' = True, objective: 'Objective' = 'lexicographic', "
                "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
                "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False)"

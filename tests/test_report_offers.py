@@ -60,3 +60,24 @@ def test_examples_with_offers_report_in_both_languages() -> None:
         data = build_report(scenario, lang, use_optimizer=False, sections=frozenset({"comparison"}))
         assert {o["id"] for o in data["offers"]} == {"transfer", "consolidation"}
         assert render(scenario, data, "html", lang)
+
+
+def test_report_says_what_an_offer_taken_is_worth() -> None:
+    """The installment's due (1,000) is above the budget (600): without the bike's sale the loan
+    escalates; the optimizer sells it, and the report says what the plan would lose without it."""
+    data = {
+        "currency": "USD", "start": "2027-01", "horizon_months": 18, "budget": {"monthly": 600},
+        "loans": [{"id": "car-loan", "kind": "installment", "balance": 10000, "annual_rate": 0.12,
+                   "installment": 1000, "late_fee": 50, "escalation_months": 3}],
+        "offers": [{"id": "bike", "kind": "asset-sale", "available_from": "2027-02", "available_until": "2027-04",
+                    "amount": 6000, "keep_value": 500}],
+    }
+    scenario = scenario_from_dict(data)
+    report = build_report(scenario, "en", use_optimizer=True, time_limit=30, sections=frozenset())
+    (offer,) = report["offers"]
+    assert offer["taken"] is not None
+    assert offer["worth"]["escalations"] >= 1 and offer["worth"]["proved"]
+    text = render(scenario, report, "text", "en")
+    assert "Without it, the best plan would have" in text and "more account(s) escalating" in text
+    assert "不用它" in render(scenario, build_report(scenario, "zh", use_optimizer=True, time_limit=30,
+                                                       sections=frozenset()), "text", "zh")

@@ -178,6 +178,7 @@ def optimize(
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
     timings: bool = False,
+    offer_worth: bool = True,
 ) -> Plan:
     """The optimal plan (`strategy == "optimal"`), never worse than a heuristic: `debtopt optimize`.
 
@@ -192,6 +193,9 @@ def optimize(
     in `plan.solver["stages"]`).
     timings: keep wall-clock seconds in `plan.solver` (off by default, as in
     the CLI, so the same input gives the same plan).
+    offer_worth: with offers in the scenario, `plan.solver["offers"]` says for each
+    its decision, its all-in annual cost and what it is worth: the optimum
+    re-solved without it, against this one (one more solve per offer taken).
 
     Raises `ScenarioError` for a bad option (the issue's path is the keyword),
     `InfeasibleLimitError` when no plan meets `max_consecutive_overdue`, and
@@ -203,7 +207,7 @@ def optimize(
     _check_options(objective, overdue_price, max_consecutive_overdue, time_limit_seconds)
     plan = _optimize(scenario, objective=objective, overdue_price=overdue_price,
                      max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                     time_limit_seconds=float(time_limit_seconds))
+                     time_limit_seconds=float(time_limit_seconds), offer_worth=offer_worth)
     return plan if timings else _strip_timings(plan)
 
 
@@ -286,7 +290,7 @@ def compare(
     if optimal:
         plans["optimal"] = optimize(scenario, objective=objective, overdue_price=overdue_price,
                                     max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                    time_limit_seconds=time_limit_seconds, timings=timings)
+                                    time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
     plans.update(run_heuristics(scenario))
     best = min(plans, key=lambda name: plans[name].rank_key())
     savings = {name: _savings(plan, plans[best]) for name, plan in plans.items() if name != best}

@@ -131,7 +131,7 @@ def solver_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _solve(scenario: Scenario, objective: str, overdue_price: float | None, max_consecutive_overdue: int | None,
-           solver: str, time_limit: float) -> Plan:
+           solver: str, time_limit: float, offer_worth: bool = False) -> Plan:
     if objective == "weighted" and overdue_price is None:
         raise ScenarioError([FieldIssue("--overdue-price", "--objective weighted needs a price per overdue loan-month")])
     if overdue_price is not None and objective != "weighted":
@@ -140,21 +140,23 @@ def _solve(scenario: Scenario, objective: str, overdue_price: float | None, max_
         raise ScenarioError([FieldIssue("--overdue-price", "must be 0 or more")])
     return optimize_plan(scenario, objective=objective, overdue_price=overdue_price,  # type: ignore[arg-type]
                          max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                         time_limit_seconds=time_limit)
+                         time_limit_seconds=time_limit, offer_worth=offer_worth)
 
 
 @main.command()
 @scenario_argument
 @solver_options
+@click.option("--offer-worth/--no-offer-worth", default=True, show_default=True,
+              help="Say what each offer taken is worth: the optimum re-solved without it (slower).")
 @format_option
 @output_option
 def optimize(file: Path, objective: str, overdue_price: float | None, max_consecutive_overdue: int | None,
-             solver: str, time_limit: float, timings: bool, fmt: str, output: Path | None) -> None:
+             solver: str, time_limit: float, timings: bool, offer_worth: bool, fmt: str, output: Path | None) -> None:
     """The best schedule: fewest accounts escalating, fewest months overdue, then the least cost."""
 
     def action() -> None:
         scenario = load_scenario(file)
-        plan = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit)
+        plan = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit, offer_worth)
         write_output(render_plan(plan, scenario, fmt, output, timings), output)
 
     _run_guarded(action)

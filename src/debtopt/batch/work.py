@@ -87,7 +87,8 @@ def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
                 optimize = load_optimizer()
                 if optimize is None:
                     raise DebtoptError("the optimizer (debtopt.optimize) is not available in this install")
-                plan = optimize(scenario, time_limit_seconds=options.time_limit_seconds)
+                # what each offer is worth is a re-solve per offer: not for batch totals
+                plan = optimize(scenario, time_limit_seconds=options.time_limit_seconds, offer_worth=False)
             else:
                 plan = run_heuristic(ledger, name, with_months=options.plans)
             plans[name] = plan

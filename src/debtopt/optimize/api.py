@@ -14,16 +14,19 @@ from __future__ import annotations
 import math
 import time
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import Literal
 
 from ..domain.money import format_money, from_cents, to_cents
 from ..domain.offers import BorrowOffer
-from ..domain.plan import Plan
+from ..domain.plan import Plan, Take
 from ..domain.scenario import Scenario
-from ..errors import InfeasibleLimitError, ScheduleError, SolverError
-from ..ledger import Ledger
+from ..errors import InfeasibleLimitError, ScenarioError, ScheduleError, SolverError
+from ..ledger import Ledger, replay
 from ..ledger.offer_cost import offer_cost
 from ..strategies import run_heuristics
+from ..strategies.heuristics import HEURISTICS
+from ..strategies.run import propose_schedule
 from . import duals
 from .data import model_data
 from .horizon import prove_stage
@@ -60,6 +63,7 @@ def optimize(
     time_limit_seconds: float = 60.0,
     warm_start: bool = True,
     offer_worth: bool = True,
+    starts: Sequence[Plan] = (),
 ) -> Plan:
     """The optimal plan (ledger-replayed, `strategy="optimal"`), never worse than a heuristic.
 
@@ -73,6 +77,8 @@ def optimize(
     `plan.solver["extra_monthly_to_clear"]` is set when debt is left at T.
     offer_worth: with offers in the scenario, `plan.solver["offers"]` says what each is
     worth: the optimum without it (re-solved with a short time limit) against this one.
+    starts: ledger plans of this scenario to start from and to beat besides the heuristics
+    (the re-solves without an offer start from heuristics taking the plan's other offers).
     """
     began = time.perf_counter()
     if objective not in STAGES:
@@ -87,7 +93,7 @@ def optimize(
     _check_limit_at_start(ledger, max_consecutive_overdue)
 
     # 1. The heuristics: the floor to beat, and the warm start.
-    heuristics = run_heuristics(scenario)
+    heuristics = {**run_heuristics(scenario), **{f"start-{k}": plan for k, plan in enumerate(starts)}}
     allowed = {
         name: plan
         for name, plan in heuristics.items()
@@ -300,25 +306,28 @@ def optimize(
     if offer_worth and scenario.offers:
         info["offers"] = _offer_worth(scenario, plan, objective=objective, overdue_price=overdue_price,
                                       max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                      time_limit_seconds=time_limit_seconds, warm_start=warm_start)
+                                      deadline=deadline, warm_start=warm_start)
     info["total_seconds"] = round(time.perf_counter() - began, 4)
     return plan.model_copy(update={"strategy": "optimal", "solver": info, "notes": [*plan.notes, *notes]})
 
 
+# The longest a re-solve without one offer may take (offer worth).
+MAX_WORTH_SECONDS = 20.0
+
 MODELLED_KINDS = ("consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan")
 
 
-def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, **options: object) -> list[dict[str, object]]:
+def _offer_worth(scenario: Scenario, plan: Plan, *, deadline: float, **options: object) -> list[dict[str, object]]:
     """What each offer is worth: the optimum without it against the optimum with every offer.
 
     An offer the plan does not take is worth nothing (the plan stands without it); one it
     takes is re-solved without it, with a short time limit. Deltas are without - with:
     positive means the offer saves that many escalations, overdue months or money. `proved`
-    says the re-solve proved its optimum; when it did not, the worth is an upper bound.
+    says the re-solve proved its optimum; when it did not, the worth is an upper bound. The
+    re-solves share what is left of the caller's time limit (at most MAX_WORTH_SECONDS each);
+    with less than a second each left, the worth is not computed (None).
     """
     taken = {d.offer: d for d in plan.decisions}
-    # half the caller's limit again at most, shared by the re-solves, each 1 to 10 s
-    limit = max(1.0, min(10.0, time_limit_seconds / (2 * max(1, len(taken)))))
     out: list[dict[str, object]] = []
     for offer in scenario.offers:
         d = taken.get(offer.id)
@@ -327,10 +336,20 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
             "month": d.month if d else None, "amount": float(d.amount) if d and d.amount is not None else None,
         }
         worth: dict[str, object] = {"escalations": 0, "overdue_months": 0, "remaining_balance": 0.0, "net_cost": 0.0}
+        limit = 0.0
         if d is not None:
+            left = sum(1 for o in scenario.offers[scenario.offers.index(offer):] if o.id in taken)
+            limit = min(MAX_WORTH_SECONDS, (deadline - time.perf_counter()) / left)
+        if d is not None and limit < 1.0:
+            worth = {"escalations": None, "overdue_months": None, "remaining_balance": None, "net_cost": None}
+            row["proved"] = False
+        elif d is not None:
             without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer.id]})
+            others = [Take(offer=e.offer, month=e.month, amount=None if e.amount is None else to_cents(e.amount))
+                      for e in plan.decisions if e.offer != offer.id]
             try:
-                other = optimize(without, time_limit_seconds=limit, offer_worth=False, **options)  # type: ignore[arg-type]
+                other = optimize(without, time_limit_seconds=limit, offer_worth=False,
+                                 starts=_plans_taking(without, others), **options)  # type: ignore[arg-type]
             except (SolverError, InfeasibleLimitError):
                 other = None
             if other is None:
@@ -356,6 +375,21 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, time_limit_seconds: float, *
             }
         out.append(row)
     return out
+
+
+def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:
+    """Each heuristic's plan when it takes `takes` (the plan's other offers): the re-solve
+    without one offer starts from these, far closer to its optimum than heuristics that take none."""
+    if not takes:
+        return []
+    ledger = Ledger(scenario)
+    plans = []
+    for name, decide in HEURISTICS.items():
+        try:
+            plans.append(replay(ledger, propose_schedule(ledger, decide, takes), strategy=name))
+        except (ScheduleError, ScenarioError):  # the takes do not fit this heuristic's plan
+            continue
+    return plans
 
 
 def _rounding_loss(plan: Plan, stages: list[StageResult]) -> str:

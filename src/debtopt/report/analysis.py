@@ -304,6 +304,8 @@ def offers(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
     from ..ledger.terms import hardship_rate
 
     decisions = {d.offer: d for d in main.decisions}
+    # what the optimizer says each offer is worth (its re-solve without it), when it ran
+    worth = {row["offer"]: row for row in (main.solver or {}).get("offers", [])}
     out = []
     for offer in scenario.offers:
         row: dict[str, Any] = {
@@ -324,6 +326,9 @@ def offers(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
         taken = decisions.get(offer.id)
         row["taken"] = None if taken is None else {
             "month": taken.month, "amount": None if taken.amount is None else _m(taken.amount)}
+        solved = worth.get(offer.id)
+        if taken is not None and solved is not None and solved.get("worth"):
+            row["worth"] = {**solved["worth"], "proved": bool(solved.get("proved", True))}
         out.append(row)
     return out
 

@@ -217,8 +217,31 @@ def _offers(fmt: Formatter, data: dict[str, Any]) -> list[Block]:
             parts.append(fmt.text("offer_taken_plain", month=fmt.month(taken["month"])))
         else:
             parts.append(fmt.text("offer_taken", month=fmt.month(taken["month"]), amount=_money(fmt, taken["amount"])))
+        if o.get("worth"):
+            parts.extend(_offer_worth(fmt, o["worth"]))
         items.append(fmt.sentences(parts))
     return [Heading(2, fmt.text("section_offers")), Paragraph(fmt.text("offers_intro")), Bullets(items)]
+
+
+def _offer_worth(fmt: Formatter, worth: dict[str, Any]) -> list[str]:
+    """What the plan would lose without the offer: the optimizer's re-solve without it."""
+    if any(worth.get(key) is None for key in ("escalations", "overdue_months", "remaining_balance", "net_cost")):
+        return []
+    what = []
+    if worth["escalations"] > 0:
+        what.append(fmt.text("offer_worth_escalations", n=worth["escalations"]))
+    if worth["overdue_months"] > 0:
+        what.append(fmt.text("offer_worth_overdue", n=worth["overdue_months"]))
+    if worth["remaining_balance"] > 0:
+        what.append(fmt.text("offer_worth_remaining", amount=_money(fmt, worth["remaining_balance"])))
+    if worth["net_cost"] > 0:
+        what.append(fmt.text("offer_worth_cost", amount=_money(fmt, worth["net_cost"])))
+    if not what:
+        return [fmt.text("offer_worth_none")]
+    if worth["net_cost"] < 0:  # fewer counts for some money: the contract's order
+        what.append(fmt.text("offer_worth_less_cost", amount=_money(fmt, -worth["net_cost"])))
+    key = "offer_worth" if worth.get("proved", True) else "offer_worth_bound"
+    return [fmt.text(key, what=fmt.join(what))]
 
 
 def _value(fmt: Formatter, data: dict[str, Any]) -> list[Block]:

@@ -66,6 +66,9 @@ def _offer_line(offer: Mapping[str, Any], currency: str) -> str:
         return f"{name}: declined (the best plan is as good without it){cost}"
     amount = "" if offer.get("amount") is None else f", {format_money(round(offer['amount'] * 100), currency)}"
     worth = offer.get("worth") or {}
+    if worth and all(value is None for value in worth.values()):
+        return f"{name}: taken in month {offer['month']}{amount}; what it is worth was not computed " \
+               f"(no time left, or no plan without it){cost}"
     parts = []
     if worth.get("escalations"):
         parts.append(f"{worth['escalations']} escalation{'s' if worth['escalations'] != 1 else ''}")
