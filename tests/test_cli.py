@@ -240,3 +240,20 @@ def test_scenario_text_is_not_rich_markup(tmp_path: Path) -> None:
     result = run("simulate", str(write(tmp_path, data)))
     assert result.exit_code == 0
     assert "[bold red]card[/]" in result.output
+
+
+def test_compare_checks_the_borrowers_own_plan_against_the_optimum() -> None:
+    """Borrowing ¥20,000 from 网贷 to pay 微粒贷 first (以贷养贷) is the plan Zhang San had in mind."""
+    path = str(EXAMPLES / "zhang-san.toml")
+    result = run("compare", path, "--order", "weilidai,card,huabei,jiebei", "--take", "wangdai:2026-12:20000",
+                 "--format", "json", "--time-limit", "20")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["best"] == "optimal" and data["strategies"]["custom"]["borrowed"] == 20000.0
+    custom = data["optimal_saves_against_custom"]
+    assert custom["against"] == "custom" and custom["escalations"] >= 1 and custom["cost"] > 0
+    text = run("compare", path, "--order", "weilidai,card,huabei,jiebei", "--take", "wangdai:2026-12:20000",
+               "--time-limit", "20").output
+    assert "Against your plan (custom), the optimal plan has" in text
+    alone = run("compare", path, "--take", "wangdai:2026-12:20000")
+    assert alone.exit_code == 2 and "--take" in alone.output and "Traceback" not in alone.output

@@ -165,17 +165,26 @@ def optimize(file: Path, objective: str, overdue_price: float | None, max_consec
 @main.command()
 @scenario_argument
 @click.option("--no-optimal", is_flag=True, help="Heuristics only: skip the optimizer.")
+@click.option("--order", default=None,
+              help="Add your own plan (the 'custom' row): loan ids in the order to pay, e.g. card,huabei.")
+@click.option("--take", "take_texts", multiple=True, metavar="OFFER:MONTH[:AMOUNT]",
+              help="With --order: the offers your plan takes, e.g. --take wangdai:2026-12:20000. Repeatable.")
 @solver_options
 @format_option
 @output_option
-def compare(file: Path, no_optimal: bool, objective: str, overdue_price: float | None,
-            max_consecutive_overdue: int | None, solver: str, time_limit: float, timings: bool,
-            fmt: str, output: Path | None) -> None:
+def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[str, ...], objective: str,
+            overdue_price: float | None, max_consecutive_overdue: int | None, solver: str, time_limit: float,
+            timings: bool, fmt: str, output: Path | None) -> None:
     """Every strategy side by side: escalations, overdue months, cost, payoff; and what the optimum saves."""
 
     def action() -> None:
         scenario = load_scenario(file)
+        if take_texts and order is None:
+            raise ScenarioError([FieldIssue("--take", "the offers of your own plan: give its --order too")])
         plans = run_heuristics(scenario)
+        if order is not None:  # the borrower's own idea, checked against the optimum
+            ids = [part.strip() for part in order.split(",") if part.strip()]
+            plans["custom"] = run_strategy(scenario, "custom", ids, parse_takes(scenario, take_texts))
         if not no_optimal:
             optimal = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit)
             if optimal.solver and not timings:

@@ -49,14 +49,15 @@ def plan_to_csv(plan: Plan) -> str:
     return out.getvalue()
 
 
-def optimum_against_heuristics(plans: Mapping[str, Plan]) -> dict[str, Any] | None:
-    """What the optimal plan saves against the best heuristic (positive: the optimum is better)."""
-    if "optimal" not in plans:
+def optimum_against_heuristics(plans: Mapping[str, Plan], against: str | None = None) -> dict[str, Any] | None:
+    """What the optimal plan saves against the best heuristic, or the plan named `against` (the
+    borrower's own, 'custom'); positive: the optimum is better."""
+    if "optimal" not in plans or (against is not None and against not in plans):
         return None
     heuristics = {name: plan for name, plan in plans.items() if name != "optimal"}
     if not heuristics:
         return None
-    name = min(heuristics, key=lambda n: heuristics[n].rank_key())
+    name = against or min(heuristics, key=lambda n: heuristics[n].rank_key())
     o, h = plans["optimal"].totals, heuristics[name].totals
     return {
         "against": name,
@@ -77,6 +78,7 @@ def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: st
         "best": best,
         "strategies": {name: plan.totals.model_dump(mode="json") for name, plan in plans.items()},
         **({"optimal_saves": saves} if saves else {}),
+        **({"optimal_saves_against_custom": custom} if (custom := optimum_against_heuristics(plans, "custom")) else {}),
         **({"solver": plans["optimal"].solver} if "optimal" in plans and plans["optimal"].solver else {}),
     }
 

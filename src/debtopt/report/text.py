@@ -139,6 +139,9 @@ def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str,
     saves = optimum_against_heuristics(plans)
     if saves:
         console.print(_saves_sentence(saves, cur))
+    custom = optimum_against_heuristics(plans, "custom")
+    if custom and saves and saves["against"] != "custom":
+        console.print(_saves_sentence(custom, cur))
     return _tidy(buffer.getvalue())
 
 
@@ -152,7 +155,8 @@ def _saves_sentence(saves: dict[str, object], currency: str) -> str:
         cents = to_cents(Decimal(str(saves[key])))
         return f"{format_money(abs(cents), currency)} {'less' if cents >= 0 else 'more'} {noun}"
 
-    return (f"Against the best heuristic ({saves['against']}), the optimal plan has "
+    against = "your plan (custom)" if saves["against"] == "custom" else f"the best heuristic ({saves['against']})"
+    return (f"Against {against}, the optimal plan has "
             f"{count('escalations', 'escalation')}, {count('overdue_months', 'overdue loan-month')}, "
             f"{money('remaining_balance', 'still owed at the end')}, {money('cost', 'in cost')} "
             f"({money('penalty_interest', 'penalty interest')}, {money('fees', 'late fees')}).")
