@@ -255,7 +255,7 @@ def optimize(
     if stages and not all(s.proved for s in stages) and not solver_failed:
         notes.append("Not proved optimal within the time limit; each stage's gap is in solver.stages.")
     if fell_back_to is None and not solver_failed:
-        lost = _rounding_loss(plan, stages)
+        lost = _rounding_loss(plan, stages, len(ledger.account_ids), scenario.currency)
         if lost:
             notes.append(f"Rounding the solver's plan to whole cents cost {lost}: the plan shown is the best "
                          "whole-cent plan found, not the solver's optimum.")
@@ -392,9 +392,11 @@ def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:
     return plans
 
 
-def _rounding_loss(plan: Plan, stages: list[StageResult]) -> str:
-    """What the plan shown has beyond the counts the solver proved ('' if nothing): rounding to
-    cents can tip a month overdue that the model, in fractions of a cent, kept current."""
+def _rounding_loss(plan: Plan, stages: list[StageResult], accounts: int, currency: str) -> str:
+    """What the plan shown has beyond what the solver proved ('' if nothing): rounding to cents
+    can tip a month overdue that the model, in fractions of a cent, kept current, and the plan
+    shown is then a whole-cent plan of the short horizons, which may owe more at the end.
+    Owed differs by rounding alone up to a cent an account a month (the replay's drift bound)."""
     proved = {s.name: s.objective for s in stages if s.proved and s.objective is not None}
     parts = []
     for name, shown, words in (("escalations", plan.totals.escalations, "escalation"),
@@ -402,6 +404,9 @@ def _rounding_loss(plan: Plan, stages: list[StageResult]) -> str:
         if name in proved and shown > round(proved[name]):
             extra = shown - round(proved[name])
             parts.append(f"{extra} {words}{'s' if extra != 1 else ''}")
+    owed = int(plan.totals.remaining_balance * 100)
+    if "remaining" in proved and owed - proved["remaining"] > accounts * max(1, len(plan.months)):
+        parts.append(f"{format_money(owed - round(proved['remaining']), currency)} more owed at the end")
     return " and ".join(parts)
 
 

@@ -53,8 +53,10 @@ def first_horizon(model: Model) -> int:
 
 def continued_plans(ledger: Ledger, short: Model, values: list[float]) -> list[Plan]:
     """The short model's months rounded and replayed, then each heuristic to the end."""
-    plans = []
+    plans: list[Plan] = []
     setting = prefix_setting(ledger, short, values)
+    if setting is None:  # no rounding of these months the ledger accepts: no plans from them
+        return plans
     for name, decide in HEURISTICS.items():
         run = ledger.start()
         round_months(run, short, values, *setting)

@@ -75,10 +75,10 @@ def planned_overdue(model: Model, values: list[float]) -> int:
     return round(sum(c * values[j] for j, c in model.objective("overdue").items()))
 
 
-def prefix_setting(ledger: Ledger, model: Model, values: list[float]) -> tuple[int, bool]:
+def prefix_setting(ledger: Ledger, model: Model, values: list[float]) -> tuple[int, bool] | None:
     """The first (reserve, overdue_first) of RESERVES whose rounding of the model's months
-    keeps no more loan-months overdue than the model (or the best): for a short model's
-    months that heuristics then continue (horizon.py)."""
+    keeps no more loan-months overdue than the model (or the best; None if the ledger
+    refuses every one): for a short model's months that heuristics then continue (horizon.py)."""
     planned = planned_overdue(model, values)
     best: tuple[int, tuple[int, bool]] | None = None
     for setting in ((0, False), *RESERVES):
@@ -92,7 +92,7 @@ def prefix_setting(ledger: Ledger, model: Model, values: list[float]) -> tuple[i
             best = (count, setting)
         if count <= planned:
             break
-    return (0, False) if best is None else best[1]
+    return None if best is None else best[1]
 
 
 @dataclass(slots=True)
