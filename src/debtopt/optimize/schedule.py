@@ -228,7 +228,7 @@ def round_months(
             behind = ([i for i in range(n) if role[i] == "overdue"], [0] * n)
             for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
                 reserve = _cut(want, reserve, order, floors)
-        for _ in range(4):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
+        for _ in range(4 + 2 * n):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
             short = _spend(st, want) - st.cash_available
             if short <= 0:
                 break
