@@ -60,7 +60,7 @@ def test_corrupt_file_solver_failure_and_normal_give_three_records(tmp_path: Pat
     (folder / "c-hard.json").write_text(json.dumps(hard), encoding="utf-8")
     (folder / "notes.txt").write_text("not a scenario", encoding="utf-8")
 
-    def fake_optimize(scenario: Any, time_limit_seconds: float) -> Any:
+    def fake_optimize(scenario: Any, time_limit_seconds: float, offer_worth: bool = True) -> Any:
         if scenario.horizon_months == 35:
             raise SolverError(f"no plan found within the time limit of {time_limit_seconds} s")
         return run_strategy(scenario, "urgency").model_copy(update={"strategy": "optimal"})

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from debtopt.cli import main
+from debtopt.domain.plan import Plan
+from debtopt.report.solver_text import solver_to_text
 
 SMALL: dict[str, Any] = {
     "currency": "CNY",
@@ -109,6 +111,31 @@ def test_optimize_says_which_offers_to_take_and_what_each_is_worth() -> None:
     assert result.exit_code == 0, result.stderr
     assert "offer transfer (balance-transfer): taken in month 1" in result.output
     assert "Offers taken" in result.output
+
+
+def test_zhang_san_is_told_which_offers_to_take_and_which_to_refuse() -> None:
+    """Issue 4's done-when: the Chinese example with its five offers. The hardship plan stops
+    微粒贷's 90-day escalation and is taken; the 36 % online loan (以贷养贷) is refused and flagged;
+    every offer taken says what it is worth (the optimum re-solved without it)."""
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    result = run("optimize", str(examples / "zhang-san.toml"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.output)
+    assert plan["totals"]["escalations"] == 0 and plan["solver"]["status"] == "optimal"
+    offers = {row["offer"]: row for row in plan["solver"]["offers"]}
+    assert set(offers) == {"weilidai-fenqi", "mum", "wangdai", "ebike", "cmb-consolidation"}
+    assert offers["weilidai-fenqi"]["taken"] and not offers["wangdai"]["taken"]
+    assert offers["wangdai"]["annual_cost"]["crosses"] == 0.36
+    for row in offers.values():
+        worth = row["worth"]
+        if row["taken"]:  # without it the optimum is worse in the contract's order (or no better)
+            assert (worth["escalations"], worth["overdue_months"], worth["remaining_balance"], worth["net_cost"]) \
+                >= (0, 0, 0.0, -0.10), row  # money to rounding, as in test_optimize_offers
+        else:
+            assert worth == {"escalations": 0, "overdue_months": 0, "remaining_balance": 0.0, "net_cost": 0.0}
+    text = solver_to_text(Plan.model_validate(plan))  # what the text output prints (one solve is enough)
+    assert "offer wangdai (cash-loan): declined" in text and "above the 36 % line" in text
+    assert "offer weilidai-fenqi (hardship-plan): taken in month 1" in text
 
 
 def test_cash_values_are_the_duals_of_the_cash_rows(small: Path) -> None:
