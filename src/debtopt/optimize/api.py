@@ -113,6 +113,14 @@ def optimize(
     if warm_start and best_heuristic is not None:
         incumbent = simulate(model, plan_intent(best_heuristic, ledger.account_ids, model.data.horizon), plan_takes(best_heuristic))
         incumbent_plan = best_heuristic
+    objectives: dict[str, dict[int, float]] = {}
+
+    def objective_of(stage: str) -> dict[int, float]:
+        # built once per stage: the short horizons judge every continued plan on several stages
+        if stage not in objectives:
+            objectives[stage] = model.objective(stage, price_cents)
+        return objectives[stage]
+
     fixed: list[tuple[str, float]] = []
     replayed: list[Plan] = []  # ledger plans the short horizons found (candidates beside the rounded optimum)
     stages: list[StageResult] = []
@@ -122,7 +130,7 @@ def optimize(
     t0 = time.perf_counter()
     deadline = began + time_limit_seconds
     for name, integer, share in STAGES[objective]:
-        coefs = model.objective(name, price_cents)
+        coefs = objective_of(name)
         left = deadline - time.perf_counter()
         if left <= 0.05 and incumbent is not None:
             value = _value(coefs, incumbent)
@@ -146,7 +154,7 @@ def optimize(
             short = prove_stage(
                 ledger, model, solver, name, fixed, incumbent, incumbent_plan,
                 time.perf_counter() + left * share * SHORT_SHARE, max_consecutive_overdue,
-                lambda stage, values: _value(model.objective(stage), values),
+                lambda stage, values: _value(objective_of(stage), values),
             )
             short_bound, short_seconds = short.bound, short.seconds
             if short.plan is not None and short.plan is not best_heuristic:
