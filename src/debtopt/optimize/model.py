@@ -351,7 +351,8 @@ def hardship_rows(m: Model, j: int) -> None:
         moveA_t <= A_max,t+1 y_t      A_i,t+1 <= A_max,t+1 (1 - y_t)
         waiver_t <= waive_percent sum_{s<=t} (P + F)_i,s      waiver_t <= moveB_t
         B_conv,t+1 = (1 + fee_percent) (moveB_t - waiver_t)
-        w_t <= o_i,t, w_t <= y_t      (month t is not overdue: its arrears were converted)
+        w_t <= o_i,t, w_t <= y_t, w_t >= o_i,t + y_t - 1      (w = o AND y: month t is not
+                                      overdue, its arrears were converted)
 
     The waiver is only bounded above: a larger one lowers both the balance and the cost, so
     every stage that cares takes the most (the ledger always does). The late fee of month t
@@ -379,6 +380,9 @@ def hardship_rows(m: Model, j: int) -> None:
         rows.row(f"hs_opens_{j}_{t}", [(copy.B[t + 1], 1.0), (ov.moveB[t], -f), (ov.waiver[t], f)], lower=0.0, upper=0.0)
         rows.row(f"hs_w_o_{j}_{t}", [(ov.w[t], 1.0), (v.o[t], -1.0)], upper=0.0)
         rows.row(f"hs_w_y_{j}_{t}", [(ov.w[t], 1.0), (y, -1.0)], upper=0.0)
+        # w = o AND y: without it w may sit at 0.5 under a count's fixing row (level + 0.5),
+        # and half a forgiven month is no month the ledger knows
+        rows.row(f"hs_w_and_{j}_{t}", [(ov.w[t], 1.0), (v.o[t], -1.0), (y, -1.0)], lower=-1.0)
 
 
 def one_hardship_plan_per_loan(m: Model) -> None:
