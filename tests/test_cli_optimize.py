@@ -154,3 +154,17 @@ def test_cash_values_are_the_duals_of_the_cash_rows(small: Path) -> None:
         saved = plan["totals"]["net_cost"] - better["totals"]["net_cost"]
         # the dual is a marginal rate: over 100 units it is a bound, up to rounding
         assert saved <= 100 * values[0] + 1.0
+
+
+def test_offer_worth_is_a_re_solve_the_user_can_skip(tmp_path: Path) -> None:
+    """A sale that clears 微粒贷's arrears is taken; its worth is the optimum without it (one
+    escalation more). --no-offer-worth gives the same plan without the re-solve."""
+    sale = {"id": "phone", "kind": "asset-sale", "available_from": "2027-01", "available_until": "2027-01",
+            "amount": 2000}
+    path = tmp_path / "sale.json"
+    path.write_text(json.dumps({**SMALL, "offers": [sale]}), encoding="utf-8")
+    with_worth = json.loads(run("optimize", str(path), "--format", "json", "--time-limit", "20").output)
+    (row,) = with_worth["solver"]["offers"]
+    assert row["taken"] and row["worth"]["escalations"] + row["worth"]["overdue_months"] > 0
+    without = json.loads(run("optimize", str(path), "--format", "json", "--no-offer-worth").output)
+    assert "offers" not in without["solver"] and without["totals"] == with_worth["totals"]
