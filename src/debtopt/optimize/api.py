@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import time
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Literal
 
 from ..domain.money import format_money, from_cents, to_cents

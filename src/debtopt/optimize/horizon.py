@@ -29,7 +29,6 @@ from .schedule import prefix_setting, round_months
 from .solve import make_backend
 from .start import plan_intent, plan_takes, simulate
 
-
 # The stages after the counting ones, by which equal counts are told apart.
 LATER = ("remaining", "net_cost")
 
