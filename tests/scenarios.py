@@ -23,7 +23,7 @@ from debtopt.domain import Plan, Scenario, scenario_from_dict
 from debtopt.domain.months import month_label
 from debtopt.ledger import Ledger, LedgerRun, plan_from_run
 
-__all__ = ["SMALL_TWO_LOANS", "random_offer", "random_scenario", "random_scenario_dict", "random_payments", "random_plan", "step_plan"]
+__all__ = ["SMALL_TWO_LOANS", "random_offer", "random_scenario", "random_scenario_dict", "random_scenario_with_offers", "random_payments", "random_plan", "step_plan"]
 
 
 def _rng(seed: int | random.Random) -> random.Random:
@@ -236,3 +236,11 @@ def random_offer(rng: random.Random, data: dict[str, Any], offer_id: str = "offe
         if payable:  # a balance transfer pays revolving loans only
             offer["pays"] = [rng.choice(payable)]
     return offer
+
+
+def random_scenario_with_offers(seed: int, **size: Any) -> Scenario:
+    """A generated scenario (random_scenario_dict's `size` options) with one to three random offers."""
+    rng = random.Random(seed)
+    data = random_scenario_dict(rng, **size)
+    data["offers"] = [random_offer(rng, data, f"offer-{k}") for k in range(rng.randint(1, 3))]
+    return scenario_from_dict(data)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from scenarios import random_offer, random_scenario, random_scenario_dict
+from scenarios import random_scenario, random_scenario_with_offers
 
 from debtopt.domain import Plan, Scenario, load_scenario, scenario_from_dict
 from debtopt.errors import InfeasibleLimitError, SolverError
@@ -130,14 +130,6 @@ def test_examples_never_worse_than_any_heuristic(path: Path) -> None:
 def test_generated_never_worse_than_any_heuristic(seed: int) -> None:
     scenario = random_scenario(seed, n_loans=min(3, 1 + seed % 3), horizon=3 + seed % 8)
     check_all(scenario, optimize(scenario, time_limit_seconds=5))
-
-
-def random_scenario_with_offers(seed: int, **size: int) -> Scenario:
-    """A generated scenario with one to three random offers (scenarios.random_offer)."""
-    rng = random.Random(seed)
-    data = random_scenario_dict(rng, **size)
-    data["offers"] = [random_offer(rng, data, f"offer-{k}") for k in range(rng.randint(1, 3))]
-    return scenario_from_dict(data)
 
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)

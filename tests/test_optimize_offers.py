@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scenarios import random_offer, random_scenario_dict
+from scenarios import random_offer, random_scenario_dict, random_scenario_with_offers
 
 from debtopt.domain import scenario_from_dict
 from debtopt.domain.load import read_scenario_data
@@ -263,3 +263,18 @@ def test_a_cash_loan_the_model_uses_to_the_cent_keeps_the_plan_current() -> None
     assert plan.totals.remaining_balance == 0 and stages["remaining"]["proved"]
     assert "wangdai" in [d.offer for d in plan.decisions]
     _check_replay(data, plan)
+
+
+def test_a_plan_rounding_tipped_overdue_is_paid_half_a_cent_above_its_dues() -> None:
+    """A slow-sweep scenario (3032: one loan, a balance transfer, a sale, 35 months) where the model
+    pays the transfer exactly its due month after month and then spends every cent: the ledger's
+    dues, rounded half up, came to 3 cents more, and the replay was a month overdue. The retry
+    (optimize/cents.py) keeps the optimum's choices with each current payment half a cent above
+    its due: the plan shown is the solver's, to the cent."""
+    rng = random.Random(32)  # as test_sweep_with_offers_never_worse_than_any_heuristic[32]
+    scenario = random_scenario_with_offers(3032, n_loans=rng.randint(1, 6), horizon=rng.randint(6, 36))
+    plan = optimize(scenario, time_limit_seconds=20, offer_worth=False)
+    stages = {stage["name"]: stage for stage in plan.solver["stages"]}
+    assert all(stage["proved"] for stage in stages.values())
+    assert plan.totals.overdue_months == round(stages["overdue"]["objective"])
+    assert plan.totals.remaining_balance == 0 and not [n for n in plan.notes if n.startswith("Rounding")]

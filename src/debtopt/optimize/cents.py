@@ -1,0 +1,58 @@
+"""The retry when rounding to cents costs a month: the same choices, paid half a cent above each due.
+
+The model pays in fractions of a cent; the ledger rounds every interest, fee and
+due half away from zero. Where the optimum pays a current loan exactly its due
+month after month, the ledger's dues can come to a cent or two more in all, and
+a later month that spends every cent finds a loan short: a month overdue the
+model did not plan. The retry keeps every integer choice of the optimum (which
+loans are current each month, which offers are taken, when) and every stage's
+level but the last, and asks each current payment that does not close its loan
+to be half a cent above the due:
+
+    p_i,t - due_i,t >= 1/2      where o_i,t = 0, z_i,t = 0 and B_i,t+1 > 0
+
+An LP. Its optimum finds the half cents elsewhere (a loan overdue anyway paid a
+little less, a little less saved) at a cost of cents; schedule.py rounds it like
+any solution, and the better of the two replays is kept. None when the choices
+leave no half cent to find, or without HiGHS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import Model
+from .results import StageStatus
+
+MARGIN_CENTS = 0.5
+
+
+def with_half_cent_margin(model: Model, levels: list[tuple[str, float]], values: list[float],
+                          objective: dict[int, float], time_limit: float) -> list[float] | None:
+    """The LP above from `values`' integer choices, with the stage rows `levels`, best for `objective`."""
+    from .solve import HighsBackend, highspy
+
+    if highspy is None:
+        return None
+    backend = HighsBackend(model)  # its own: the stages' backend may have its integers fixed (duals.py)
+    h = backend.highs
+    for name, level in levels:
+        backend.add_upper(name, model.objective(name), level)
+    integer = np.flatnonzero(np.array(model.rows.col_integer, dtype=bool)).astype(np.int32)
+    if len(integer):
+        at = np.round(np.array([values[j] for j in integer], dtype=np.float64))
+        h.changeColsBounds(len(integer), integer, at, at)
+        h.changeColsIntegrality(len(integer), integer, np.full(len(integer), highspy.HighsVarType.kContinuous))
+    index: list[int] = []
+    for i, v in enumerate(model.loans):
+        for t in range(model.data.loans[i].start, model.data.horizon):
+            if values[v.o[t]] < 0.5 and values[v.z[t]] < 0.5 and values[v.B[t + 1]] > 0.5:
+                index += [v.p[t], v.due[t]]
+    rows = len(index) // 2
+    if rows:
+        h.addRows(rows, np.full(rows, MARGIN_CENTS), np.full(rows, highspy.kHighsInf), len(index),
+                  np.arange(0, len(index), 2, dtype=np.int32), np.array(index, dtype=np.int32),
+                  np.tile(np.array([1.0, -1.0]), rows))
+    backend.set_objective(objective)
+    out = backend.solve("highs", time_limit, None, None, False)
+    return out.values if out.status == StageStatus.OPTIMAL else None
