@@ -96,28 +96,29 @@ def raw_highspy(model, objective: dict[int, float], start: list[float], time_lim
     return load, time.perf_counter() - t0
 
 
-def pulp_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
-    """(load seconds, solve seconds) of the same stage through PuLP."""
+def _first_stage(backend_class, model, objective: dict[int, float], start: list[float],
+                 solve: Callable[[Any], object]) -> tuple[float, float]:
+    """(load seconds, solve seconds) of the same stage through one of the optimizer's backends."""
     t0 = time.perf_counter()
-    backend = PulpBackend(model)
+    backend = backend_class(model)
     backend.set_objective(objective)
     backend.set_start(start)
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
-    backend.prob.solve(make_solver("highs", time_limit, 0.99, 0.0, True))
+    solve(backend)
     return load, time.perf_counter() - t0
+
+
+def pulp_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
+    """The same stage through PuLP's own HiGHS class."""
+    return _first_stage(PulpBackend, model, objective, start,
+                        lambda b: b.prob.solve(make_solver("highs", time_limit, 0.99, 0.0, True)))
 
 
 def backend_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
-    """(load seconds, solve seconds) of the same stage through the optimizer's HiGHS backend."""
-    t0 = time.perf_counter()
-    backend = HighsBackend(model)
-    backend.set_objective(objective)
-    backend.set_start(start)
-    load = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    backend.solve("highs", time_limit, 0.99, 0.0, True)
-    return load, time.perf_counter() - t0
+    """The same stage through the optimizer's HiGHS backend (arrays into highspy)."""
+    return _first_stage(HighsBackend, model, objective, start,
+                        lambda b: b.solve("highs", time_limit, 0.99, 0.0, True))
 
 
 # --- Offers for generated scenarios -------------------------------------------------------------

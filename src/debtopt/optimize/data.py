@@ -202,6 +202,11 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
             data.loans.append(_new_loan(offer, od, len(data.offers) - 1, t + 1, T))
 
 
+def _annuity_factor(r: Fraction, n: int) -> float:
+    """The annuity installment per unit of opening balance: r (1 + r)^n / ((1 + r)^n - 1), 1/n at 0 %."""
+    return float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
+
+
 def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, start: int, T: int) -> LoanData:
     """The loan a hardship plan accepted in month index start - 1 makes of `original`
     (ledger.terms.convert_for_hardship): from `start` an installment loan at the plan's rate,
@@ -217,7 +222,7 @@ def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, star
         kind, principal_factor = "principal", 1.0 / n
     else:
         kind = "fixed"
-        installment_factor = float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
+        installment_factor = _annuity_factor(r, n)
     high = original.balance_max[start] * (1.0 + float(plan.fee_percent)) + 1.0
     loan = LoanData(
         id=f"{original.id}~{plan.id}@{start}",
@@ -271,7 +276,7 @@ def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> 
         assert contract.term_months is not None
         kind = "fixed"
         r, n = contract.monthly_rate, contract.term_months
-        installment_factor = float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
+        installment_factor = _annuity_factor(r, n)
     low = max(od.min_amount, 1.0) * (1.0 + od.fee_added)
     high = od.max_amount * (1.0 + od.fee_added) + 1.0
     loan = LoanData(
