@@ -294,7 +294,7 @@ def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dic
             with_worth = time.perf_counter() - began
         except Exception as exc:  # as above: reported, not raised
             with_worth = f"ERROR ({type(exc).__name__})"
-    info = plan.solver or {}
+    info = plan.solver.model_dump(mode="json") if plan.solver is not None else {}
     heuristic = best_heuristic(scenario)
     ledger = Ledger(scenario)
     model = build(model_data(ledger))

@@ -120,8 +120,8 @@ def test_simulate_wants_a_scenario() -> None:
 # ---------------------------------------------------------------- optimize
 def test_optimize_is_the_cli_json(optimal: debtopt.Plan, small_file: Path) -> None:
     assert optimal.strategy == "optimal"
-    assert optimal.solver is not None and optimal.solver["status"] == "optimal"
-    assert not any(key.endswith("seconds") for key in optimal.solver)
+    assert optimal.solver is not None and optimal.solver.status == "optimal"
+    assert not any(key.endswith("seconds") for key in optimal.solver.model_dump(mode="json"))
     assert optimal.model_dump(mode="json") == json.loads(cli_out("optimize", str(small_file), "--format", "json",
                                                                 "--time-limit", "20"))
 
@@ -133,11 +133,11 @@ def test_optimize_never_worse_than_a_heuristic(optimal: debtopt.Plan, small: deb
 
 def test_optimize_options(small: debtopt.Scenario) -> None:
     timed = debtopt.optimize(small, time_limit_seconds=20, timings=True)
-    assert timed.solver is not None and "total_seconds" in timed.solver
+    assert timed.solver is not None and "total_seconds" in timed.solver.model_dump(mode="json")
     cost = debtopt.optimize(small, objective="cost", time_limit_seconds=20)
-    assert cost.solver is not None and cost.solver["objective"] == "cost"
+    assert cost.solver is not None and cost.solver.objective == "cost"
     weighted = debtopt.optimize(small, objective="weighted", overdue_price=Decimal("50"), time_limit_seconds=20)
-    assert weighted.solver is not None and weighted.solver["objective"] == "weighted"
+    assert weighted.solver is not None and weighted.solver.objective == "weighted"
     limited = debtopt.optimize(small, max_consecutive_overdue=3, time_limit_seconds=20)
     assert limited.totals.max_consecutive_overdue <= 3
 

@@ -40,8 +40,8 @@ def check_never_worse_than_heuristics(scenario: Scenario, plan: Plan) -> None:
 
 
 def check_solver_block(plan: Plan) -> None:
-    info = plan.solver
-    assert info is not None
+    assert plan.solver is not None
+    info = plan.solver.model_dump(mode="json")
     assert {"name", "status", "stages", "build_seconds", "solve_seconds", "replay_seconds", "fell_back_to"} <= set(info)
     assert info["status"] in ("optimal", "time_limit", "fallback")
     for stage in info["stages"]:
@@ -52,7 +52,7 @@ def check_solver_block(plan: Plan) -> None:
 def check_replay_tracks_model(plan: Plan) -> None:
     """The replay may differ from the model by rounding only: at most a cent per loan-month."""
     assert plan.solver is not None
-    deviation = plan.solver["replay_deviation"]
+    deviation = plan.solver.model_dump(mode="json")["replay_deviation"]
     if deviation:
         assert deviation["max_cents_per_month"] <= 1.0, deviation
 
@@ -65,9 +65,9 @@ def check_plan_meets_proved_stages(plan: Plan, accounts: int) -> None:
     the same escalations and overdue months, and what is still owed to rounding (the replay's
     drift bound, a cent an account a month)."""
     assert plan.solver is not None
-    if plan.solver["fell_back_to"] or any(note.startswith(ROUNDING_NOTE) for note in plan.notes):
+    if plan.solver.fell_back_to or any(note.startswith(ROUNDING_NOTE) for note in plan.notes):
         return
-    stages = {stage["name"]: stage for stage in plan.solver["stages"] if stage["proved"]}
+    stages = {stage["name"]: stage for stage in plan.solver.model_dump(mode="json")["stages"] if stage["proved"]}
     t = plan.totals
     for name, shown in (("escalations", t.escalations), ("overdue", t.overdue_months)):
         if name in stages:
@@ -239,8 +239,8 @@ def test_highs_and_cbc_reach_the_same_optimum(seed: int, other: str) -> None:
     highs = optimize(scenario, solver="highs", time_limit_seconds=20)
     cbc = optimize(scenario, solver=other, time_limit_seconds=20)
     assert highs.solver is not None and cbc.solver is not None
-    assert highs.solver["status"] == cbc.solver["status"] == "optimal"
-    for a, b in zip(highs.solver["stages"], cbc.solver["stages"], strict=True):
+    assert highs.solver.status == cbc.solver.status == "optimal"
+    for a, b in zip(highs.solver.model_dump(mode="json")["stages"], cbc.solver.model_dump(mode="json")["stages"], strict=True):
         assert a["name"] == b["name"]
         tolerance = 0.5 if a["name"] in ("escalations", "overdue") else max(1.0, 1e-6 * abs(a["objective"]))
         assert abs(a["objective"] - b["objective"]) <= tolerance, (a, b)
@@ -330,8 +330,8 @@ def test_solver_failure_falls_back_to_the_best_heuristic() -> None:
     plan = optimize(scenario, solver="HiGHS_CMD", time_limit_seconds=5)  # no highs binary here
     check_never_worse_than_heuristics(scenario, plan)
     assert plan.solver is not None
-    if plan.solver["status"] == "fallback":
-        assert plan.solver["fell_back_to"] in run_heuristics(scenario)
+    if plan.solver.status == "fallback":
+        assert plan.solver.fell_back_to in run_heuristics(scenario)
         assert any("heuristic" in note for note in plan.notes)
 
 
@@ -348,7 +348,7 @@ def test_debt_left_at_the_horizon_is_explained_with_the_cash_that_clears_it() ->
     plan = optimize(scenario, time_limit_seconds=10)
     assert plan.totals.remaining_balance > 0
     assert plan.solver is not None
-    extra = plan.solver["extra_monthly_to_clear"]
+    extra = plan.solver.model_dump(mode="json")["extra_monthly_to_clear"]
     assert extra is not None and extra > 0
     assert any("more a month" in note for note in plan.notes)
     cents = round(extra * 100)

@@ -37,8 +37,8 @@ def _check_replay(scenario_dict: dict[str, Any], plan: Plan) -> None:
     again = replay(ledger, plan.to_schedule(ledger.account_ids))
     assert again.rank_key() == plan.rank_key()
     assert [(d.offer, d.month, d.amount) for d in again.decisions] == [(d.offer, d.month, d.amount) for d in plan.decisions]
-    deviation = (plan.solver or {}).get("replay_deviation")
-    if deviation and not plan.solver.get("fell_back_to"):
+    deviation = plan.solver.model_dump(mode="json")["replay_deviation"] if plan.solver is not None else None
+    if deviation and not plan.solver.fell_back_to:
         assert deviation["max_cents_per_month"] <= 1.0, deviation
     for heuristic in run_heuristics(scenario).values():
         assert plan.rank_key() <= heuristic.rank_key()
@@ -144,7 +144,7 @@ def test_us_consolidation_example_takes_the_transfer_and_says_what_each_offer_is
     taken = {d.offer: d for d in plan.decisions}
     assert "transfer" in taken and taken["transfer"].month == 1
     assert not any("does not weigh" in note for note in plan.notes)
-    rows = {row["offer"]: row for row in plan.solver["offers"]}
+    rows = {row["offer"]: row for row in plan.solver.model_dump(mode="json")["offers"]}
     assert set(rows) == {"transfer", "consolidation"}
     assert rows["transfer"]["taken"] and rows["transfer"]["worth"]["net_cost"] > 1000
     for row in rows.values():
@@ -171,7 +171,7 @@ def test_hardship_plan_that_stops_a_90_day_escalation_is_accepted() -> None:
     assert decision.offer == "extend" and decision.kind == "hardship-plan"
     assert plan.totals.escalations == 0 and plan.totals.overdue_months == 0
     assert not any("hardship" in note for note in plan.notes)
-    (row,) = plan.solver["offers"]
+    (row,) = plan.solver.model_dump(mode="json")["offers"]
     assert row["taken"] and row["worth"]["escalations"] == 1
     _check_replay(data, plan)
 
@@ -257,8 +257,8 @@ def test_a_cash_loan_the_model_uses_to_the_cent_keeps_the_plan_current() -> None
     data = read_scenario_data(EXAMPLES / "zhang-san.toml")
     data["offers"] = [o for o in data["offers"] if o["id"] != "mum"]
     plan = optimize(scenario_from_dict(data), time_limit_seconds=60, offer_worth=False)
-    assert plan.solver is not None and plan.solver["fell_back_to"] is None
-    stages = {stage["name"]: stage for stage in plan.solver["stages"]}
+    assert plan.solver is not None and plan.solver.fell_back_to is None
+    stages = {stage["name"]: stage for stage in plan.solver.model_dump(mode="json")["stages"]}
     assert plan.totals.overdue_months == round(stages["overdue"]["objective"]) == 0
     assert plan.totals.remaining_balance == 0 and stages["remaining"]["proved"]
     assert "wangdai" in [d.offer for d in plan.decisions]
@@ -274,7 +274,7 @@ def test_a_plan_rounding_tipped_overdue_is_paid_half_a_cent_above_its_dues() -> 
     rng = random.Random(32)  # as test_sweep_with_offers_never_worse_than_any_heuristic[32]
     scenario = random_scenario_with_offers(3032, n_loans=rng.randint(1, 6), horizon=rng.randint(6, 36))
     plan = optimize(scenario, time_limit_seconds=20, offer_worth=False)
-    stages = {stage["name"]: stage for stage in plan.solver["stages"]}
+    stages = {stage["name"]: stage for stage in plan.solver.model_dump(mode="json")["stages"]}
     assert all(stage["proved"] for stage in stages.values())
     assert plan.totals.overdue_months == round(stages["overdue"]["objective"])
     assert plan.totals.remaining_balance == 0 and not [n for n in plan.notes if n.startswith("Rounding")]

@@ -162,11 +162,9 @@ def _check_options(objective: str, overdue_price: float | Decimal | None, max_co
 
 
 def _strip_timings(plan: Plan) -> Plan:
-    from .report.solver_text import without_timings
-
-    if not plan.solver:
+    if plan.solver is None:
         return plan
-    return plan.model_copy(update={"solver": without_timings(plan.solver)})
+    return plan.model_copy(update={"solver": plan.solver.without_timings()})
 
 
 def optimize(
@@ -189,11 +187,11 @@ def optimize(
     max_consecutive_overdue: a hard limit on any loan's run of overdue months.
     solver: "highs" (in-process, the default), "cbc", or another PuLP solver.
     time_limit_seconds: for the whole solve; past it the best plan found is
-    returned and `plan.solver["status"]` is "time_limit" (each stage's gap is
-    in `plan.solver["stages"]`).
+    returned and `plan.solver.status` is "time_limit" (each stage's gap is
+    in `plan.solver.stages`).
     timings: keep wall-clock seconds in `plan.solver` (off by default, as in
     the CLI, so the same input gives the same plan).
-    offer_worth: with offers in the scenario, `plan.solver["offers"]` says for each
+    offer_worth: with offers in the scenario, `plan.solver.offers` says for each
     its decision, its all-in annual cost and what it is worth: the optimum
     re-solved without it, against this one (one more solve per offer taken).
 

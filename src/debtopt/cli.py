@@ -30,7 +30,7 @@ from .report import (
     plan_to_text,
 )
 from .optimize import optimize as optimize_plan
-from .report.solver_text import solver_to_text, without_timings
+from .report.solver_text import solver_to_text
 from .strategies import HEURISTICS, STRATEGIES, parse_takes, run_heuristics, run_strategy
 
 EXAMPLES = ("zhang-san", "us-cards", "us-consolidation")
@@ -38,9 +38,9 @@ FORMATS = click.Choice(["text", "json", "csv"])
 
 
 def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None, timings: bool = False) -> str:
-    if plan.solver and not timings:
+    if plan.solver is not None and not timings:
         # Wall-clock seconds differ run to run; the same input must give the same bytes.
-        plan = plan.model_copy(update={"solver": without_timings(plan.solver)})
+        plan = plan.model_copy(update={"solver": plan.solver.without_timings()})
     if fmt == "json":
         return plan_to_json(plan)
     if fmt == "csv":
@@ -187,8 +187,8 @@ def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[s
             plans["custom"] = run_strategy(scenario, "custom", ids, parse_takes(scenario, take_texts))
         if not no_optimal:
             optimal = _solve(scenario, objective, overdue_price, max_consecutive_overdue, solver, time_limit)
-            if optimal.solver and not timings:
-                optimal = optimal.model_copy(update={"solver": without_timings(optimal.solver)})
+            if optimal.solver is not None and not timings:
+                optimal = optimal.model_copy(update={"solver": optimal.solver.without_timings()})
             plans = {"optimal": optimal, **plans}
         best = min(plans, key=lambda name: plans[name].rank_key())
         if fmt == "json":

@@ -6,9 +6,15 @@ an exit code or a status. Anything else that escapes is a bug.
 
     DebtoptError
     ├── ScenarioError         a scenario file or dict that is not valid (exit 2)
+    ├── OptionError           an option of a call that is not valid: its parameter is named (exit 2)
+    ├── OutputError           the output cannot be written where it was asked (exit 2)
     ├── ScheduleError         a schedule the ledger cannot replay (exit 2)
-    ├── InfeasibleLimitError  a hard limit (e.g. --max-consecutive-overdue) no plan meets (exit 2)
+    ├── InfeasibleLimitError  a hard limit (e.g. max_consecutive_overdue) no plan meets (exit 2)
     └── SolverError           the solver failed and no fallback was possible (exit 1)
+
+Errors name parameters as the Python API spells them (`time_limit_seconds`,
+`order`); each edge translates them to its own words (`--time-limit`,
+`query.order`) in one place.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ __all__ = [
     "DebtoptError",
     "FieldIssue",
     "InfeasibleLimitError",
+    "OptionError",
+    "OutputError",
     "ScenarioError",
     "ScheduleError",
     "SolverError",
@@ -52,6 +60,27 @@ class ScenarioError(DebtoptError):
         lines = "\n".join(f"  {issue}" for issue in self.issues)
         noun = "problem" if len(self.issues) == 1 else "problems"
         super().__init__(f"{head}invalid scenario ({len(self.issues)} {noun}):\n{lines}")
+
+
+class OptionError(DebtoptError):
+    """An option (a keyword of the API, a flag of the CLI, a query parameter) is not valid.
+
+    `issues` name the parameter as the API spells it, with the fix.
+    """
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        self.issues = list(issues)
+        lines = "\n".join(f"  {issue}" for issue in self.issues)
+        noun = "option" if len(self.issues) == 1 else "options"
+        super().__init__(f"invalid {noun}:\n{lines}")
+
+
+class OutputError(DebtoptError):
+    """The output cannot be written: a missing folder, a path that is a folder, no permission."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
 
 
 class ScheduleError(DebtoptError):

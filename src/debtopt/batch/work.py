@@ -105,7 +105,7 @@ def solve(task: Task, options: WorkOptions) -> dict[str, Any]:
     if solver:
         # How the solve ended (optimal, time_limit, fallback). Timings are left out; under a
         # time limit this, and the optimal totals, can still differ with the machine's speed.
-        record["solver_status"] = solver.get("status")
+        record["solver_status"] = solver.status.value
     if plans and record["error"] is None:
         record["best"] = min(plans, key=lambda name: plans[name].rank_key())
     return record

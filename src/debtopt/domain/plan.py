@@ -9,11 +9,11 @@ debtopt ever shows.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .scenario import Money
+from .solver import SolverReport
 
 
 class Take(BaseModel):
@@ -128,7 +128,7 @@ class Plan(_Out):
     totals: Totals
     escalated: list[Escalation] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
-    solver: dict[str, Any] | None = None
+    solver: SolverReport | None = None
     notes: list[str] = Field(default_factory=list)
 
     def rank_key(self) -> tuple[int, int, Decimal, Decimal]:

@@ -32,6 +32,17 @@ from .cents import with_half_cent_margin
 from .data import model_data
 from .horizon import prove_stage
 from .model import Model, build
+from ..domain.solver import (
+    NOT_COMPUTED,
+    AnnualCost,
+    ExtraCash,
+    ModelSize,
+    OfferWorth,
+    ReplayDeviation,
+    SolverReport,
+    Timings,
+    Worth,
+)
 from .results import SolveStatus, StageResult, StageStatus
 from .schedule import planned_overdue, round_solution
 from .shortfall import extra_monthly_to_clear
@@ -135,7 +146,8 @@ def optimize(
         left = deadline - time.perf_counter()
         if left <= 0.05 and incumbent is not None:
             value = _value(coefs, incumbent)
-            stages.append(StageResult(name, value, None, None, False, 0.0, StageStatus.SKIPPED))
+            stages.append(StageResult(name=name, objective=value, bound=None, gap=None, proved=False, seconds=0.0,
+                                      status=StageStatus.SKIPPED))
             backend.add_upper(name, coefs, _fix_level(value, integer))
             fixed.append((name, _fix_level(value, integer)))
             continue
@@ -143,7 +155,7 @@ def optimize(
             # escalations, overdue months and balances are >= 0: a start at 0 is optimal as it is
             # (the stage that would prove it costs seconds on a model with offers)
             found_any = True
-            stages.append(StageResult(name, 0.0, 0.0, 0.0, True, 0.0, StageStatus.OPTIMAL))
+            stages.append(StageResult(name=name, objective=0.0, bound=0.0, gap=0.0, proved=True, seconds=0.0))
             backend.add_upper(name, coefs, 0.5)
             fixed.append((name, 0.5))
             continue
@@ -165,8 +177,8 @@ def optimize(
             value = _value(coefs, incumbent)
             if short_bound is not None and value <= short_bound + 0.5:
                 found_any = True
-                stages.append(StageResult(name, value, short_bound, max(0.0, value - short_bound), True, short_seconds,
-                                          StageStatus.OPTIMAL))
+                stages.append(StageResult(name=name, objective=value, bound=short_bound, gap=max(0.0, value - short_bound),
+                                          proved=True, seconds=short_seconds))
                 level = _fix_level(value, integer)
                 backend.add_upper(name, coefs, level)
                 fixed.append((name, level))
@@ -194,7 +206,8 @@ def optimize(
         else:
             infeasible = out.status == StageStatus.INFEASIBLE
             failure = out.message or out.status.value
-            stages.append(StageResult(name, None, out.bound, None, False, out.seconds, out.status))
+            stages.append(StageResult(name=name, objective=None, bound=out.bound, gap=None, proved=False,
+                                      seconds=out.seconds, status=out.status))
             break
         bound = out.bound
         if integer and bound is not None:
@@ -202,7 +215,8 @@ def optimize(
         gap = None if bound is None else max(0.0, value - bound)
         tolerance = 1.0 if integer else max(1.0, 1e-6 * abs(value))
         proved = (gap is not None and gap < tolerance) or (out.status == StageStatus.OPTIMAL and gap is None)
-        stages.append(StageResult(name, value, bound, gap, proved, out.seconds, out.status))
+        stages.append(StageResult(name=name, objective=value, bound=bound, gap=gap, proved=proved, seconds=out.seconds,
+                                  status=out.status))
         backend.add_upper(name, coefs, _fix_level(value, integer))
         fixed.append((name, _fix_level(value, integer)))
     solve_seconds = time.perf_counter() - t0
@@ -289,22 +303,17 @@ def optimize(
         status = SolveStatus.OPTIMAL
     else:
         status = SolveStatus.TIME_LIMIT
-    info: dict[str, object] = {
-        "name": solver,
-        "status": status.value,
-        "objective": objective,
-        "stages": [s.as_dict() for s in stages],
-        "build_seconds": round(build_seconds, 4),
-        "solve_seconds": round(solve_seconds, 4),
-        "replay_seconds": round(replay_seconds, 4),
-        "fell_back_to": fell_back_to,
-        "model": {"variables": model.rows.n_cols, "rows": model.rows.n_rows,
-                  "integers": sum(model.rows.col_integer)},
-        "replay_deviation": deviation,
-    }
-    if cash_values is not None and fell_back_to is None:
+    report = SolverReport(
+        name=solver,
+        status=status,
+        objective=objective,
+        stages=stages,
+        fell_back_to=fell_back_to,
+        model=ModelSize(variables=model.rows.n_cols, rows=model.rows.n_rows, integers=sum(model.rows.col_integer)),
+        replay_deviation=ReplayDeviation(**deviation) if deviation else None,
         # per unit of cash in each plan month (currency per currency): what one more saves in net cost
-        info["cash_values"] = cash_values[: len(plan.months)]
+        cash_values=cash_values[: len(plan.months)] if cash_values is not None and fell_back_to is None else None,
+    )
 
     # 6. Debt left at T.
     if plan.totals.remaining_balance > 0:
@@ -314,22 +323,24 @@ def optimize(
         if found is None:
             notes.append(f"{owed} is still owed at month {scenario.horizon_months}; no extra monthly amount "
                          "that clears it was found within the time limit.")
-            info["extra_monthly_to_clear"] = None
+            report = report.model_copy(update={"extra_cash": ExtraCash(amount=None)})
         else:
             extra, how = found
-            info["extra_monthly_to_clear"] = float(extra)
-            info["extra_monthly_cleared_by"] = how
+            report = report.model_copy(update={"extra_cash": ExtraCash(amount=float(extra), cleared_by=how)})
             notes.append(
                 f"{owed} is still owed at month {scenario.horizon_months}: "
                 f"{format_money(int(extra * 100), scenario.currency)} more a month would clear it "
                 f"within the horizon (the '{how}' plan does)."
             )
     if offer_worth and scenario.offers:
-        info["offers"] = _offer_worth(scenario, plan, objective=objective, overdue_price=overdue_price,
-                                      max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                      deadline=deadline, warm_start=warm_start)
-    info["total_seconds"] = round(time.perf_counter() - began, 4)
-    return plan.model_copy(update={"strategy": "optimal", "solver": info, "notes": [*plan.notes, *notes]})
+        report = report.model_copy(update={"offers": _offer_worth(
+            scenario, plan, objective=objective, overdue_price=overdue_price,
+            max_consecutive_overdue=max_consecutive_overdue, solver=solver, deadline=deadline,
+            warm_start=warm_start)})
+    timings = Timings(build_seconds=round(build_seconds, 4), solve_seconds=round(solve_seconds, 4),
+                      replay_seconds=round(replay_seconds, 4), total_seconds=round(time.perf_counter() - began, 4))
+    report = report.model_copy(update={"timings": timings})
+    return plan.model_copy(update={"strategy": "optimal", "solver": report, "notes": [*plan.notes, *notes]})
 
 
 # The longest a re-solve without one offer may take (offer worth).
@@ -338,7 +349,7 @@ MAX_WORTH_SECONDS = 20.0
 MODELLED_KINDS = ("consolidation", "balance-transfer", "cash-loan", "asset-sale", "hardship-plan")
 
 
-def _offer_worth(scenario: Scenario, plan: Plan, *, deadline: float, **options: object) -> list[dict[str, object]]:
+def _offer_worth(scenario: Scenario, plan: Plan, *, deadline: float, **options: object) -> list[OfferWorth]:
     """What each offer is worth: the optimum without it against the optimum with every offer.
 
     An offer the plan does not take is worth nothing (the plan stands without it); one it
@@ -349,21 +360,17 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, deadline: float, **options: 
     with less than a second each left, the worth is not computed (None).
     """
     taken = {d.offer: d for d in plan.decisions}
-    out: list[dict[str, object]] = []
+    out: list[OfferWorth] = []
     for offer in scenario.offers:
         d = taken.get(offer.id)
-        row: dict[str, object] = {
-            "offer": offer.id, "kind": offer.kind, "modelled": offer.kind in MODELLED_KINDS, "taken": d is not None,
-            "month": d.month if d else None, "amount": float(d.amount) if d and d.amount is not None else None,
-        }
-        worth: dict[str, object] = {"escalations": 0, "overdue_months": 0, "remaining_balance": 0.0, "net_cost": 0.0}
+        worth = Worth()
+        proved: bool | None = None
         limit = 0.0
         if d is not None:
             left = sum(1 for o in scenario.offers[scenario.offers.index(offer):] if o.id in taken)
             limit = min(MAX_WORTH_SECONDS, (deadline - time.perf_counter()) / left)
         if d is not None and limit < 1.0:
-            worth = {"escalations": None, "overdue_months": None, "remaining_balance": None, "net_cost": None}
-            row["proved"] = False
+            worth, proved = NOT_COMPUTED, False
         elif d is not None:
             without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer.id]})
             others = [Take(offer=e.offer, month=e.month, amount=None if e.amount is None else to_cents(e.amount))
@@ -374,27 +381,31 @@ def _offer_worth(scenario: Scenario, plan: Plan, *, deadline: float, **options: 
             except (SolverError, InfeasibleLimitError):
                 other = None
             if other is None:
-                worth = {"escalations": None, "overdue_months": None, "remaining_balance": None, "net_cost": None}
+                worth = NOT_COMPUTED
             else:
                 a, b = plan.totals, other.totals
-                worth = {"escalations": b.escalations - a.escalations,
-                         "overdue_months": b.overdue_months - a.overdue_months,
-                         "remaining_balance": float(b.remaining_balance - a.remaining_balance),
-                         "net_cost": float(b.net_cost - a.net_cost)}
-                row["proved"] = bool(other.solver and other.solver.get("status") == "optimal")
-        row["worth"] = worth
+                worth = Worth(escalations=b.escalations - a.escalations,
+                              overdue_months=b.overdue_months - a.overdue_months,
+                              remaining_balance=float(b.remaining_balance - a.remaining_balance),
+                              net_cost=float(b.net_cost - a.net_cost))
+                proved = other.solver is not None and other.solver.proved
+        annual_cost = None
         if isinstance(offer, BorrowOffer):
             # offers.md, "Costs and reports": the all-in annual cost, at the amount taken (or
             # the most it lends, when declined), and the regulatory line it crosses
             cost = offer_cost(scenario, offer.id, None if d is None or d.amount is None else to_cents(d.amount))
-            row["annual_cost"] = {
-                "amount": float(from_cents(cost.amount)),
-                "annual_rate": None if cost.annual_rate is None else round(cost.annual_rate, 6),
-                "effective_annual_rate": None if cost.effective_annual_rate is None
+            annual_cost = AnnualCost(
+                amount=float(from_cents(cost.amount)),
+                annual_rate=None if cost.annual_rate is None else round(cost.annual_rate, 6),
+                effective_annual_rate=None if cost.effective_annual_rate is None
                 else round(cost.effective_annual_rate, 6),
-                "crosses": cost.crosses,
-            }
-        out.append(row)
+                crosses=cost.crosses,
+            )
+        out.append(OfferWorth(
+            offer=offer.id, kind=offer.kind, modelled=offer.kind in MODELLED_KINDS, taken=d is not None,
+            month=d.month if d else None, amount=float(d.amount) if d and d.amount is not None else None,
+            proved=proved, worth=worth, annual_cost=annual_cost,
+        ))
     return out
 
 

@@ -59,10 +59,8 @@ def extra_monthly_to_clear(scenario: Scenario, main: Plan) -> float | None:
     """How much more a month would have closed every loan within the horizon (None: not needed or not found)."""
     if main.totals.remaining_balance <= 0:
         return None
-    solver = main.solver or {}
-    if "extra_monthly_to_clear" in solver:
-        value = solver["extra_monthly_to_clear"]
-        return None if value is None else float(value)
+    if main.solver is not None and main.solver.extra_cash is not None:
+        return main.solver.extra_cash.amount
     try:
         from ..optimize.shortfall import extra_monthly_to_clear as search
     except Exception:
@@ -217,7 +215,7 @@ def value_of_money(scenario: Scenario, main: Plan, plans: dict[str, Plan], order
     extra cash in each month in turn.
     """
     unit = Decimal(VALUE_UNIT)
-    duals = (main.solver or {}).get("cash_values")
+    duals = main.solver.cash_values if main.solver is not None else None
     if isinstance(duals, list) and duals:
         months = [{"month": t, "saves": round(float(v) * VALUE_UNIT, 2), "overdue_fewer": 0, "escalations_fewer": 0}
                   for t, v in enumerate(duals, start=1) if t <= len(main.months)]
@@ -305,7 +303,8 @@ def offers(scenario: Scenario, main: Plan) -> list[dict[str, Any]]:
 
     decisions = {d.offer: d for d in main.decisions}
     # what the optimizer says each offer is worth (its re-solve without it), when it ran
-    worth = {row["offer"]: row for row in (main.solver or {}).get("offers", [])}
+    offers_solved = main.solver.offers if main.solver is not None and main.solver.offers is not None else []
+    worth = {row.offer: row.model_dump(mode="json") for row in offers_solved}
     out = []
     for offer in scenario.offers:
         row: dict[str, Any] = {

@@ -17,30 +17,19 @@ _STAGE_WORDS = {
 }
 
 
-def without_timings(solver: Mapping[str, Any]) -> dict[str, Any]:
-    """The solver block without wall-clock seconds, so the same input gives the same bytes."""
-    out: dict[str, Any] = {}
-    for key, value in solver.items():
-        if key.endswith("seconds"):
-            continue
-        if key == "stages":
-            value = [{k: v for k, v in stage.items() if k != "seconds"} for stage in value]
-        out[key] = value
-    return out
-
-
 def solver_to_text(plan: Plan) -> str:
     solver = plan.solver
-    if not solver:
+    if solver is None:
         return ""
-    status = solver.get("status")
+    data = solver.model_dump(mode="json")
+    status = data.get("status")
     head = {
         "optimal": "Proved optimal",
         "time_limit": "Best plan found within the time limit (not proved optimal)",
-        "fallback": f"The solver did not beat the heuristics; showing '{solver.get('fell_back_to')}'",
+        "fallback": f"The solver did not beat the heuristics; showing '{data.get('fell_back_to')}'",
     }.get(str(status), str(status))
-    lines = [f"Solver: {solver.get('name')}. {head}."]
-    for stage in solver.get("stages", []):
+    lines = [f"Solver: {data.get('name')}. {head}."]
+    for stage in data.get("stages", []):
         words = _STAGE_WORDS.get(stage["name"], stage["name"])
         value = stage.get("objective")
         gap = stage.get("gap")
@@ -49,10 +38,10 @@ def solver_to_text(plan: Plan) -> str:
         proof = "proved" if stage.get("proved") else (f"gap {gap:.2f}" if gap is not None else "not proved")
         seconds = f", {stage['seconds']:.2f} s" if "seconds" in stage else ""
         lines.append(f"  {words}: {shown} ({proof}{seconds})")
-    for offer in solver.get("offers", []):
+    for offer in data.get("offers", []):
         lines.append("  " + _offer_line(offer, plan.currency))
-    if "total_seconds" in solver:
-        lines.append(f"  time: {solver['total_seconds']:.2f} s in all, building the model {solver.get('build_seconds', 0):.2f} s")
+    if "total_seconds" in data:
+        lines.append(f"  time: {data['total_seconds']:.2f} s in all, building the model {data.get('build_seconds', 0):.2f} s")
     return "\n".join(lines) + "\n"
 
 

@@ -79,7 +79,8 @@ def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: st
         "strategies": {name: plan.totals.model_dump(mode="json") for name, plan in plans.items()},
         **({"optimal_saves": saves} if saves else {}),
         **({"optimal_saves_against_custom": custom} if (custom := optimum_against_heuristics(plans, "custom")) else {}),
-        **({"solver": plans["optimal"].solver} if "optimal" in plans and plans["optimal"].solver else {}),
+        **({"solver": solver.model_dump(mode="json")}
+           if "optimal" in plans and (solver := plans["optimal"].solver) is not None else {}),
     }
 
 

@@ -1,0 +1,218 @@
+"""How a solve went, as typed data: `Plan.solver` (linopy `constants.py` style statuses).
+
+The optimizer fills a `SolverReport`; the analysis layer adds what each offer
+is worth and the extra cash that would clear the debt. Its JSON is the shape
+`plan.solver` has always had (optimize/README.md): timings only when kept
+(`--timings`), flattened into the block; `without_timings()` strips them, so
+the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_validator, model_serializer
+
+from .choices import Objective, Stage
+
+
+class SolveStatus(StrEnum):
+    """How an optimization ended."""
+
+    OPTIMAL = "optimal"  # every stage proved optimal
+    TIME_LIMIT = "time_limit"  # a plan came back, at least one stage not proved
+    FALLBACK = "fallback"  # the solver found nothing better: a heuristic plan is returned
+    INFEASIBLE = "infeasible"  # a hard limit no plan meets (raised as InfeasibleLimitError)
+
+
+class StageStatus(StrEnum):
+    """How one solver call ended."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time_limit"  # stopped with an incumbent, gap open
+    NO_SOLUTION = "no_solution"  # stopped without any feasible point
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+    SKIPPED = "skipped"  # no time left: the previous incumbent carries over
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StageResult(_Report):
+    """One stage: what it minimised, the value reached, the bound proved, the gap between.
+
+    objective, bound and gap are in the stage's own unit: a count (escalations,
+    overdue loan-months) or cents (remaining, net_cost, weighted).
+    """
+
+    name: Stage
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    proved: bool
+    seconds: float | None = None  # wall time: kept only with timings
+    status: StageStatus = StageStatus.OPTIMAL
+
+    @field_validator("objective", "bound", "gap")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        return None if value is None or not math.isfinite(value) else value
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("seconds") is None:
+            data.pop("seconds", None)
+        return data
+
+
+class ModelSize(_Report):
+    variables: int
+    rows: int
+    integers: int
+
+
+class ReplayDeviation(_Report):
+    """The ledger's balances against the model's: what rounding to cents moved (cents)."""
+
+    max_cents: float
+    max_cents_per_month: float
+
+
+class Worth(_Report):
+    """What an offer saves: the optimum without it less the optimum with it (None: not computed)."""
+
+    escalations: int | None = 0
+    overdue_months: int | None = 0
+    remaining_balance: float | None = 0.0
+    net_cost: float | None = 0.0
+
+    @property
+    def computed(self) -> bool:
+        return None not in (self.escalations, self.overdue_months, self.remaining_balance, self.net_cost)
+
+
+NOT_COMPUTED = Worth(escalations=None, overdue_months=None, remaining_balance=None, net_cost=None)
+
+
+class AnnualCost(_Report):
+    """A borrowing offer's all-in annual cost (offers.md, "Costs and reports")."""
+
+    amount: float
+    annual_rate: float | None
+    effective_annual_rate: float | None
+    crosses: float | None  # the regulatory line (0.24, 0.36) it is above
+
+
+class OfferWorth(_Report):
+    """One offer: the plan's decision, what it is worth, its annual cost."""
+
+    offer: str
+    kind: str
+    modelled: bool
+    taken: bool
+    month: int | None
+    amount: float | None
+    proved: bool | None = None  # the re-solve without it proved its optimum (None: no re-solve)
+    worth: Worth
+    annual_cost: AnnualCost | None = None
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in ("proved", "annual_cost"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+class ExtraCash(_Report):
+    """With debt left at the horizon: the smallest extra monthly amount found that clears it."""
+
+    amount: float | None  # None: searched, none found
+    cleared_by: str | None = None  # the plan that clears it with that amount
+
+
+class Timings(_Report):
+    build_seconds: float
+    solve_seconds: float
+    replay_seconds: float
+    total_seconds: float
+
+
+class SolverReport(_Report):
+    """`Plan.solver`: how the optimizer's plan was found."""
+
+    name: str
+    status: SolveStatus
+    objective: Objective
+    stages: list[StageResult]
+    fell_back_to: str | None = None
+    model: ModelSize
+    replay_deviation: ReplayDeviation | None = None
+    cash_values: list[float] | None = None  # per plan month: what one more unit of cash saves
+    extra_cash: ExtraCash | None = None
+    offers: list[OfferWorth] | None = None
+    timings: Timings | None = None
+
+    @property
+    def proved(self) -> bool:
+        return self.status == SolveStatus.OPTIMAL
+
+    def stage(self, name: Stage | str) -> StageResult | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+    def without_timings(self) -> SolverReport:
+        """The same report with no wall-clock figure: what every output shows by default."""
+        stages = [s.model_copy(update={"seconds": None}) for s in self.stages]
+        return self.model_copy(update={"timings": None, "stages": stages})
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        timings = data.pop("timings", None) or {}
+        extra = data.pop("extra_cash", None)
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ("cash_values", "offers") and value is None:
+                continue
+            if key == "replay_deviation" and value is None:
+                value = {}
+            if key == "fell_back_to":
+                out.update({k: timings[k] for k in ("build_seconds", "solve_seconds", "replay_seconds") if k in timings})
+            if key == "offers" and extra is not None:
+                out.update(_extra_shape(extra))
+                extra = None
+            out[key] = value
+        if extra is not None:
+            out.update(_extra_shape(extra))
+        if "total_seconds" in timings:
+            out["total_seconds"] = timings["total_seconds"]
+        return out
+
+
+def _extra_shape(extra: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"extra_monthly_to_clear": extra["amount"]}
+    if extra.get("cleared_by") is not None:
+        out["extra_monthly_cleared_by"] = extra["cleared_by"]
+    return out
+
+
+__all__ = [
+    "NOT_COMPUTED",
+    "AnnualCost",
+    "ExtraCash",
+    "ModelSize",
+    "OfferWorth",
+    "ReplayDeviation",
+    "SolveStatus",
+    "SolverReport",
+    "StageResult",
+    "StageStatus",
+    "Timings",
+    "Worth",
+]
