@@ -35,6 +35,16 @@ class LoanContract(Strict):
     late_fee: Money = Decimal(0)
     late_fee_percent: Rate = Decimal(0)
     escalation_months: int = Field(default=3, ge=1, le=24)
+    # When in the month the lender collects: only the calendar exports read it (the money model is monthly).
+    due_day: int = Field(default=1, description="day of the month the payment is due, 1 to 28 (default 1)",
+                         json_schema_extra={"minimum": 1, "maximum": 28})
+
+    @field_validator("due_day")
+    @classmethod
+    def _due_day_in_every_month(cls, value: int) -> int:
+        if not 1 <= value <= 28:
+            raise ValueError(f"{value} is not a day every month has; give 1 to 28 (28 for a due date at the month's end)")
+        return value
 
     def _to_monthly(self, rate: Decimal) -> Fraction:
         """Monthly rate in the loan's unit: annual / 12, or daily x 30 (360-day year)."""
