@@ -6,6 +6,7 @@ an exit code or a status. Anything else that escapes is a bug.
 
     DebtoptError
     ├── ScenarioError         a scenario file or dict that is not valid (exit 2)
+    │   └── InputError        another file debtopt reads: a plan, an actual file, a ledger, a statement (exit 2)
     ├── OptionError           an option of a call that is not valid: its parameter is named (exit 2)
     ├── OutputError           the output cannot be written where it was asked (exit 2)
     ├── ScheduleError         a schedule the ledger cannot replay (exit 2)
@@ -25,6 +26,7 @@ __all__ = [
     "DebtoptError",
     "FieldIssue",
     "InfeasibleLimitError",
+    "InputError",
     "OptionError",
     "OutputError",
     "ScenarioError",
@@ -60,6 +62,24 @@ class ScenarioError(DebtoptError):
         lines = "\n".join(f"  {issue}" for issue in self.issues)
         noun = "problem" if len(self.issues) == 1 else "problems"
         super().__init__(f"{head}invalid scenario ({len(self.issues)} {noun}):\n{lines}")
+
+
+class InputError(ScenarioError):
+    """A file read beside a scenario is not valid: a plan, an actual file, a beancount ledger, a statement.
+
+    A kind of `ScenarioError` (bad input whose `issues` name each field or line
+    at fault), so every edge already treats it as one; only the message names
+    what the file is meant to be.
+    """
+
+    def __init__(self, issues: list[FieldIssue], source: str | None = None, what: str = "file") -> None:
+        self.issues = list(issues)
+        self.source = source
+        self.what = what
+        head = f"{source}: " if source else ""
+        lines = "\n".join(f"  {issue}" for issue in self.issues)
+        noun = "problem" if len(self.issues) == 1 else "problems"
+        DebtoptError.__init__(self, f"{head}invalid {what} ({len(self.issues)} {noun}):\n{lines}")
 
 
 class OptionError(DebtoptError):
