@@ -24,7 +24,10 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        return Decimal(value.strip())
+        try:
+            return Decimal(value.strip())
+        except ArithmeticError:  # decimal's own message is the name of a signal class
+            raise ValueError(f"'{value}' is not a number") from None
     raise TypeError(f"a number is needed, not {type(value).__name__}")
 
 
