@@ -1,0 +1,140 @@
+"""The payments of a plan, with what each export needs to know of its loan.
+
+Without a scenario a loan is known by its id and falls due on the 1st. With
+the scenario the plan was made from, the loans' names, lenders and due days
+are used, and the plan is first replayed through the ledger: a plan that does
+not replay to the same figures on that scenario is an `InputError`, since its
+payments would be exported against the wrong loans.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..domain.money import to_cents
+from ..domain.months import parse_month
+from ..domain.offers import BorrowOffer
+from ..domain.plan import Plan
+from ..domain.scenario import Scenario
+from ..errors import FieldIssue, InputError, ScheduleError
+from ..ledger import Ledger, replay
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A loan as the exports show it."""
+
+    id: str
+    name: str
+    lender: str = ""
+    due_day: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPayment:
+    account: Account
+    plan_month: int
+    month: str  # YYYY-MM
+    day: datetime.date  # the account's due day in that month
+    cents: int
+    due_cents: int
+    owed_after_cents: int
+    closes: bool  # this payment pays the loan off
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPayments:
+    strategy: str
+    currency: str
+    start: str  # the plan's first month, YYYY-MM
+    months: int
+    language: str
+    payments: list[PlannedPayment]  # by month, then in the plan's loan order
+
+
+def plan_payments(plan: Plan, scenario: Scenario | None = None, source: str | None = None,
+                  language: str | None = None) -> PlanPayments:
+    """Every payment above zero in `plan`; `source` names the plan file in errors."""
+    accounts: dict[str, Account] = {}
+    if scenario is not None:
+        _check_replays(plan, scenario, source)
+        accounts = _accounts(scenario)
+    payments = []
+    for row in plan.months:
+        year, month = parse_month(row.date)
+        for loan in row.loans:
+            cents = to_cents(loan.payment)
+            if cents == 0:
+                continue
+            account = accounts.get(loan.id) or Account(id=loan.id, name=loan.id)
+            payments.append(PlannedPayment(
+                account=account, plan_month=row.month, month=row.date,
+                day=datetime.date(year, month, account.due_day), cents=cents, due_cents=to_cents(loan.due),
+                owed_after_cents=to_cents(loan.balance), closes=loan.closed,
+            ))
+    chosen = language or (scenario.language if scenario is not None else "en")
+    return PlanPayments(strategy=plan.strategy, currency=plan.currency, start=plan.months[0].date,
+                        months=len(plan.months), language=chosen, payments=payments)
+
+
+def _accounts(scenario: Scenario) -> dict[str, Account]:
+    accounts = {loan.id: Account(loan.id, loan.display_name, loan.lender, loan.due_day) for loan in scenario.loans}
+    for offer in scenario.offers:
+        if isinstance(offer, BorrowOffer):  # the loan a borrowing offer opens takes the offer's id
+            accounts[offer.id] = Account(offer.id, offer.name or offer.id, "", offer.loan.due_day)
+    return accounts
+
+
+def _check_replays(plan: Plan, scenario: Scenario, source: str | None) -> None:
+    issues = list(_fit_issues(plan, scenario))
+    if not issues:
+        ledger = Ledger(scenario)
+        try:
+            replayed = replay(ledger, plan.to_schedule(ledger.account_ids), plan.strategy)
+        except ScheduleError as exc:
+            issues = [FieldIssue("months", f"the scenario cannot replay this plan ({exc}); "
+                                 "give the scenario the plan was made from")]
+        else:
+            issues = list(_differences(plan, replayed))
+    if issues:
+        raise InputError(issues, source, "plan for this scenario")
+
+
+def _fit_issues(plan: Plan, scenario: Scenario) -> Iterator[FieldIssue]:
+    if plan.currency != scenario.currency:
+        yield FieldIssue("currency", f"the plan is in {plan.currency}, the scenario in {scenario.currency}; "
+                         "give the scenario the plan was made from")
+    if plan.months[0].date != scenario.start:
+        yield FieldIssue("months[0].date", f"the plan starts in {plan.months[0].date}, the scenario in "
+                         f"{scenario.start}; give the scenario the plan was made from")
+    known = set(Ledger(scenario).account_ids)
+    for i, row in enumerate(plan.months):
+        for j, loan in enumerate(row.loans):
+            if loan.id not in known:
+                yield FieldIssue(f"months[{i}].loans[{j}].id", f"the scenario has no loan or borrowing offer "
+                                 f"'{loan.id}'; give the scenario the plan was made from")
+                return
+
+
+_COMPARED = ("payment", "due", "balance", "arrears")
+
+
+def _differences(plan: Plan, replayed: Plan) -> Iterator[FieldIssue]:
+    """The first figure of the file the ledger does not reproduce on this scenario."""
+    if len(plan.months) != len(replayed.months):
+        yield FieldIssue("months", f"the plan has {len(plan.months)} months, its replay on the scenario "
+                         f"{len(replayed.months)}; give the scenario the plan was made from")
+        return
+    for i, (row, again) in enumerate(zip(plan.months, replayed.months)):
+        ours = {loan.id: loan for loan in again.loans}
+        for j, loan in enumerate(row.loans):
+            other = ours.get(loan.id)
+            for field in _COMPARED:
+                if other is None or getattr(loan, field) != getattr(other, field):
+                    theirs = "nothing" if other is None else str(getattr(other, field))
+                    yield FieldIssue(f"months[{i}].loans[{j}].{field}",
+                                     f"{getattr(loan, field)} in the plan, {theirs} when the ledger replays its "
+                                     "payments on the scenario; give the scenario the plan was made from")
+                    return
