@@ -230,10 +230,12 @@ def example(name: str, output: Path | None) -> None:
 from .report_command import report  # noqa: E402  (an edge module that needs `main`'s helpers)
 from .server.command import serve  # noqa: E402  (needs no FastAPI until it runs)
 from .batch.commands import batch, generate  # noqa: E402
+from .cli_files import register_file_commands  # noqa: E402  (export and import: other tools' files)
 
 main.add_command(report)
 main.add_command(serve)
 main.add_command(batch)
 main.add_command(generate)
+register_file_commands(main)
 
 __all__ = ["main", "HEURISTICS"]
