@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..domain.money import to_cents
+from ..domain.money import CENT, to_cents
 from ..domain.months import parse_month
 from ..domain.offers import BorrowOffer
 from ..domain.plan import Plan
@@ -94,7 +94,7 @@ def _check_replays(plan: Plan, scenario: Scenario, source: str | None) -> None:
         try:
             replayed = replay(ledger, plan.to_schedule(ledger.account_ids), plan.strategy)
         except ScheduleError as exc:
-            issues = [FieldIssue("months", f"the scenario cannot replay this plan ({exc}); "
+            issues = [FieldIssue(_schedule_path(plan, exc), f"the scenario cannot replay this plan ({exc}); "
                                  "give the scenario the plan was made from")]
         else:
             issues = list(_differences(plan, replayed))
@@ -118,6 +118,15 @@ def _fit_issues(plan: Plan, scenario: Scenario) -> Iterator[FieldIssue]:
                 return
 
 
+def _schedule_path(plan: Plan, error: ScheduleError) -> str:
+    """Where in the plan file the ledger refused it: the month, and the loan when it names one."""
+    if error.month is None or not 1 <= error.month <= len(plan.months):
+        return "months"
+    row = plan.months[error.month - 1]
+    at = next((j for j, loan in enumerate(row.loans) if loan.id == error.loan_id), None)
+    return f"months[{error.month - 1}]" + (f".loans[{at}].payment" if at is not None else "")
+
+
 _COMPARED = ("payment", "due", "balance", "arrears")
 
 
@@ -133,8 +142,8 @@ def _differences(plan: Plan, replayed: Plan) -> Iterator[FieldIssue]:
             other = ours.get(loan.id)
             for field in _COMPARED:
                 if other is None or getattr(loan, field) != getattr(other, field):
-                    theirs = "nothing" if other is None else str(getattr(other, field))
+                    theirs = "nothing" if other is None else str(getattr(other, field).quantize(CENT))
                     yield FieldIssue(f"months[{i}].loans[{j}].{field}",
-                                     f"{getattr(loan, field)} in the plan, {theirs} when the ledger replays its "
+                                     f"{getattr(loan, field).quantize(CENT)} in the plan, {theirs} when the ledger replays its "
                                      "payments on the scenario; give the scenario the plan was made from")
                     return
