@@ -74,8 +74,13 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "plan.json", tmp_path / "s.json"
 
 
-def _events(text: str) -> list[Any]:
+def _all_events(text: str) -> list[Any]:
     return list(Calendar.from_ical(text).walk("VEVENT"))
+
+
+def _events(text: str) -> list[Any]:
+    """The payments' events (an offer's event has a UID of its own kind)."""
+    return [event for event in _all_events(text) if not str(event["uid"]).startswith("offer.")]
 
 
 def _paid(plan: Plan) -> Counter[tuple[str, str]]:
@@ -105,6 +110,16 @@ def test_one_event_per_payment_on_its_loans_due_day_with_a_reminder() -> None:
         fires = datetime.datetime.combine(start, datetime.time()) + alarm.decoded("trigger")
         assert fires == datetime.datetime.combine(start - datetime.timedelta(days=3), datetime.time(9))
     assert "Lender: CMB." in str(next(e for e in events if "card" in str(e["uid"]))["description"])
+
+
+def test_each_offer_taken_is_an_event_on_the_first_of_its_month() -> None:
+    scenario = _scenario()
+    text = plan_to_ics(plan_payments(_plan(scenario), scenario))
+    [offer] = [event for event in _all_events(text) if str(event["uid"]).startswith("offer.")]
+    assert str(offer["uid"]) == "offer.mum@debtopt"
+    assert offer.decoded("dtstart") == datetime.date(2027, 1, 1)
+    assert str(offer["summary"]) == "Borrow ¥2,000.00 from Mum"
+    assert len(offer.walk("VALARM")) == 1
 
 
 def test_without_the_scenario_loans_are_ids_due_on_the_first() -> None:
@@ -219,10 +234,13 @@ def test_budget_csv_has_the_documented_columns_and_negative_outflows() -> None:
     plan = _plan(scenario)
     rows = list(csv.DictReader(io.StringIO(plan_to_budget_csv(plan_payments(plan, scenario)))))
     assert list(rows[0]) == ["Date", "Payee", "Memo", "Amount"]
-    assert len(rows) == len(_paid(plan))
-    assert sum(Decimal(row["Amount"]) for row in rows) == -plan.totals.paid
-    assert all(Decimal(row["Amount"]) < 0 for row in rows)
-    assert rows[0]["Date"] == "2027-01-01" and rows[0]["Payee"] == "花呗"
+    inflows = [row for row in rows if Decimal(row["Amount"]) > 0]
+    outflows = [row for row in rows if Decimal(row["Amount"]) < 0]
+    assert len(outflows) == len(_paid(plan)) and len(rows) == len(outflows) + len(inflows)
+    assert sum(Decimal(row["Amount"]) for row in outflows) == -plan.totals.paid
+    # the cash the offer brought: mum's loan, on the 1st of the month it is taken
+    assert [(row["Date"], row["Payee"], row["Amount"]) for row in inflows] == [("2027-01-01", "Mum", "2000.00")]
+    assert rows[1]["Date"] == "2027-01-01" and rows[1]["Payee"] == "花呗"
     assert [row["Date"] for row in rows] == sorted(row["Date"] for row in rows)
 
 

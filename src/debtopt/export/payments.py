@@ -45,6 +45,20 @@ class PlannedPayment:
 
 
 @dataclass(frozen=True, slots=True)
+class PlannedDecision:
+    """An offer the plan takes: something to do that month besides paying."""
+
+    offer: str
+    name: str
+    kind: str
+    plan_month: int
+    month: str
+    day: datetime.date  # the 1st of the month
+    amount_cents: int | None  # borrowed, or the sale's amount
+    received_cents: int  # cash it brings this month
+
+
+@dataclass(frozen=True, slots=True)
 class PlanPayments:
     strategy: str
     currency: str
@@ -52,6 +66,7 @@ class PlanPayments:
     months: int
     language: str
     payments: list[PlannedPayment]  # by month, then in the plan's loan order
+    decisions: list[PlannedDecision]
 
 
 def plan_payments(plan: Plan, scenario: Scenario | None = None, source: str | None = None,
@@ -76,7 +91,22 @@ def plan_payments(plan: Plan, scenario: Scenario | None = None, source: str | No
             ))
     chosen = language or (scenario.language if scenario is not None else "en")
     return PlanPayments(strategy=plan.strategy, currency=plan.currency, start=plan.months[0].date,
-                        months=len(plan.months), language=chosen, payments=payments)
+                        months=len(plan.months), language=chosen, payments=payments,
+                        decisions=_decisions(plan, scenario))
+
+
+def _decisions(plan: Plan, scenario: Scenario | None) -> list[PlannedDecision]:
+    names = {offer.id: offer.name or offer.id for offer in scenario.offers} if scenario is not None else {}
+    out = []
+    for decision in plan.decisions:
+        year, month = parse_month(decision.date)
+        out.append(PlannedDecision(
+            offer=decision.offer, name=names.get(decision.offer, decision.offer), kind=decision.kind,
+            plan_month=decision.month, month=decision.date, day=datetime.date(year, month, 1),
+            amount_cents=None if decision.amount is None else to_cents(decision.amount),
+            received_cents=to_cents(decision.received - decision.unused),
+        ))
+    return out
 
 
 def _accounts(scenario: Scenario) -> dict[str, Account]:
