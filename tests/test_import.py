@@ -56,7 +56,7 @@ def test_the_notes_say_what_was_found_assumed_and_ignored() -> None:
     notes = "\n".join(import_ledger(LEDGER).notes)
     assert "3 loans, balances before 2026-12-01" in notes
     assert "card (Liabilities:CMB:Card, line 29): owes ¥6,885.00" in notes
-    assert "assumed: id card, kind revolving" in notes
+    assert "assumed: kind revolving, current, no arrears" in notes.split("card (")[1]
     assert "ignored (not a loan's field): cashback" in notes
     assert "no late fees" in notes.split("jiebei (")[1].split("\n")[0]
     assert "budget: ¥2,633.33 a month, the average paid to these loans from Assets accounts in 2026-09 to 2026-11 " \

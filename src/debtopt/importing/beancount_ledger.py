@@ -218,7 +218,6 @@ def _assign_ids(loans: list[LedgerLoan]) -> None:
         if "id" not in loan.fields:
             full = slug(loan.account.removeprefix("Liabilities:").replace(":", "-"))
             loan.fields["id"] = name if short.count(name) == 1 else full
-            loan.assumed.append(f"id {loan.fields['id']}")
 
 
 # ---------------------------------------------------------------- terms
