@@ -49,7 +49,7 @@ PLAN_TAG = "debtopt-plan"  # what `debtopt export --format beancount` tags its f
 BUDGET_MONTHS = 3  # months of payments the budget is averaged over
 ASSUMED_MIN_PERCENT = Decimal("0.10")
 
-_ALIASES = {"rate": "annual_rate"}
+_ALIASES = {"rate": "annual_rate", "loan-id": "id"}  # loan-id: what `debtopt export` writes on its opens
 _FROM_LEDGER = {"balance"}  # a loan's balance is the ledger's, never its metadata
 _LOAN_FIELDS = set(Loan.model_fields) - _FROM_LEDGER
 _MONEY_FIELDS = {"min_floor", "installment", "late_fee", "arrears"}
@@ -91,7 +91,7 @@ def import_ledger(path: str | os.PathLike[str], start: str | None = None, budget
     if issues:
         raise InputError(issues, source, WHAT)
     monthly, budget_note = _budget(history, loans, start, budget, currency)
-    scenario = {"currency": currency, "start": start}
+    scenario: dict[str, Any] = {"currency": currency, "start": start}
     if horizon_months is not None:
         scenario["horizon_months"] = horizon_months
     scenario["budget"] = {"monthly": monthly}
@@ -157,7 +157,7 @@ def _read_loans(history: list[data.Directive], source: str) -> list[LedgerLoan]:
         if isinstance(entry, data.Transaction):
             for posting in entry.postings:
                 if posting.account in opens and posting.units is not None:
-                    sums[posting.account][posting.units.currency] += posting.units.number
+                    sums[posting.account][posting.units.currency] += _units(posting)
     issues, loans = [], []
     for name, opened in opens.items():
         if name in closed or opened.meta.get("debtopt") is False:
@@ -308,6 +308,12 @@ def _budget(history: list[data.Directive], loans: list[LedgerLoan], start: str, 
             f"these loans from Assets accounts in {months[0]} to {months[-1]} ({shown}); set it with --budget.")
 
 
+def _units(posting: data.Posting) -> Decimal:
+    """A posting's number; the loader has filled in every one an entry left out."""
+    number = posting.units.number if posting.units is not None else None
+    return number if isinstance(number, Decimal) else Decimal(0)
+
+
 def _paid_by_month(history: list[data.Directive], accounts: set[str]) -> dict[str, int]:
     """Cents paid into `accounts` from Assets accounts, by month: each transaction counts
     what it adds to these loans, up to what it takes out of Assets."""
@@ -315,10 +321,9 @@ def _paid_by_month(history: list[data.Directive], accounts: set[str]) -> dict[st
     for entry in history:
         if not isinstance(entry, data.Transaction):
             continue
-        into = sum((p.units.number for p in entry.postings
-                    if p.account in accounts and p.units is not None and p.units.number > 0), Decimal(0))
-        out_of = -sum((p.units.number for p in entry.postings
-                       if p.account.startswith("Assets:") and p.units is not None and p.units.number < 0), Decimal(0))
+        into = sum((_units(p) for p in entry.postings if p.account in accounts and _units(p) > 0), Decimal(0))
+        out_of = -sum((_units(p) for p in entry.postings if p.account.startswith("Assets:") and _units(p) < 0),
+                      Decimal(0))
         if into > 0 and out_of > 0:
             paid[f"{entry.date.year:04d}-{entry.date.month:02d}"] += to_cents(min(into, out_of).quantize(CENT))
     return dict(paid)

@@ -250,8 +250,10 @@ def _last_month(rows: list[Row], scenario: Scenario, through: str | None, source
 def _merged(actual: str | os.PathLike[str] | None, scenario: Scenario, loan_id: str, months: list[str],
             paid: dict[str, int], balances: dict[str, int]) -> dict[str, Any]:
     """The actual file's fields with this loan's months set: on top of `actual` when given."""
-    data = _actual_fields(load_actual(actual, scenario)) if actual is not None else {"scenario_start": scenario.start}
-    rows: list[dict[str, Any]] = data.setdefault("months", [])
+    data: dict[str, Any] = {"scenario_start": scenario.start, "months": []}
+    if actual is not None:
+        data = _actual_fields(load_actual(actual, scenario))
+    rows: list[dict[str, Any]] = data["months"]
     for t, month in enumerate(months):
         if t == len(rows):
             rows.append({"month": month})
