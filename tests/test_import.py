@@ -73,6 +73,13 @@ def test_start_budget_and_horizon_options() -> None:
     assert "budget: ¥3,000.00 a month, from --budget." in result.notes
 
 
+def test_an_id_from_the_metadata(tmp_path: Path) -> None:
+    """`id:`, or `loan-id:` as `debtopt export` writes it on its open directives, names the loan."""
+    path = _ledger(tmp_path, '  name: "花呗"\n', '  name: "花呗"\n  loan-id: "hb"\n')
+    scenario = load_scenario(tomllib.loads(import_ledger(path).text))
+    assert [loan.id for loan in scenario.loans] == ["hb", "jiebei", "card"]
+
+
 def test_a_forecast_debtopt_exported_is_not_history(tmp_path: Path) -> None:
     """Including the plan's own beancount export in the ledger changes nothing the import reads."""
     scenario = load_scenario(tomllib.loads(import_ledger(LEDGER).text))
