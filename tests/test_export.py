@@ -329,6 +329,13 @@ def test_a_plan_that_is_not_the_scenarios_is_exit_2(files: tuple[Path, Path], ch
     assert not out.exists()
 
 
+def test_the_cli_default_cash_account_is_the_exports() -> None:
+    from debtopt import cli_files
+    from debtopt.export import beancount
+
+    assert cli_files.DEFAULT_CASH_ACCOUNT == beancount.DEFAULT_CASH_ACCOUNT
+
+
 def test_bad_files_and_options_are_exit_2(files: tuple[Path, Path]) -> None:
     plan, scenario = files
     (plan.parent / "not.json").write_text("{", encoding="utf-8")

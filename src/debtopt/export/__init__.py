@@ -9,11 +9,12 @@ given). Imports domain and ledger only; runs no solver.
 from .beancount import plan_to_beancount
 from .budget_csv import plan_to_budget_csv
 from .ics import plan_to_ics
-from .payments import Account, PlannedPayment, PlanPayments, plan_payments
+from .payments import Account, PlannedDecision, PlannedPayment, PlanPayments, plan_payments
 
 __all__ = [
     "Account",
     "PlanPayments",
+    "PlannedDecision",
     "PlannedPayment",
     "plan_payments",
     "plan_to_beancount",
