@@ -82,7 +82,8 @@ def export(plan_file: Path, fmt: str, scenario_file: Path | None, lang: str | No
 @click.option("--map", "column_map", default=None, metavar="date=COL,amount=COL,description=COL[,balance=COL]",
               help="Statement: which column holds what (the header's names).")
 @click.option("--loan", default=None, help="Statement: the id of the loan in the scenario it is for.")
-@scenario_option
+@click.option("--scenario", "scenario_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Statement: the scenario the check-in is for (its loans, offers and start).")
 @click.option("--actual", "actual_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Statement: an actual file to add this loan's payments to (the other loans' stay).")
 @click.option("--payments", "payment_sign", type=click.Choice(["negative", "positive"]), default="negative",
@@ -101,6 +102,7 @@ def import_(source: Path, start: str | None, budget: str | None, horizon_months:
     """Read another tool's file: a beancount ledger into a scenario, or a lender's CSV statement into an
     actual file for the check-in.
 
+    \b
         debtopt import ledger.beancount -o scenario.toml
         debtopt import statement.csv --map date=Date,amount=Amount,description=Description --loan card --scenario scenario.toml -o actual.toml
     """
