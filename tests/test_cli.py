@@ -135,7 +135,7 @@ def test_custom_order(tmp_path: Path) -> None:
     (["--strategy", "custom"], "--order: the custom strategy needs an order"),
     (["--strategy", "custom", "--order", "card,nope"], "--order: no loan 'nope'"),
     (["--strategy", "custom", "--order", "card,card"], "named twice"),
-    (["--strategy", "avalanche", "--order", "card"], "only used with --strategy custom"),
+    (["--strategy", "avalanche", "--order", "card"], "--order: only used with the custom strategy"),
 ])
 def test_custom_order_errors(tmp_path: Path, args: list[str], words: str) -> None:
     result = run("simulate", str(write(tmp_path, BASE)), *args)
@@ -170,14 +170,18 @@ def test_text_output_is_readable_and_deterministic(tmp_path: Path) -> None:
 def test_output_file_written(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     result = run("simulate", str(write(tmp_path, BASE)), "--format", "json", "-o", str(out))
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
     assert json.loads(out.read_text(encoding="utf-8"))["currency"] == "CNY"
 
 
 def test_output_into_missing_folder_is_bad_input(tmp_path: Path) -> None:
-    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path / "nope" / "plan.json"))
+    target = tmp_path / "nope" / "plan.json"
+    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(target))
     assert result.exit_code == 2
-    assert "-o: no folder" in result.stderr
+    assert result.stderr == f"error: -o {target}: no folder {target.parent}; create it first or choose another path\n"
+    folder = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path))
+    assert folder.exit_code == 2 and "Traceback" not in folder.output
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from debtopt.domain import load_scenario, scenario_from_dict
 from debtopt.report.analysis import build_report
 from debtopt.report.render import render
-from debtopt.report_command import report
+from debtopt.cli.report import report
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"

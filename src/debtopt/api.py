@@ -1,4 +1,5 @@
-"""The stable Python API: what `import debtopt` gives a budgeting app.
+"""The one service under every edge: what `import debtopt` gives a budgeting app, and what the CLI,
+the HTTP service and the batch runner call.
 
     import debtopt
 
@@ -8,29 +9,41 @@
     table = debtopt.compare(scenario)                             # typed: plans, best, savings
     html = debtopt.render(best, scenario, format="html", lang="en")
 
-Every function here is an edge-free wrapper over the layers (domain, strategies,
-optimize, report): it checks its keyword arguments, raises only `DebtoptError`
-children for anything a caller can get wrong, and returns pydantic models
-(`plan.model_dump_json()` is the CLI's `--format json` data). docs/api.md is
-the reference, with examples the tests run.
+The names in `__all__` are the stable public API (re-exported by `debtopt`,
+documented in docs/api.md with examples the tests run). The other public
+functions here are the service's face to the edges (`cli`, `server`, `batch`):
+reading scenario text, formatting plans and comparisons, the full report with
+its charts and letters, the bundled examples. The edges call nothing else.
+
+Every function checks its options once, through `domain/options.py`: a bad
+option is an `OptionError` naming the parameter as spelled here; a scenario
+that is not valid is a `ScenarioError`. Results are pydantic models
+(`plan.model_dump_json()` is the CLI's `--format json` data).
 """
 
 from __future__ import annotations
 
-import math
+import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from importlib import resources
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from .domain import choices
+from .domain.choices import OPTIMAL, PlanFormat, values
 from .domain.load import load_scenario as _load_scenario
-from .domain.load import scenario_from_dict
-from .domain.plan import Plan
+from .domain.load import read_scenario_data, scenario_from_dict
+from .domain.money import format_money, to_cents
+from .domain.options import ReportOptions, SolveOptions, report_options, simulate_options, solve_options
+from .domain.plan import Plan, Take
 from .domain.scenario import Scenario
-from .errors import FieldIssue, ScenarioError
-from .strategies import run_heuristics, run_strategy
+from .errors import FieldIssue, OptionError, ScenarioError
+from .ledger import Ledger, plan_from_run
+from .strategies import HEURISTICS, parse_takes, run_heuristics, run_strategy
 
 __all__ = [
     "Comparison",
@@ -50,6 +63,9 @@ __all__ = [
     "simulate",
 ]
 
+# ---------------------------------------------------------------- the choices
+# The closed sets are domain/choices.py's enums. A type checker needs them as Literal types to catch
+# `strategy="avalance"` in a client's code; tests/test_public_api.py checks each Literal against its enum.
 Strategy = Literal["minimum", "avalanche", "snowball", "balance-matching", "urgency", "custom"]
 """A strategy `simulate` follows: a built-in heuristic, or `custom` with an `order`."""
 
@@ -62,17 +78,18 @@ ReportFormat = Literal["text", "markdown", "html", "json", "csv"]
 Language = Literal["en", "zh"]
 """Languages of `render`."""
 
-STRATEGIES: tuple[str, ...] = get_args(Strategy)
-OBJECTIVES: tuple[str, ...] = get_args(Objective)
-REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
-_LANGUAGES: tuple[str, ...] = get_args(Language)
-
-# The CLI's --time-limit lower bound: below it HiGHS cannot even start a stage.
-MIN_TIME_LIMIT_SECONDS = 0.5
+STRATEGIES: tuple[str, ...] = values(choices.Strategy)
+OBJECTIVES: tuple[str, ...] = values(choices.Objective)
+REPORT_FORMATS: tuple[str, ...] = values(choices.ReportFormat)
+EXAMPLES: tuple[str, ...] = ("zhang-san", "us-cards", "us-consolidation")
 
 
-def _bad(path: str, message: str) -> ScenarioError:
-    return ScenarioError([FieldIssue(path, message)])
+def _check_scenario(scenario: object) -> Scenario:
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            f"scenario must be a debtopt.Scenario (from debtopt.load_scenario), not {type(scenario).__name__}"
+        )
+    return scenario
 
 
 # ---------------------------------------------------------------- scenarios
@@ -90,79 +107,149 @@ def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenari
     return scenario_from_dict(source)
 
 
+def scenario_from_fields(fields: Mapping[str, Any], source: str | None = None) -> Scenario:
+    """`load_scenario` of fields already read, with messages naming the input as `source` (a file name, `line 7`)."""
+    return scenario_from_dict(fields, source)
+
+
+def read_scenario_fields(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The raw fields of a .toml or .json scenario file, not yet validated; ScenarioError when unreadable."""
+    source = os.fspath(path)
+    try:
+        return read_scenario_data(source)
+    except RecursionError:  # a parser's stack, not the scenario's fault only: refused all the same
+        raise ScenarioError([FieldIssue("", "the file is nested too deeply to be a scenario")], source) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ScenarioError([FieldIssue("", f"not a readable scenario: {_short(str(exc))}")], source) from None
+
+
+def scenario_fields(text: str | bytes, source: str | None = None) -> dict[str, Any]:
+    """The fields of a scenario sent as JSON text (an HTTP body, a line of a JSONL file), not yet validated.
+
+    Decimals are kept as strings (exact). Raises `ScenarioError` for text that
+    is not UTF-8, not JSON, nested too deeply, or not one JSON object.
+    """
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([FieldIssue("", message)], source)
+
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise refuse("not UTF-8 text") from None
+    if not text.strip():
+        raise refuse("empty; send the scenario as a JSON object")
+    try:
+        data = json.loads(text, parse_float=str)
+    except json.JSONDecodeError as exc:
+        raise refuse(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise refuse("the JSON is nested too deeply to be a scenario") from None
+    except ValueError as exc:  # an integer of more digits than Python converts, say
+        raise refuse(f"not a readable scenario: {_short(str(exc))}") from None
+    if not isinstance(data, dict):
+        raise refuse("a scenario is one JSON object of the file format's fields ({...}; see `debtopt schema`)")
+    return data
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summarize(scenario: Scenario) -> str:
+    """One line for `debtopt validate`: "valid. 3 loans, ¥17,000.00 owed, 24 months from 2027-01."."""
+    scenario = _check_scenario(scenario)
+    owed = sum(to_cents(loan.balance) for loan in scenario.loans)
+    loans = len(scenario.loans)
+    return (f"valid. {loans} loan{'s' if loans != 1 else ''}, {format_money(owed, scenario.currency)} owed, "
+            f"{scenario.horizon_months} months from {scenario.start}.")
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files and dicts (what `debtopt schema` prints)."""
     schema: dict[str, Any] = Scenario.model_json_schema(by_alias=True)
     return schema
 
 
-def _check_scenario(scenario: object) -> Scenario:
-    if not isinstance(scenario, Scenario):
-        raise TypeError(
-            f"scenario must be a debtopt.Scenario (from debtopt.load_scenario), not {type(scenario).__name__}"
-        )
-    return scenario
+def example_text(name: str) -> str:
+    """The TOML of a bundled example scenario (`debtopt example NAME`); OptionError for an unknown name."""
+    if name not in EXAMPLES:
+        raise OptionError([FieldIssue("name", f"no example {name!r}; choose one of {', '.join(EXAMPLES)}")])
+    return resources.files("debtopt").joinpath("examples", f"{name}.toml").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- simulate
-def simulate(scenario: Scenario, strategy: Strategy = "avalanche", order: Sequence[str] | None = None) -> Plan:
+def _takes(scenario: Scenario, takes: Sequence[Take | str]) -> list[Take]:
+    """Decisions on offers: `Take`s as they are, texts `OFFER:MONTH[:AMOUNT]` parsed against the scenario."""
+    if isinstance(takes, str):
+        raise OptionError([FieldIssue("takes", "a sequence of decisions, e.g. ['mum:2027-02:15000'], not one string")])
+    texts = [take for take in takes if isinstance(take, str)]
+    if not texts:
+        return list(takes)
+    parsed = iter(parse_takes(scenario, texts))
+    return [next(parsed) if isinstance(take, str) else take for take in takes]
+
+
+def simulate(scenario: Scenario, strategy: Strategy = "avalanche", order: Sequence[str] | None = None, *,
+             takes: Sequence[Take | str] = ()) -> Plan:
     """One heuristic's plan, month by month, as the ledger replays it.
 
     strategy: "minimum" (dues only), "avalanche" (dearest rate first),
     "snowball" (smallest balance first), "balance-matching" (extra in
     proportion to balances), "urgency" (closest to escalation first), or
     "custom" with `order`: loan ids, the one to pay first first.
-    Raises `ScenarioError` (path "strategy" or "order") for an unknown
+    takes (with "custom"): the offers the plan takes, as `OFFER:MONTH[:AMOUNT]`
+    (MONTH as YYYY-MM or a plan month number), e.g. "mum:2027-02:15000".
+    Raises `OptionError` (path "strategy", "order" or "takes") for an unknown
     strategy, an order without "custom", or an order naming a loan twice or
     a loan the scenario does not have.
     """
     scenario = _check_scenario(scenario)
-    if strategy not in STRATEGIES:
-        raise _bad("strategy", f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
-    if isinstance(order, str):
-        raise _bad("order", "a sequence of loan ids, e.g. ['card', 'huabei'], not one string")
-    if order is not None and strategy != "custom":
-        raise _bad("order", "only used with strategy='custom'")
-    ids = list(order) if order is not None else None
-    if strategy == "custom":
-        if not ids:
-            raise _bad("order", "the custom strategy needs an order: loan ids, the one to pay first first")
-        known = [loan.id for loan in scenario.loans]
-        for loan_id in ids:
-            if loan_id not in known:
-                raise _bad("order", f"no loan {loan_id!r}; the loans are {', '.join(known)}")
-            if ids.count(loan_id) > 1:
-                raise _bad("order", f"{loan_id!r} is named twice; name each loan once")
-    return run_strategy(scenario, strategy, ids)
+    options = simulate_options(scenario, strategy=strategy, order=order, takes=_takes(scenario, takes))
+    order_ids = list(options.order) if options.order is not None else None
+    return run_strategy(scenario, options.strategy.value, order_ids, options.takes)
+
+
+def heuristic_plans(scenario: Scenario, names: Sequence[str] | None = None, *,
+                    with_months: bool = True) -> dict[str, Plan]:
+    """Built-in heuristics' plans (all by default), each from the very ledger run that stepped it.
+
+    The same figures as `simulate`, which proposes a schedule and replays it
+    (a second ledger pass; tests check they agree): the batch runs many
+    scenarios and saves that pass. `with_months=False` builds the totals only.
+    """
+    scenario = _check_scenario(scenario)
+    chosen = list(HEURISTICS) if names is None else list(names)
+    for name in chosen:
+        if name not in HEURISTICS:
+            raise OptionError([FieldIssue("strategies", f"unknown heuristic {name!r}; "
+                                                        f"choose from {', '.join(HEURISTICS)}")])
+    ledger = Ledger(scenario)  # compiled once, shared by the heuristics
+    plans = {}
+    for name in chosen:
+        decide = HEURISTICS[name]
+        run = ledger.start()
+        while not run.finished:
+            statement = run.open_month()
+            run.settle(decide(run, statement))
+        plans[name] = plan_from_run(run, name, with_months)
+    return plans
 
 
 # ---------------------------------------------------------------- optimize
-def _check_options(objective: str, overdue_price: float | Decimal | None, max_consecutive_overdue: int | None,
-                   time_limit_seconds: float) -> None:
-    if objective not in OBJECTIVES:
-        raise _bad("objective", f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
-    if objective == "weighted" and overdue_price is None:
-        raise _bad("overdue_price", "objective 'weighted' needs a price per overdue loan-month")
-    if overdue_price is not None:
-        if objective != "weighted":
-            raise _bad("overdue_price", "only used with objective='weighted'")
-        if isinstance(overdue_price, bool) or not isinstance(overdue_price, (int, float, Decimal)):
-            raise _bad("overdue_price", "a number: what one overdue loan-month is worth")
-        if not math.isfinite(float(overdue_price)) or overdue_price < 0:
-            raise _bad("overdue_price", "must be a finite amount, 0 or more")
-    if max_consecutive_overdue is not None and (
-        isinstance(max_consecutive_overdue, bool) or not isinstance(max_consecutive_overdue, int)
-        or max_consecutive_overdue < 0
-    ):
-        raise _bad("max_consecutive_overdue", "a whole number of months, 0 or more")
-    if isinstance(time_limit_seconds, bool) or not isinstance(time_limit_seconds, (int, float)) or not (
-        math.isfinite(time_limit_seconds) and time_limit_seconds >= MIN_TIME_LIMIT_SECONDS
-    ):
-        raise _bad("time_limit_seconds", f"seconds, at least {MIN_TIME_LIMIT_SECONDS}")
+def _solve(scenario: Scenario, options: SolveOptions) -> Plan:
+    """The optimizer's plan for validated options: every optimize of the service goes through here."""
+    from .optimize import optimize as _optimize
+
+    return _optimize(scenario, objective=options.objective.value, overdue_price=options.overdue_price,
+                     max_consecutive_overdue=options.max_consecutive_overdue, solver=options.solver.value,
+                     time_limit_seconds=options.time_limit_seconds, warm_start=options.warm_start,
+                     offer_worth=options.offer_worth)
 
 
-def _strip_timings(plan: Plan) -> Plan:
-    if plan.solver is None:
+def _shown(plan: Plan, options: SolveOptions) -> Plan:
+    """Wall-clock seconds differ run to run; the same input gives the same plan unless `timings` asks for them."""
+    if options.timings or plan.solver is None:
         return plan
     return plan.model_copy(update={"solver": plan.solver.without_timings()})
 
@@ -185,7 +272,7 @@ def optimize(
     "cost" (money alone) or "weighted" (net cost plus `overdue_price` per
     overdue loan-month; `overdue_price` is required then, and only then).
     max_consecutive_overdue: a hard limit on any loan's run of overdue months.
-    solver: "highs" (in-process, the default), "cbc", or another PuLP solver.
+    solver: "highs" (in-process, the default), "pulp-highs" or "cbc".
     time_limit_seconds: for the whole solve; past it the best plan found is
     returned and `plan.solver.status` is "time_limit" (each stage's gap is
     in `plan.solver.stages`).
@@ -195,18 +282,15 @@ def optimize(
     its decision, its all-in annual cost and what it is worth: the optimum
     re-solved without it, against this one (one more solve per offer taken).
 
-    Raises `ScenarioError` for a bad option (the issue's path is the keyword),
+    Raises `OptionError` for a bad option (the issue's path is the keyword),
     `InfeasibleLimitError` when no plan meets `max_consecutive_overdue`, and
-    `SolverError` for an unknown solver or a solver failure no heuristic covers.
+    `SolverError` for a solver failure no heuristic covers.
     """
-    from .optimize import optimize as _optimize
-
     scenario = _check_scenario(scenario)
-    _check_options(objective, overdue_price, max_consecutive_overdue, time_limit_seconds)
-    plan = _optimize(scenario, objective=objective, overdue_price=overdue_price,
-                     max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                     time_limit_seconds=float(time_limit_seconds), offer_worth=offer_worth)
-    return plan if timings else _strip_timings(plan)
+    options = solve_options(objective=objective, overdue_price=overdue_price,
+                            max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                            time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=offer_worth)
+    return _shown(_solve(scenario, options), options)
 
 
 # ---------------------------------------------------------------- compare
@@ -276,38 +360,169 @@ def compare(
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
     timings: bool = False,
+    order: Sequence[str] | None = None,
+    takes: Sequence[Take | str] = (),
 ) -> Comparison:
     """Every heuristic and, unless `optimal=False`, the optimum (`optimize`'s options), compared.
 
-    `comparison.best` is the best plan's name ("optimal" whenever the
-    optimizer ran: it is never worse than a heuristic), `comparison.savings`
-    what it saves against each of the others. Raises as `optimize` does.
+    order, takes: the borrower's own plan (`simulate`'s "custom" strategy), as
+    the row "custom". `comparison.best` is the best plan's name ("optimal"
+    whenever the optimizer ran: it is never worse than a heuristic),
+    `comparison.savings` what it saves against each of the others. Raises as
+    `optimize` and `simulate` do.
     """
     scenario = _check_scenario(scenario)
+    if takes and order is None:
+        raise OptionError([FieldIssue("takes", "the offers of your own plan: give its order too")])
+    options = None
+    if optimal:  # checked before any work, so a bad option costs nothing
+        options = solve_options(objective=objective, overdue_price=overdue_price,
+                                max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                                time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
     plans: dict[str, Plan] = {}
-    if optimal:
-        plans["optimal"] = optimize(scenario, objective=objective, overdue_price=overdue_price,
-                                    max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                    time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
+    custom = simulate(scenario, "custom", order, takes=takes) if order is not None else None
+    if options is not None:
+        plans[OPTIMAL] = _shown(_solve(scenario, options), options)
     plans.update(run_heuristics(scenario))
+    if custom is not None:
+        plans["custom"] = custom
     best = min(plans, key=lambda name: plans[name].rank_key())
     savings = {name: _savings(plan, plans[best]) for name, plan in plans.items() if name != best}
     return Comparison(currency=scenario.currency, plans=plans, best=best, savings=savings)
 
 
-# ---------------------------------------------------------------- render
-def report_data(plan: Plan, scenario: Scenario, lang: Language | None = None,
-                time_limit_seconds: float | None = 60.0) -> dict[str, Any]:
-    """The full report of `plan` as data (what `render(..., format="json")` prints, before the sentences).
+# ---------------------------------------------------------------- options checked before any work
+Command = Literal["simulate", "optimize", "compare", "report"]
 
-    The same sections as `debtopt report` (report/analysis.py's
-    `build_report`), but explaining the plan given rather than choosing one.
-    The what-ifs (the budget 10 % up and down) run the optimizer when `plan`
-    is an optimizer's plan, with a third of `time_limit_seconds` each.
+
+def check_options(command: Command, scenario: Scenario, **keywords: Any) -> None:
+    """Raise the `OptionError` that `command(scenario, **keywords)` would raise, without doing its work.
+
+    `format` is the output's (`format_plan`'s, or the report's). The HTTP
+    service checks a request's options with its scenario before it queues the
+    request for a solver.
     """
+    scenario = _check_scenario(scenario)
+    given = dict(keywords)
+    fmt = given.pop("format", None)
+    if command == "report":
+        report_options(scenario, **({"format": fmt} if fmt is not None else {}), **given)
+        return
+    if fmt is not None:
+        _plan_format(fmt)
+    if command == "simulate":
+        simulate_options(scenario, **given)
+    elif command == "optimize":
+        solve_options(**given)
+    elif command == "compare":
+        if given.pop("optimal", True):  # without the optimizer its options are not used, as in `compare`
+            solve_options(**given, offer_worth=False)
+    else:
+        raise OptionError([FieldIssue("command", f"unknown command {command!r}")])
+
+
+# ---------------------------------------------------------------- plans and comparisons as text
+def _plan_format(format: str) -> PlanFormat:
+    if format not in values(PlanFormat):
+        raise OptionError([FieldIssue("format", f"unknown format {format!r}; "
+                                                f"choose one of {', '.join(values(PlanFormat))}")])
+    return PlanFormat(format)
+
+
+def format_plan(plan: Plan, scenario: Scenario, format: str = "text", *, color: bool = False) -> str:
+    """A plan as `simulate`/`optimize` print it: text (with how the solve went), JSON or CSV."""
+    from .report.solver_text import solver_to_text
+    from .report.tabular import plan_to_csv, plan_to_json
+    from .report.text import plan_to_text
+
+    fmt = _plan_format(format)
+    if fmt == PlanFormat.JSON:
+        return plan_to_json(plan)
+    if fmt == PlanFormat.CSV:
+        return plan_to_csv(plan)
+    return plan_to_text(plan, _check_scenario(scenario), color=color) + solver_to_text(plan)
+
+
+def format_comparison(comparison: Comparison, scenario: Scenario, format: str = "text", *,
+                      color: bool = False) -> str:
+    """A comparison as `compare` prints it: text, JSON (totals, best, what the optimum saves) or CSV."""
+    from .report.tabular import comparison_to_csv, comparison_to_json
+    from .report.text import comparison_to_text
+
+    fmt = _plan_format(format)
+    if fmt == PlanFormat.JSON:
+        return comparison_to_json(scenario, comparison.plans, comparison.best)
+    if fmt == PlanFormat.CSV:
+        return comparison_to_csv(comparison.plans)
+    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color)
+
+
+# ---------------------------------------------------------------- the report
+@dataclass(frozen=True)
+class Report:
+    """A plan explained (`debtopt report`): the report's data, and its renderings, charts and letters."""
+
+    scenario: Scenario
+    data: dict[str, Any]
+    language: Language
+
+    def text(self, format: str = "text", *, color: bool = False,
+             chart_files: Mapping[str, str] | None = None) -> str:
+        """The report in one format; Markdown links `chart_files` (chart key -> path), HTML embeds its charts."""
+        from .report.render import render as _render
+
+        fmt = report_options(format=format).format
+        svgs = None
+        if fmt == choices.ReportFormat.HTML:
+            from .report.charts import inline_svgs
+
+            svgs = inline_svgs(self.data)
+        return _render(self.scenario, self.data, fmt.value, self.language, color=color and fmt == "text",
+                       svgs=svgs, chart_files=chart_files)
+
+    def charts(self, chart_format: str = "svg") -> dict[str, bytes]:
+        """Each chart as a file: {"balances.svg": bytes, ...}."""
+        from .report.charts import render_charts
+
+        fmt = report_options(chart_format=chart_format).chart_format.value
+        return {f"{key}.{fmt}": content for key, content in render_charts(self.data, fmt).items()}
+
+    def letters(self) -> dict[str, str]:
+        """Each lender's letter as Markdown, in Chinese and in English: {"letter-weilidai.zh.md": text, ...}."""
+        from .report.render import letter_files
+
+        return letter_files(self.scenario, self.data)
+
+
+def _report_plan(scenario: Scenario, options: ReportOptions) -> Plan:
+    """The plan a report explains: the optimizer's, or with `heuristics_only` the best heuristic's."""
+    if options.heuristics_only:
+        plans = run_heuristics(scenario)
+        return plans[min(plans, key=lambda name: plans[name].rank_key())]
+    return _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))
+
+
+def _report_data(plan: Plan, scenario: Scenario, options: ReportOptions) -> dict[str, Any]:
     from .report.analysis import build_report
 
-    return build_report(scenario, lang or scenario.language, time_limit=time_limit_seconds, plan=plan)
+    order = list(options.order) if options.order is not None else None
+    return build_report(scenario, options.lang or scenario.language, order=order,
+                        time_limit=options.time_limit_seconds, plan=plan)
+
+
+def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence[str] | None = None,
+            heuristics_only: bool = False, time_limit_seconds: float = 60.0) -> Report:
+    """The full report of the best plan (the optimizer's, or the best heuristic's): `debtopt report`.
+
+    order: your own order of loans, compared with the others and used for the
+    borrowing section. time_limit_seconds: for each solve (the plan, and each
+    of the budget what-ifs).
+    """
+    scenario = _check_scenario(scenario)
+    options = report_options(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
+                             time_limit_seconds=time_limit_seconds)
+    data = _report_data(_report_plan(scenario, options), scenario, options)
+    return Report(scenario, data, options.lang or scenario.language)
 
 
 def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
@@ -320,7 +535,8 @@ def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
         and [lm.id for lm in first.loans] == [loan.id for loan in scenario.loans]
     )
     if not same:
-        raise _bad("plan", "this plan is not one of this scenario's (its currency, start or loans differ)")
+        raise OptionError([FieldIssue("plan", "this plan is not one of this scenario's "
+                                              "(its currency, start or loans differ)")])
 
 
 def render(
@@ -340,24 +556,26 @@ def render(
     The scenario is needed for what a plan does not carry: loan names, lenders
     and terms (for the reasons and the lenders' letters).
     time_limit_seconds: for the optimizer's what-ifs when `plan` is optimal.
-    Raises `ScenarioError` (path "format" or "lang") for an unknown choice.
+    Raises `OptionError` (path "format", "lang" or "plan") for an unknown choice
+    or a plan of another scenario.
     """
-    from .report.render import render as _render
-
     scenario = _check_scenario(scenario)
     if not isinstance(plan, Plan):
         raise TypeError(f"plan must be a debtopt.Plan, not {type(plan).__name__}")
-    if format not in REPORT_FORMATS:
-        raise _bad("format", f"unknown format {format!r}; choose one of {', '.join(REPORT_FORMATS)}")
-    if lang is not None and lang not in _LANGUAGES:
-        raise _bad("lang", f"unknown language {lang!r}; choose one of {', '.join(_LANGUAGES)}")
+    keywords: dict[str, Any] = {"format": format, "lang": lang}
+    if time_limit_seconds is not None:
+        keywords["time_limit_seconds"] = time_limit_seconds
+    options = report_options(scenario, **keywords)
     _check_plan_of(plan, scenario)
-    language = lang or scenario.language
-    data = report_data(plan, scenario, language, time_limit_seconds)
-    svgs = None
-    if format == "html":
-        from .report.charts import inline_svgs
+    report = Report(scenario, _report_data(plan, scenario, options), options.lang or scenario.language)
+    return report.text(options.format.value)
 
-        svgs = inline_svgs(data)
-    return _render(scenario, data, format, language, svgs=svgs)
+
+def report(scenario: Scenario, *, format: ReportFormat = "text", lang: Language | None = None,
+           order: Sequence[str] | None = None, heuristics_only: bool = False,
+           time_limit_seconds: float = 60.0) -> str:
+    """`explain(...)` rendered in one format (what the HTTP service's /v1/report answers)."""
+    report_options(format=format)  # a bad format costs no solve
+    return explain(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
+                   time_limit_seconds=time_limit_seconds).text(format)
 
