@@ -9,8 +9,8 @@ docs/batch.md describes the record format, the engines and resuming.
 from .engines import ENGINES, DaskEngine, Engine, InlineEngine, ProcessEngine, make_engine
 from .inputs import Task, read_tasks
 from .records import Summary, read_done, record_line
-from .runner import resolve_strategies, run_batch
-from .work import WorkOptions, available_strategies, load_optimizer, solve, solve_chunk
+from .runner import STRATEGIES, resolve_strategies, run_batch
+from .work import WorkOptions, solve, solve_chunk
 
 __all__ = [
     "ENGINES",
@@ -18,11 +18,10 @@ __all__ = [
     "Engine",
     "InlineEngine",
     "ProcessEngine",
+    "STRATEGIES",
     "Summary",
     "Task",
     "WorkOptions",
-    "available_strategies",
-    "load_optimizer",
     "make_engine",
     "read_done",
     "read_tasks",
