@@ -17,8 +17,6 @@ Every error debtopt raises on purpose is a `DebtoptError`.
 
 import sys as _sys
 import types as _types
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
 
 from .api import (
     OBJECTIVES,
@@ -72,10 +70,20 @@ class _Package(_types.ModuleType):
 
 _sys.modules[__name__].__class__ = _Package
 
-try:
-    __version__: str = _version("debtopt")
-except _PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata when first asked for, not at every import.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version as installed_version
+
+        try:
+            version = installed_version("debtopt")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            version = "0+unknown"
+        globals()["__version__"] = version
+        return version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "OBJECTIVES",

@@ -15,6 +15,9 @@ functions here are the service's face to the edges (`cli`, `server`, `batch`):
 reading scenario text, formatting plans and comparisons, the full report with
 its charts and letters, the bundled examples. The edges call nothing else.
 
+The layers below the domain load when a function first needs them, so that
+`debtopt validate` loads neither the ledger nor a solver.
+
 Every function checks its options once, through `domain/options.py`: a bad
 option is an `OptionError` naming the parameter as spelled here; a scenario
 that is not valid is a `ScenarioError`. Results are pydantic models
@@ -28,7 +31,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -42,8 +44,6 @@ from .domain.options import ReportOptions, SolveOptions, report_options, simulat
 from .domain.plan import Plan, Take
 from .domain.scenario import Scenario
 from .errors import FieldIssue, OptionError, ScenarioError
-from .ledger import Ledger, plan_from_run
-from .strategies import HEURISTICS, parse_takes, run_heuristics, run_strategy
 
 __all__ = [
     "Comparison",
@@ -82,6 +82,21 @@ STRATEGIES: tuple[str, ...] = values(choices.Strategy)
 OBJECTIVES: tuple[str, ...] = values(choices.Objective)
 REPORT_FORMATS: tuple[str, ...] = values(choices.ReportFormat)
 EXAMPLES: tuple[str, ...] = ("zhang-san", "us-cards", "us-consolidation")
+
+
+def preload() -> None:
+    """Import what solves and reports need now, not at the first request (long-lived workers call it).
+
+    The charts (matplotlib) are left out: only HTML reports and `--charts` draw them, and they load
+    when first needed.
+    """
+    from .optimize import optimize as _optimize  # noqa: F401
+    from .report import analysis, render, solver_text, tabular, text  # noqa: F401
+
+
+def preload_charts() -> None:
+    """Import the charts' plotting library (matplotlib) now."""
+    from .report import charts  # noqa: F401
 
 
 def _check_scenario(scenario: object) -> Scenario:
@@ -173,6 +188,8 @@ def scenario_schema() -> dict[str, Any]:
 
 def example_text(name: str) -> str:
     """The TOML of a bundled example scenario (`debtopt example NAME`); OptionError for an unknown name."""
+    from importlib import resources
+
     if name not in EXAMPLES:
         raise OptionError([FieldIssue("name", f"no example {name!r}; choose one of {', '.join(EXAMPLES)}")])
     return resources.files("debtopt").joinpath("examples", f"{name}.toml").read_text(encoding="utf-8")
@@ -181,6 +198,8 @@ def example_text(name: str) -> str:
 # ---------------------------------------------------------------- simulate
 def _takes(scenario: Scenario, takes: Sequence[Take | str]) -> list[Take]:
     """Decisions on offers: `Take`s as they are, texts `OFFER:MONTH[:AMOUNT]` parsed against the scenario."""
+    from .strategies import parse_takes
+
     if isinstance(takes, str):
         raise OptionError([FieldIssue("takes", "a sequence of decisions, e.g. ['mum:2027-02:15000'], not one string")])
     texts = [take for take in takes if isinstance(take, str)]
@@ -204,6 +223,8 @@ def simulate(scenario: Scenario, strategy: Strategy = "avalanche", order: Sequen
     strategy, an order without "custom", or an order naming a loan twice or
     a loan the scenario does not have.
     """
+    from .strategies import run_strategy
+
     scenario = _check_scenario(scenario)
     options = simulate_options(scenario, strategy=strategy, order=order, takes=_takes(scenario, takes))
     order_ids = list(options.order) if options.order is not None else None
@@ -218,6 +239,9 @@ def heuristic_plans(scenario: Scenario, names: Sequence[str] | None = None, *,
     (a second ledger pass; tests check they agree): the batch runs many
     scenarios and saves that pass. `with_months=False` builds the totals only.
     """
+    from .ledger import Ledger, plan_from_run
+    from .strategies import HEURISTICS
+
     scenario = _check_scenario(scenario)
     chosen = list(HEURISTICS) if names is None else list(names)
     for name in chosen:
@@ -305,7 +329,7 @@ class Savings(BaseModel):
     or overdue.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used, not at import
 
     escalations: int
     overdue_months: int
@@ -320,7 +344,7 @@ class Savings(BaseModel):
 class Comparison(BaseModel):
     """Every strategy's plan side by side (`debtopt compare`), best first by the contract's order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used, not at import
 
     currency: str
     plans: dict[str, Plan] = Field(description="by strategy name: 'optimal' first when it was run, then the heuristics")
@@ -371,6 +395,8 @@ def compare(
     `comparison.savings` what it saves against each of the others. Raises as
     `optimize` and `simulate` do.
     """
+    from .strategies import run_heuristics
+
     scenario = _check_scenario(scenario)
     if takes and order is None:
         raise OptionError([FieldIssue("takes", "the offers of your own plan: give its order too")])
@@ -497,6 +523,8 @@ class Report:
 def _report_plan(scenario: Scenario, options: ReportOptions) -> Plan:
     """The plan a report explains: the optimizer's, or with `heuristics_only` the best heuristic's."""
     if options.heuristics_only:
+        from .strategies import run_heuristics
+
         plans = run_heuristics(scenario)
         return plans[min(plans, key=lambda name: plans[name].rank_key())]
     return _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))

@@ -15,8 +15,7 @@ import click
 from ..edge import run_guarded
 from ..errors import FieldIssue, OptionError, OutputError
 from ..generate import BUDGET_KINDS, DEFAULT_LOANS, FORMATS, PROFILES, generate_scenarios, scenario_to_json, write_scenarios
-from .engines import ENGINES
-from .runner import GRACE_SECONDS, run_batch
+from . import ENGINES, GRACE_SECONDS
 
 
 def _guarded(action: Callable[[], None]) -> None:
@@ -93,6 +92,8 @@ def batch(input_path: Path, out: Path, strategies: str | None, plans: bool, time
             raise OptionError([FieldIssue("strategies", "no strategy named; e.g. --strategies avalanche,optimal")])
         show = sys.stderr.isatty() if progress is None else progress
         update, stop = _progress_bar() if show else (None, lambda: None)
+        from .runner import run_batch
+
         started = time.monotonic()
         try:
             summary = run_batch(input_path, out, names, plans=plans, time_limit_seconds=time_limit, engine=engine,

@@ -30,13 +30,13 @@ from typing import Any, Protocol
 
 from ..errors import FieldIssue, OptionError
 from ..processes import die_with_parent, name_process
+from . import ENGINES
 from .inputs import Task
 from .records import TIME_LIMIT, WORKER_LOST, error_record
 from .work import WorkOptions, solve, solve_chunk
 
 Chunk = list[Task]
 Records = list[dict[str, Any]]
-ENGINES = ("local", "dask", "inline")
 START_TIMEOUT = 120.0
 
 

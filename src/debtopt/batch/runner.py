@@ -9,14 +9,13 @@ from pathlib import Path
 from ..domain.choices import OPTIMAL, Heuristic, values
 from ..domain.options import solve_options
 from ..errors import FieldIssue, OptionError, OutputError
+from . import GRACE_SECONDS
 from .engines import Chunk, make_engine
 from .inputs import Task, check_input, count_inputs, read_tasks
 from .records import RecordWriter, Summary, read_done
 from .work import WorkOptions
 
 STRATEGIES = (*values(Heuristic), OPTIMAL)
-# A scenario's wall-clock cap in the batch is its time limit plus this (the work around the solver).
-GRACE_SECONDS = 1.0
 
 
 def resolve_strategies(names: Sequence[str] | None) -> tuple[str, ...]:

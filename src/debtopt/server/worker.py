@@ -237,17 +237,11 @@ def warm_up(role: Role) -> None:
     charts (matplotlib, needed by HTML reports only) on a thread after, so a
     replacement worker is ready sooner.
     """
-    from .. import api  # noqa: F401
+    from .. import api
 
     if role == "solve":
-        from ..optimize import optimize  # noqa: F401
-        from ..report import analysis, render, solver_text, tabular, text  # noqa: F401
-
-        threading.Thread(target=_import_charts, name="debtopt-warm-up", daemon=True).start()
-
-
-def _import_charts() -> None:
-    from ..report import charts  # noqa: F401
+        api.preload()
+        threading.Thread(target=api.preload_charts, name="debtopt-warm-up", daemon=True).start()
 
 
 def worker_main(conn: Connection, parent_pid: int, role: Role = "solve") -> None:
