@@ -204,7 +204,7 @@ def _takes(scenario: Scenario, takes: Sequence[Take | str]) -> list[Take]:
         raise OptionError([FieldIssue("takes", "a sequence of decisions, e.g. ['mum:2027-02:15000'], not one string")])
     texts = [take for take in takes if isinstance(take, str)]
     if not texts:
-        return list(takes)
+        return [take for take in takes if not isinstance(take, str)]
     parsed = iter(parse_takes(scenario, texts))
     return [next(parsed) if isinstance(take, str) else take for take in takes]
 
@@ -406,12 +406,12 @@ def compare(
                                 max_consecutive_overdue=max_consecutive_overdue, solver=solver,
                                 time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
     plans: dict[str, Plan] = {}
-    custom = simulate(scenario, "custom", order, takes=takes) if order is not None else None
+    custom = simulate(scenario, choices.Strategy.CUSTOM.value, order, takes=takes) if order is not None else None
     if options is not None:
         plans[OPTIMAL] = _shown(_solve(scenario, options), options)
     plans.update(run_heuristics(scenario))
     if custom is not None:
-        plans["custom"] = custom
+        plans[choices.Strategy.CUSTOM.value] = custom
     best = min(plans, key=lambda name: plans[name].rank_key())
     savings = {name: _savings(plan, plans[best]) for name, plan in plans.items() if name != best}
     return Comparison(currency=scenario.currency, plans=plans, best=best, savings=savings)
@@ -455,7 +455,7 @@ def _plan_format(format: str) -> PlanFormat:
     return PlanFormat(format)
 
 
-def format_plan(plan: Plan, scenario: Scenario, format: str = "text", *, color: bool = False) -> str:
+def format_plan(plan: Plan, scenario: Scenario, format: str = PlanFormat.TEXT, *, color: bool = False) -> str:
     """A plan as `simulate`/`optimize` print it: text (with how the solve went), JSON or CSV."""
     from .report.solver_text import solver_to_text
     from .report.tabular import plan_to_csv, plan_to_json
@@ -469,7 +469,7 @@ def format_plan(plan: Plan, scenario: Scenario, format: str = "text", *, color: 
     return plan_to_text(plan, _check_scenario(scenario), color=color) + solver_to_text(plan)
 
 
-def format_comparison(comparison: Comparison, scenario: Scenario, format: str = "text", *,
+def format_comparison(comparison: Comparison, scenario: Scenario, format: str = PlanFormat.TEXT, *,
                       color: bool = False) -> str:
     """A comparison as `compare` prints it: text, JSON (totals, best, what the optimum saves) or CSV."""
     from .report.tabular import comparison_to_csv, comparison_to_json
@@ -490,9 +490,9 @@ class Report:
 
     scenario: Scenario
     data: dict[str, Any]
-    language: Language
+    language: str  # "en" or "zh"
 
-    def text(self, format: str = "text", *, color: bool = False,
+    def text(self, format: str = choices.ReportFormat.TEXT, *, color: bool = False,
              chart_files: Mapping[str, str] | None = None) -> str:
         """The report in one format; Markdown links `chart_files` (chart key -> path), HTML embeds its charts."""
         from .report.render import render as _render
@@ -503,7 +503,7 @@ class Report:
             from .report.charts import inline_svgs
 
             svgs = inline_svgs(self.data)
-        return _render(self.scenario, self.data, fmt.value, self.language, color=color and fmt == "text",
+        return _render(self.scenario, self.data, fmt.value, self.language, color=color and fmt == choices.ReportFormat.TEXT,
                        svgs=svgs, chart_files=chart_files)
 
     def charts(self, chart_format: str = "svg") -> dict[str, bytes]:

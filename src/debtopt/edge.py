@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from .domain.choices import ReportFormat
 from .errors import (
     DebtoptError,
     FieldIssue,
@@ -115,11 +116,14 @@ def run_guarded(action: Callable[[], None], interrupted: str = "interrupted") ->
 
 # ---------------------------------------------------------------- output
 # `-o FILE` decides the format by its extension unless --format says otherwise.
-EXTENSIONS: dict[str, str] = {".txt": "text", ".json": "json", ".csv": "csv", ".md": "markdown",
-                              ".markdown": "markdown", ".html": "html", ".htm": "html"}
+EXTENSIONS: dict[str, ReportFormat] = {
+    ".txt": ReportFormat.TEXT, ".json": ReportFormat.JSON, ".csv": ReportFormat.CSV, ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN, ".html": ReportFormat.HTML, ".htm": ReportFormat.HTML,
+}
 
 
-def output_format(given: str | None, output: Path | None, allowed: tuple[str, ...], default: str = "text") -> str:
+def output_format(given: str | None, output: Path | None, allowed: tuple[str, ...],
+                  default: str = ReportFormat.TEXT) -> str:
     """--format when given; else the format of -o's extension; else `default`."""
     if given is not None:
         return given
@@ -133,7 +137,7 @@ def output_format(given: str | None, output: Path | None, allowed: tuple[str, ..
         names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
         raise OptionError([FieldIssue("output", f"{output.name} names a {by_extension} file, which this command "
                                                 f"does not write; name it {names}, or give --format")])
-    return by_extension
+    return by_extension.value
 
 
 def _folder_of(path: Path, parameter: str) -> Path:

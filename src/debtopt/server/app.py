@@ -169,14 +169,14 @@ def _add_error_handlers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- routes
 def _time_limit(settings: Settings) -> Any:
     """The `time_limit` query parameter, within this server's limit."""
-    return Annotated[float, Query(ge=1.0, le=settings.max_time_limit, allow_inf_nan=False,
-                                  description="Seconds of work for this request (the solver gets most of "
-                                              "them); past it plus the server's grace the answer is 504.")]
+    return Query(ge=1.0, le=settings.max_time_limit, allow_inf_nan=False,
+                 description="Seconds of work for this request (the solver gets most of them); past it plus "
+                             "the server's grace the answer is 504.")
 
 
 def _add_plan_routes(app: FastAPI, service: Service) -> None:
     settings = service.settings
-    TimeLimit = _time_limit(settings)
+    TimeLimit = Annotated[float, _time_limit(settings)]
     Order = Annotated[str | None, Query(max_length=4000, description="Loan ids, e.g. card,huabei.")]
     Price = Annotated[float | None, Query(description="With objective=weighted: one overdue loan-month's price.")]
     Solver = Annotated[SolverName | None, Query(description=f"One of: {', '.join(settings.solvers)}.")]
@@ -238,7 +238,7 @@ def _add_plan_routes(app: FastAPI, service: Service) -> None:
 
 def _add_report_route(app: FastAPI, service: Service) -> None:
     settings = service.settings
-    TimeLimit = _time_limit(settings)
+    TimeLimit = Annotated[float, _time_limit(settings)]
 
     @app.post("/v1/report", summary="The full report: the plan, why each payment, comparisons, letters",
               openapi_extra=body_doc(),

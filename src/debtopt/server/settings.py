@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..domain.choices import SolverName
+
 ENV_PREFIX = "DEBTOPT_SERVER_"
 
 
@@ -47,7 +49,7 @@ class Settings:
     """Requests that may wait for a free worker; more get 503 at once."""
     queue_timeout: float = 30.0
     """Seconds a request may wait for a free worker before it gets 503."""
-    solvers: tuple[str, ...] = ("highs",)
+    solvers: tuple[str, ...] = (SolverName.HIGHS.value,)
     """Solvers a request may choose (`solver`); the first is the default."""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     """Origins allowed by CORS; none (the default) turns CORS off."""

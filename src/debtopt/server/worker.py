@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any, Literal
 
+from ..domain.choices import ReportFormat
 from ..errors import (
     DebtoptError,
     FieldIssue,
@@ -52,12 +53,12 @@ SOLVER_SHARE = 0.7
 REPORT_SOLVER_SHARE = 0.4
 MIN_SOLVER_SECONDS = 0.5
 
-MEDIA_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "text": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
+MEDIA_TYPES: dict[str, str] = {
+    ReportFormat.JSON: "application/json",
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.TEXT: "text/plain; charset=utf-8",
+    ReportFormat.MARKDOWN: "text/markdown; charset=utf-8",
+    ReportFormat.HTML: "text/html; charset=utf-8",
 }
 
 # The error tree -> HTTP statuses and the `error` word of the body (the most specific class wins).
@@ -213,7 +214,7 @@ def _run(job: Job) -> Reply:
 
     options = _api_options(job)
     scenario = pickle.loads(job.scenario or b"")  # written by this server's own validator (stage 1)
-    fmt = str(options.pop("format", "html" if job.kind == "report" else "json"))
+    fmt = str(options.pop("format", ReportFormat.HTML if job.kind == "report" else ReportFormat.JSON))
     if job.kind == "simulate":
         text = api.format_plan(api.simulate(scenario, **options), scenario, fmt)
     elif job.kind == "optimize":
@@ -224,7 +225,7 @@ def _run(job: Job) -> Reply:
         text = api.report(scenario, format=fmt, **options)  # type: ignore[arg-type]
     else:
         raise ValueError(f"unknown job kind {job.kind!r}")
-    if fmt == "json":
+    if fmt == ReportFormat.JSON:
         text = _checked_json(text)
     return Reply(200, MEDIA_TYPES[fmt], _encode(text))
 
