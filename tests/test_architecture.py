@@ -29,11 +29,14 @@ LAYERS: dict[str, int] = {
     "optimize": 4,
     "analysis": 5,
     "report": 6,
+    "export": 6,
+    "importing": 6,
     # the edges: the service and its clients
     "api": 7,
     "__init__": 7,
     "__main__": 7,
     "cli": 7,
+    "cli_files": 7,
     "server": 7,
     "batch": 7,
     "edge": 7,
@@ -43,8 +46,9 @@ LAYERS: dict[str, int] = {
 EVERYONE_MAY_IMPORT = {"errors", "domain"}
 # What an edge client may import from debtopt: the service, the shared models and the error tree, the
 # CLI boundary and the worker-process helpers, the other edges (to register their commands) and the generator.
-EDGE_CLIENTS = {"cli", "server", "batch"}
-EDGE_MAY_IMPORT = {"api", "errors", "domain", "edge", "processes", "cli", "server", "batch", "generate", "__init__"}
+EDGE_CLIENTS = {"cli", "cli_files", "server", "batch"}
+EDGE_MAY_IMPORT = {"api", "errors", "domain", "edge", "processes", "cli", "cli_files", "server", "batch", "generate",
+                   "__init__"}
 
 MAX_LINES = 80
 MAX_NESTING = 6

@@ -272,7 +272,7 @@ def test_help_and_validate_load_no_solver_and_no_plotting(args: list[str]) -> No
     code = ("import sys\nfrom debtopt.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n"
             "    assert not done.code, done.code\n"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'highspy', 'pulp', 'matplotlib', 'numpy', "
-            "'fastapi', 'uvicorn', 'dask'})\nprint('HEAVY', heavy)\n")
+            "'fastapi', 'uvicorn', 'dask', 'icalendar', 'beancount'})\nprint('HEAVY', heavy)\n")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "HEAVY []", done.stdout

@@ -607,3 +607,67 @@ def report(scenario: Scenario, *, format: ReportFormat = "text", lang: Language 
     return explain(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
                    time_limit_seconds=time_limit_seconds).text(format)
 
+
+
+# ---------------------------------------------------------------- other tools' files (export, import)
+EXPORT_FORMATS: tuple[str, ...] = ("ics", "beancount", "csv")
+
+
+def load_plan(source: str | os.PathLike[str] | Mapping[str, Any]) -> Plan:
+    """A plan read back from its JSON (what `simulate`/`optimize --format json` wrote); `InputError` otherwise."""
+    from .domain.plan_file import load_plan as _load_plan
+
+    return _load_plan(source)
+
+
+def check_export_options(format: str, cash_account: str | None = None) -> None:
+    """The `OptionError` `export_plan` would raise for these options, before any file is read."""
+    if format not in EXPORT_FORMATS:
+        raise OptionError([FieldIssue("format", f"unknown format {format!r}; "
+                                                f"choose one of {', '.join(EXPORT_FORMATS)}")])
+    if format == "beancount" and cash_account is not None:
+        from .export.beancount import check_cash_account
+
+        if problem := check_cash_account(cash_account):
+            raise OptionError([FieldIssue("cash_account", problem)])
+
+
+def export_plan(plan: Plan, scenario: Scenario | None = None, *, format: str, source: str | None = None,
+                lang: str | None = None, cash_account: str | None = None, open_accounts: bool = True) -> str:
+    """A plan's payments in another tool's format: "ics" (a calendar), "beancount" (forecast transactions) or
+    "csv" (a YNAB / Actual import). With its scenario, the plan is first replayed through the ledger."""
+    from .export import plan_payments, plan_to_beancount, plan_to_budget_csv, plan_to_ics
+    from .export.beancount import DEFAULT_CASH_ACCOUNT
+
+    check_export_options(format, cash_account)
+    account = cash_account or DEFAULT_CASH_ACCOUNT
+    payments = plan_payments(plan, scenario, source=source, language=lang)
+    if format == "ics":
+        return plan_to_ics(payments)
+    if format == "beancount":
+        return plan_to_beancount(payments, cash_account=account, open_accounts=open_accounts)
+    return plan_to_budget_csv(payments)
+
+
+def import_ledger(path: str | os.PathLike[str], *, start: str | None = None, budget: str | None = None,
+                  horizon_months: int | None = None) -> Any:
+    """The scenario a beancount ledger describes: an `ImportResult` (the TOML, and the notes of what was assumed)."""
+    from .importing import import_ledger as _import_ledger
+
+    return _import_ledger(path, start=start, budget=budget, horizon_months=horizon_months)
+
+
+def import_statement(path: str | os.PathLike[str], column_map: str, loan_id: str, scenario: Scenario, *,
+                     actual: str | os.PathLike[str] | None = None, payments_negative: bool = True,
+                     match: str | None = None, through: str | None = None, encoding: str = "utf-8-sig",
+                     date_format: str | None = None) -> Any:
+    """A lender's CSV statement as the loan's payments in an actual file: an `ImportResult`.
+
+    column_map: "date=COL,amount=COL,description=COL[,balance=COL]" (the header's names).
+    """
+    from .importing import import_statement as _import_statement
+    from .importing import parse_column_map
+
+    return _import_statement(path, parse_column_map(column_map), loan_id, _check_scenario(scenario), actual=actual,
+                             payments_negative=payments_negative, match=match, through=through, encoding=encoding,
+                             date_format=date_format)

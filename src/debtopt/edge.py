@@ -72,6 +72,7 @@ FLAGS: dict[str, str] = {
     "scheduler": "--scheduler",
     "workers": "--workers",
     "grace_seconds": "--grace",
+    "cash_account": "--cash-account",
 }
 
 
