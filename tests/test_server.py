@@ -470,7 +470,9 @@ def test_the_server_answers_while_every_worker_solves(server: RunningServer) -> 
 
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(solve, i) for i in range(2)]
-        time.sleep(1.0)
+        deadline = time.monotonic() + 4  # both reach a solver (each is validated first, in a validator process)
+        while time.monotonic() < deadline and httpx.get(server.url + "/healthz").json()["pool"]["busy"] < 2:
+            time.sleep(0.05)
         with httpx.Client(base_url=server.url, timeout=5) as http:
             started = time.monotonic()
             health = http.get("/healthz").json()

@@ -506,7 +506,7 @@ class Report:
         return _render(self.scenario, self.data, fmt.value, self.language, color=color and fmt == choices.ReportFormat.TEXT,
                        svgs=svgs, chart_files=chart_files)
 
-    def charts(self, chart_format: str = "svg") -> dict[str, bytes]:
+    def charts(self, chart_format: str = choices.ChartFormat.SVG) -> dict[str, bytes]:
         """Each chart as a file: {"balances.svg": bytes, ...}."""
         from .report.charts import render_charts
 

@@ -154,6 +154,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         asked = loop.time()
         worker = await self._take()
+        self._busy += 1  # from the moment it is taken: never counted neither idle nor busy
         # The job runs in its own task: if the request is cancelled (the client went away),
         # the worker is still returned to the pool, or replaced, when the job ends.
         started = loop.time()
@@ -190,7 +191,6 @@ class WorkerPool:
             self._waiting -= 1
 
     async def _use(self, worker: _Worker, job: Job, deadline: float) -> Reply:
-        self._busy += 1
         try:
             try:
                 await asyncio.to_thread(worker.conn.send, job)

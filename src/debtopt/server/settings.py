@@ -24,8 +24,9 @@ class Settings:
     port: int = 8000
     workers: int = 2
     """Worker processes that solve; each runs one request at a time."""
-    validators: int = 1
-    """Worker processes that read and validate request bodies (quick: a few milliseconds each)."""
+    validators: int = 2
+    """Worker processes that read and validate request bodies (a few milliseconds each; more than one, so
+    that a body that takes long to refuse holds up no other)."""
     validate_seconds: float = 2.0
     """Past this, validating a body is stopped and the request gets 422 (a body no real scenario needs)."""
     max_worker_memory_mb: int = 1024
