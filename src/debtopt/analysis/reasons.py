@@ -47,7 +47,7 @@ class _Month:
     pays: list[int]
     next_rate: list[Fraction | None]  # what a unit left on each account costs next month (None: closed)
     rate_now: list[Fraction | None]  # this month's rate on each open account (penalty rate on arrears)
-    promo_end: list[int | None]  # plan month a promotional rate ends, when within PROMO_WINDOW
+    promo_end: list[tuple[int, Fraction] | None]  # (plan month a promotional rate ends, the rate after), when soon
 
 
 def _money(cents: int) -> Decimal:
@@ -73,7 +73,7 @@ def _replay(scenario: Scenario, plan: Plan) -> tuple[Ledger, list[_Month]]:
         result = run.settle(pays)
         t_next = st.month + 1
         rates: list[Fraction | None] = []
-        promo: list[int | None] = []
+        promo: list[tuple[int, Fraction] | None] = []
         for i, terms in enumerate(run.terms):
             if terms is None or run.balance[i] == 0 or t_next > ledger.horizon_months:
                 rates.append(None)
@@ -82,7 +82,7 @@ def _replay(scenario: Scenario, plan: Plan) -> tuple[Ledger, list[_Month]]:
             rates.append(_rate_of(run, i, t_next))
             end = run.opened_at[i] + terms.promo_months - 1 if terms.promo_rate is not None else None
             ending = end is not None and st.month <= end < st.month + PROMO_WINDOW and terms.rate > terms.promo_rate
-            promo.append(end if ending else None)
+            promo.append((end, terms.rate) if ending and end is not None else None)
         months.append(_Month(st, result, pays, rates, now, promo))
     return ledger, months
 
@@ -226,13 +226,15 @@ class _View:
         lid = self.ids[i]
         own = self.m.next_rate[i] if self.m.next_rate[i] is not None else self.m.rate_now[i]
         values: dict[str, Value] = {"extra": _money(extra)}
-        if self.m.promo_end[i] is not None and own is not None:
+        promo = self.m.promo_end[i]
+        if promo is not None:
             return Reason(code=ReasonCode.EXTRA_PROMO, account=lid,
-                          values={**values, "promo_end_month": self.m.promo_end[i], "rate": _annual(own)})
+                          values={**values, "promo_end_month": promo[0], "rate": _annual(promo[1])})
         others = {j: r for j, r in enumerate(self.m.next_rate) if j != i and r is not None}
         if own is None or not others:
-            code = ReasonCode.EXTRA_DEAREST if own is not None else ReasonCode.EXTRA_PLAN
-            return Reason(code=code, account=lid, values={**values, **({"rate": _annual(own)} if own else {})})
+            if own:  # the only debt left, and it costs something
+                return Reason(code=ReasonCode.EXTRA_DEAREST, account=lid, values={**values, "rate": _annual(own)})
+            return Reason(code=ReasonCode.EXTRA_PLAN, account=lid, values=values)
         top = max(others.values())
         if own > top:
             j = min(j for j, r in others.items() if r == top)
@@ -246,6 +248,9 @@ class _View:
     def short_reason(self, i: int, shortfall: int) -> Reason:
         st, lid = self.st, self.ids[i]
         values: dict[str, Value] = {"shortfall": _money(shortfall)}
+        if st.due[i] > st.cash_available:
+            return Reason(code=ReasonCode.SHORT_TOO_BIG, account=lid,
+                          values={**values, "due": _money(st.due[i]), "cash": _money(st.cash_available)})
         if lid in self.escalates:  # the plan lets it escalate: paying it now would not keep it out
             return Reason(code=ReasonCode.SHORT_UNAVOIDABLE, account=lid,
                           values={**values, "escalation_month": self.escalates[lid]})
@@ -256,9 +261,6 @@ class _View:
                           values={**values, "other": self.ids[j], "other_run": st.overdue_run[j]})
         if self.m.result.saved > 0 and (later := self.drawn_in()) is not None:
             return Reason(code=ReasonCode.SHORT_FOR_LATER, account=lid, values={**values, "month": later[0]})
-        if st.due[i] > st.cash_available:
-            return Reason(code=ReasonCode.SHORT_TOO_BIG, account=lid,
-                          values={**values, "due": _money(st.due[i]), "cash": _money(st.cash_available)})
         current = [self.ids[j] for j in self.open_ if j != i and self.m.pays[j] >= st.due[j] > 0]
         if current:
             return Reason(code=ReasonCode.SHORT_KEEP_CURRENT, account=lid, values={**values, "others": current})

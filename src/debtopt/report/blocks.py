@@ -90,6 +90,7 @@ class Letter:
     table: Table | None
     closing: list[str]
     signature: list[tuple[str, str]]
+    colon: str = ": "  # between a label and its value: "：" in Chinese
 
 
 Block = Heading | Paragraph | Bullets | Table | Legend | Details | Chart | BarChart | Grid | Letter

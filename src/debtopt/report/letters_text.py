@@ -93,6 +93,7 @@ def letter_block(w: Words, doc: ReportData, letter: LetterData) -> Letter:
         closing=w._("Yours faithfully,").split("\n"),
         signature=[(w._("Signature"), BLANK), (w._("Name"), doc.borrower or BLANK),
                    (w._("Date"), w._("____ (day, month, year)"))],
+        colon="：" if w.lang == "zh" else ": ",
     )
 
 

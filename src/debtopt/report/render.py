@@ -86,11 +86,12 @@ def _text_block(console: Console, block: Block) -> None:
         for line in block.closing:
             console.print(Text(line))
         for label, value in block.signature:
-            console.print(Text(f"{label}: {value}"))
+            console.print(Text(f"{label}{block.colon}{value}"))
 
 
 def _letter_lines(letter: Letter) -> list[str]:
-    return [letter.title, letter.to, *[f"{label}: {value}" for label, value in letter.fields], "", *letter.paragraphs]
+    return [letter.title, letter.to, *[f"{label}{letter.colon}{value}" for label, value in letter.fields], "",
+            *letter.paragraphs]
 
 
 def to_text(blocks: list[Block], color: bool = False) -> str:
@@ -155,13 +156,13 @@ def _md_block(block: Block, chart_files: Mapping[str, str] | None) -> list[str]:
         return []
     assert isinstance(block, Letter)
     out = [f"### {md_escape(block.title)}", "", md_escape(block.to), ""]
-    out += [md_escape(f"{label}: {value}") + "  " for label, value in block.fields] + [""]
+    out += [md_escape(f"{label}{block.colon}{value}") + "  " for label, value in block.fields] + [""]
     for para in block.paragraphs:
         out += [md_escape(para), ""]
     if block.table is not None:
         out += _md_table(block.table) + [""]
     out += [md_escape(line) + "  " for line in block.closing] + [""]
-    out += [md_escape(f"{label}: {value}") + "  " for label, value in block.signature] + [""]
+    out += [md_escape(f"{label}{block.colon}{value}") + "  " for label, value in block.signature] + [""]
     return out
 
 
