@@ -43,7 +43,8 @@ def offer_rows(scenario: Scenario, plan: Plan) -> list[OfferRow]:
                               else int(taken.amount * 100))
             row.update(max_amount=offer.max_amount, annual_rate=cost.annual_rate,
                        effective_annual_rate=cost.effective_annual_rate, crosses=cost.crosses,
-                       pays=list(offer.pays) if offer.pays is not None and offer.kind != "cash-loan" else [],
+                       pays=[] if offer.kind == "cash-loan" else
+                       list(offer.pays) if offer.pays is not None else [loan.id for loan in scenario.loans],
                        term_months=offer.loan.term_months)
         elif isinstance(offer, AssetSale):
             row.update(amount=offer.amount, keep_value=offer.keep_value)

@@ -27,6 +27,11 @@ def action_line(w: Words, doc: ReportData, a: Action) -> str:
     v = a.values
     if a.kind == "pay":
         values = {"lender": a.lender, "loan": w.name(a.account or ""), "amount": w.amount(a.amount), "month": month}
+        if a.lender == values["loan"]:  # an offer's new loan: its name is its lender's
+            if a.amount is not None and a.amount > v["due"]:  # type: ignore[operator]
+                return w._("Pay {amount} to {loan} by its due date in {month} ({due} is due; the rest pays it down "
+                           "sooner).", due=w.amount(v["due"]), **values)
+            return w._("Pay {amount} to {loan} by its due date in {month}.", **values)
         if a.amount is not None and a.amount > v["due"]:  # type: ignore[operator]
             return w._("Pay {lender} {amount} for {loan} by its due date in {month} ({due} is due; the rest pays "
                        "it down sooner).", due=w.amount(v["due"]), **values)
