@@ -27,7 +27,7 @@ def _fields(text: str) -> set[str]:
 def test_the_catalogues_hold_every_sentence_of_the_code() -> None:
     """Babel extracts the same messages as the .pot and each .po has: run the commands in docs/reports.md."""
     found = {msgid for _, _, msgid, _, _ in extract_from_dir(str(SRC), method_map=[("**.py", "python")],
-                                                          keywords={"_": None, "n_": (1, 2)})}
+                                                          keywords={"_": None, "n_": (1, 2), "N_": None, "Nn_": (1, 2)})}
     pot = {m.id for m in read_po((LOCALE_DIR / "debtopt.pot").open("rb")) if m.id}
     assert found == pot
     for lang in ("en", "zh"):

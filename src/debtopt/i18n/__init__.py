@@ -55,6 +55,16 @@ def _money_pattern(lang: str, currency: str) -> str:
     return pattern.replace("¤", "'" + symbol.replace("'", "''") + "'")
 
 
+def N_(message: str) -> str:
+    """Marks a sentence for the catalogues where it is chosen before it is translated (Babel extracts `N_`)."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """The same for a sentence with a count: (singular, plural)."""
+    return singular, plural
+
+
 class Formatter:
     """Sentences, amounts, numbers, rates and months in one language and currency."""
 
@@ -97,4 +107,4 @@ class Formatter:
         return format_list(items, locale=self.locale) if items else ""
 
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALES", "LOCALE_DIR", "Formatter", "translations"]
+__all__ = ["DOMAIN", "LANGUAGES", "LOCALES", "LOCALE_DIR", "N_", "Formatter", "Nn_", "translations"]
