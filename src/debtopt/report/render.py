@@ -197,7 +197,7 @@ def to_json(doc: ReportData, lang: str | None = None) -> str:
     return dumps(data)
 
 
-CSV_COLUMNS = ["month", "date", "account", "name", "payment", "interest", "penalty_interest", "fees", "due",
+CSV_COLUMNS = ["month", "date", "loan", "name", "payment", "interest", "penalty_interest", "fees", "due",
                "balance", "arrears", "overdue", "months_overdue", "closed", "escalated", "reason_codes", "reasons"]
 # A cell a spreadsheet would read as a formula (OWASP CSV injection) starts with one of these.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -105,7 +105,10 @@ def _run(job: Job) -> Reply:
         if fmt == "csv":
             text = plan_to_csv(plan)
         elif fmt == "text":
-            text = plan_to_text(plan, scenario) + solver_to_text(plan)
+            from ..analysis.report_data import build_report_data
+
+            doc = build_report_data(scenario, plan, lang="en", sections=frozenset())  # what to do now, first
+            text = plan_to_text(plan, scenario, doc=doc) + solver_to_text(plan)
         else:
             text = plan_to_json(plan)
         return Reply(200, MEDIA_TYPES[fmt], text.encode("utf-8"))
