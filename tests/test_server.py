@@ -163,16 +163,17 @@ def test_report_html_and_json(client: httpx.Client) -> None:
     data = client.post("/v1/report", params={"format": "json", "heuristics_only": True}, json=SMALL)
     assert data.status_code == 200
     body = data.json()
-    assert body["report"]["method"] == "heuristic" and body["explanations"]
+    assert body["method"] == "heuristic" and body["explanations"]
     scenario = debtopt.load_scenario(SMALL)
-    from debtopt.report.analysis import build_report
+    from debtopt.analysis.report_data import build_report_data
     from debtopt.report.render import render
+    from debtopt.strategies import best_heuristic
 
-    assert data.text == render(scenario, build_report(scenario, "en", use_optimizer=False), "json", "en")
+    assert data.text == render(build_report_data(scenario, best_heuristic(scenario), lang="en"), "json", "en")
     ordered = client.post("/v1/report", params={"format": "json", "heuristics_only": True,
                                                 "order": "weilidai,card"}, json=SMALL)
     assert ordered.status_code == 200
-    assert "custom" in {row["strategy"] for row in ordered.json()["comparison"]["rows"]}
+    assert "custom" in {row["strategy"] for row in ordered.json()["comparison"]}
 
 
 @pytest.mark.parametrize(("fmt", "media", "start"), [

@@ -305,9 +305,11 @@ def report_data(plan: Plan, scenario: Scenario, lang: Language | None = None,
     The what-ifs (the budget 10 % up and down) run the optimizer when `plan`
     is an optimizer's plan, with a third of `time_limit_seconds` each.
     """
-    from .report.analysis import build_report
+    from .analysis.report_data import build_report_data
 
-    return build_report(scenario, lang or scenario.language, time_limit=time_limit_seconds, plan=plan)
+    limit = 5.0 if time_limit_seconds is None else min(5.0, time_limit_seconds / 3)
+    return build_report_data(scenario, plan, lang=lang or scenario.language,
+                             time_limit_seconds=max(1.0, limit)).model_dump(mode="json")
 
 
 def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
@@ -353,11 +355,14 @@ def render(
         raise _bad("lang", f"unknown language {lang!r}; choose one of {', '.join(_LANGUAGES)}")
     _check_plan_of(plan, scenario)
     language = lang or scenario.language
-    data = report_data(plan, scenario, language, time_limit_seconds)
+    from .analysis.report_data import build_report_data
+
+    limit = 5.0 if time_limit_seconds is None else min(5.0, time_limit_seconds / 3)
+    doc = build_report_data(scenario, plan, lang=language, time_limit_seconds=max(1.0, limit))
     svgs = None
     if format == "html":
         from .report.charts import inline_svgs
 
-        svgs = inline_svgs(data)
-    return _render(scenario, data, format, language, svgs=svgs)
+        svgs = inline_svgs(doc)
+    return _render(doc, format, language, svgs=svgs)
 

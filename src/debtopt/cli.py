@@ -45,7 +45,11 @@ def render_plan(plan: Plan, scenario: Scenario, fmt: str, output: Path | None, t
         return plan_to_json(plan)
     if fmt == "csv":
         return plan_to_csv(plan)
-    return plan_to_text(plan, scenario, color=_color(output)) + solver_to_text(plan)
+    from .analysis.report_data import build_report_data
+
+    # what to do this month and the next, before the tables (the document without its re-solves)
+    doc = build_report_data(scenario, plan, lang="en", sections=frozenset())
+    return plan_to_text(plan, scenario, color=_color(output), doc=doc) + solver_to_text(plan)
 
 
 scenario_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

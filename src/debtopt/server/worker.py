@@ -105,7 +105,10 @@ def _run(job: Job) -> Reply:
         if fmt == "csv":
             text = plan_to_csv(plan)
         elif fmt == "text":
-            text = plan_to_text(plan, scenario) + solver_to_text(plan)
+            from ..analysis.report_data import build_report_data
+
+            doc = build_report_data(scenario, plan, lang="en", sections=frozenset())  # what to do now, first
+            text = plan_to_text(plan, scenario, doc=doc) + solver_to_text(plan)
         else:
             text = plan_to_json(plan)
         return Reply(200, MEDIA_TYPES[fmt], text.encode("utf-8"))
@@ -133,20 +136,30 @@ def _solver_options(options: dict[str, Any]) -> dict[str, Any]:
 
 def _report(scenario: Any, options: dict[str, Any], time_limit: float) -> Reply:
     """`debtopt report`: the plan the report chooses (the optimizer's unless heuristics_only), explained."""
-    from ..report.analysis import build_report
+    from ..analysis.report_data import build_report_data
+    from ..optimize import optimize
     from ..report.render import render
+    from ..strategies import run_heuristics, run_strategy
 
     fmt = str(options.get("format", "html"))
     lang = options.get("lang") or scenario.language
-    data = build_report(scenario, lang, order=options.get("order"),
-                        use_optimizer=not options.get("heuristics_only", False),
-                        time_limit=max(1.0, time_limit * REPORT_SOLVER_SHARE))
+    order = options.get("order")
+    heuristics = run_heuristics(scenario)
+    if order:
+        heuristics["custom"] = run_strategy(scenario, "custom", list(order))
+    limit = max(1.0, time_limit * REPORT_SOLVER_SHARE)
+    if options.get("heuristics_only", False):
+        plan = min(heuristics.values(), key=lambda p: p.rank_key())
+    else:
+        plan = optimize(scenario, time_limit_seconds=limit)
+    data = build_report_data(scenario, plan, lang=lang, order=order, heuristics=heuristics,
+                             time_limit_seconds=max(1.0, min(5.0, limit / 3)))
     svgs = None
     if fmt == "html":
         from ..report.charts import inline_svgs
 
         svgs = inline_svgs(data)
-    text = render(scenario, data, fmt, lang, svgs=svgs)
+    text = render(data, fmt, lang, svgs=svgs)
     return Reply(200, MEDIA_TYPES[fmt], text.encode("utf-8"))
 
 
@@ -154,7 +167,8 @@ def warm_up() -> None:
     """Import everything a job needs, so the first request pays no import time."""
     from .. import api  # noqa: F401
     from ..optimize import optimize  # noqa: F401
-    from ..report import analysis, charts, render, solver_text, tabular, text  # noqa: F401
+    from ..analysis import report_data  # noqa: F401
+    from ..report import charts, render, solver_text, tabular, text  # noqa: F401
 
 
 def worker_main(conn: Connection) -> None:
