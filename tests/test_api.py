@@ -209,12 +209,12 @@ def test_render_every_format(fmt: str, small: debtopt.Scenario) -> None:
         assert out.startswith("<!DOCTYPE html>") and 'lang="zh"' in out and "<svg" in out
     if fmt == "json":
         data = json.loads(out)
-        assert data["strategy"] == "avalanche" and data["report"]["language"] == "zh"
+        assert data["plan"]["strategy"] == "avalanche" and data["language"] == "zh"
 
 
 def test_render_is_the_report_commands_output_for_the_plan_it_explains() -> None:
-    """render(plan) mirrors report/analysis.py's build_report: the same bytes for the plan build_report picks."""
-    from debtopt.report.analysis import build_report
+    """render(plan) is the report command's document of that plan, rendered: the same bytes."""
+    from debtopt.analysis.report_data import build_report_data
     from debtopt.report.render import render as render_report
     from debtopt.strategies import best_heuristic
 
@@ -222,15 +222,15 @@ def test_render_is_the_report_commands_output_for_the_plan_it_explains() -> None
         scenario = debtopt.load_scenario(path)
         plan = best_heuristic(scenario)
         for fmt in ("json", "markdown"):
-            expected = render_report(scenario, build_report(scenario, use_optimizer=False), fmt, scenario.language)
+            expected = render_report(build_report_data(scenario, plan), fmt, scenario.language)
             assert debtopt.render(plan, scenario, format=fmt) == expected  # type: ignore[arg-type]
 
 
 def test_render_an_optimal_plan(optimal: debtopt.Plan, small: debtopt.Scenario) -> None:
     data = json.loads(debtopt.render(optimal, small, format="json", time_limit_seconds=6))
-    assert data["report"]["method"] == "optimal"
-    assert data["comparison"]["main"] == "optimal"
-    assert data["totals"] == optimal.totals.model_dump(mode="json")
+    assert data["method"] == "optimal"
+    assert data["comparison"][0]["strategy"] == "optimal"
+    assert data["plan"]["totals"] == optimal.totals.model_dump(mode="json")
 
 
 def test_render_refuses(small: debtopt.Scenario) -> None:

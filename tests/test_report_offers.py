@@ -1,4 +1,4 @@
-"""Offers in reports: each offer's terms, all-in annual cost and flags, the plan's decision; reasons with new loans."""
+"""Offers in reports: each offer's terms, all-in annual cost and the legal line, the plan's decision, its worth."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from debtopt.analysis.reasons import explain
+from debtopt.analysis.report_data import build_report_data
 from debtopt.domain import load_scenario, scenario_from_dict
-from debtopt.report.analysis import build_report
-from debtopt.report.document import build_document
-from debtopt.report.reasons import explain
+from debtopt.optimize import optimize
 from debtopt.report.render import render
-from debtopt.strategies import parse_takes, run_strategy
+from debtopt.strategies import best_heuristic, parse_takes, run_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,33 +33,34 @@ def scenario_with_online_loan() -> Any:
     return scenario_from_dict(data)
 
 
-def test_report_lists_offers_with_cost_flag_and_decision() -> None:
+def test_report_lists_offers_with_cost_the_current_legal_rule_and_the_decision() -> None:
     scenario = scenario_with_online_loan()
-    data = build_report(scenario, "en", use_optimizer=False, sections=frozenset())
-    (offer,) = data["offers"]
-    assert offer["crosses"] == 0.36 and offer["annual_rate"] > 0.36 and offer["taken"] is None
-    text = render(scenario, data, "markdown", "en")
-    assert "all-in cost" in text and "above 36 %" in text and "does not take it" in text
-    zh = render(scenario, build_report(scenario, "zh", use_optimizer=False, sections=frozenset()), "markdown", "zh")
-    assert "综合年化成本" in zh and "超过 36%" in zh
+    doc = build_report_data(scenario, best_heuristic(scenario), sections=frozenset())
+    (offer,) = doc.offers
+    assert offer.crosses == 0.36 and offer.annual_rate is not None and offer.annual_rate > 0.36
+    assert offer.taken_month is None and [a.offer for a in doc.actions.refuse] == ["online"]
+    text = render(doc, "markdown", "en")
+    assert "all-in cost" in text and "Above 36 % a year" in text and "four times the one-year LPR" in text
+    assert "amended 2020" in text and "2015" not in text and "does not take it" in text
+    zh = render(doc, "markdown", "zh")
+    assert "综合年化成本" in zh and "超过 36%" in zh and "一年期 LPR 四倍" in zh and "不要借网贷" in zh
 
 
 def test_reasons_cover_an_offers_new_loan() -> None:
     scenario = scenario_with_online_loan()
     plan = run_strategy(scenario, "custom", ["card", "online"], parse_takes(scenario, ["online:1:10000"]))
-    months = explain(scenario, plan)
-    coded = {loan["id"] for month in months for loan in month["loans"]}
+    coded = {a.id for month in explain(scenario, plan) for a in month.accounts}
     assert "online" in coded  # the new loan's payments are explained like any loan's
-    blocks = build_document(scenario, build_report(scenario, "zh", use_optimizer=False, sections=frozenset()), "zh")
-    assert blocks
+    doc = build_report_data(scenario, plan, sections=frozenset())
+    assert [a.id for a in doc.accounts] == ["card", "online"] and "网贷" in render(doc, "text", "zh")
 
 
 def test_examples_with_offers_report_in_both_languages() -> None:
     scenario = load_scenario(ROOT / "examples" / "us-consolidation.toml")
+    doc = build_report_data(scenario, best_heuristic(scenario), sections=frozenset({"comparison"}))
+    assert {o.id for o in doc.offers} == {"transfer", "consolidation"}
     for lang in ("en", "zh"):
-        data = build_report(scenario, lang, use_optimizer=False, sections=frozenset({"comparison"}))
-        assert {o["id"] for o in data["offers"]} == {"transfer", "consolidation"}
-        assert render(scenario, data, "html", lang)
+        assert render(doc, "html", lang)
 
 
 def test_report_says_what_an_offer_taken_is_worth() -> None:
@@ -69,15 +70,15 @@ def test_report_says_what_an_offer_taken_is_worth() -> None:
         "currency": "USD", "start": "2027-01", "horizon_months": 18, "budget": {"monthly": 600},
         "loans": [{"id": "car-loan", "kind": "installment", "balance": 10000, "annual_rate": 0.12,
                    "installment": 1000, "late_fee": 50, "escalation_months": 3}],
-        "offers": [{"id": "bike", "kind": "asset-sale", "available_from": "2027-02", "available_until": "2027-04",
-                    "amount": 6000, "keep_value": 500}],
+        "offers": [{"id": "bike", "name": "Bike", "kind": "asset-sale", "available_from": "2027-02",
+                    "available_until": "2027-04", "amount": 6000, "keep_value": 500}],
     }
     scenario = scenario_from_dict(data)
-    report = build_report(scenario, "en", use_optimizer=True, time_limit=30, sections=frozenset())
-    (offer,) = report["offers"]
-    assert offer["taken"] is not None
-    assert offer["worth"]["escalations"] >= 1 and offer["worth"]["proved"]
-    text = render(scenario, report, "text", "en")
-    assert "Without it, the best plan would have" in text and "more account(s) escalating" in text
-    assert "不用它" in render(scenario, build_report(scenario, "zh", use_optimizer=True, time_limit=30,
-                                                       sections=frozenset()), "text", "zh")
+    doc = build_report_data(scenario, optimize(scenario, time_limit_seconds=30), sections=frozenset())
+    (offer,) = doc.offers
+    assert offer.taken_month is not None and offer.worth is not None
+    assert offer.worth.escalations is not None and offer.worth.escalations >= 1 and offer.worth.proved
+    assert any(a.kind == "sell" and a.offer == "bike" for a in doc.actions.this_month + doc.actions.next_month)
+    text = render(doc, "markdown", "en")
+    assert "Without it the best plan would have" in text and "more account in legal collection" in text
+    assert "不用它，最优计划会" in render(doc, "markdown", "zh")

@@ -163,16 +163,17 @@ def test_report_html_and_json(client: httpx.Client) -> None:
     data = client.post("/v1/report", params={"format": "json", "heuristics_only": True}, json=SMALL)
     assert data.status_code == 200
     body = data.json()
-    assert body["report"]["method"] == "heuristic" and body["explanations"]
+    assert body["method"] == "heuristic" and body["explanations"]
     scenario = debtopt.load_scenario(SMALL)
-    from debtopt.report.analysis import build_report
+    from debtopt.analysis.report_data import build_report_data
     from debtopt.report.render import render
+    from debtopt.strategies import best_heuristic
 
-    assert data.text == render(scenario, build_report(scenario, "en", use_optimizer=False), "json", "en")
+    assert data.text == render(build_report_data(scenario, best_heuristic(scenario), lang="en"), "json", "en")
     ordered = client.post("/v1/report", params={"format": "json", "heuristics_only": True,
                                                 "order": "weilidai,card"}, json=SMALL)
     assert ordered.status_code == 200
-    assert "custom" in {row["strategy"] for row in ordered.json()["comparison"]["rows"]}
+    assert "custom" in {row["strategy"] for row in ordered.json()["comparison"]}
 
 
 @pytest.mark.parametrize(("fmt", "media", "start"), [
@@ -241,6 +242,7 @@ def test_content_type(client: httpx.Client) -> None:
     ("simulate", {"strategy": "custom", "order": "card,card"}, "query.order"),
     ("simulate", {"strategy": "custom", "order": " , "}, "query.order"),
     ("simulate", {"format": "pdf"}, "query.format"),
+    ("simulate", {"format": "text", "lang": "fr"}, "query.lang"),
     ("simulate", {"time_limit": 31}, "query.time_limit"),
     ("simulate", {"time_limit": 0.5}, "query.time_limit"),
     ("simulate", {"time_limit": "nan"}, "query.time_limit"),
@@ -373,7 +375,7 @@ def test_openapi(client: httpx.Client) -> None:
     optimize = spec["paths"]["/v1/optimize"]["post"]
     assert optimize["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Scenario"}
     assert {p["name"] for p in optimize["parameters"]} == {"objective", "overdue_price", "max_consecutive_overdue",
-                                                           "solver", "timings", "format", "time_limit"}
+                                                           "solver", "timings", "format", "lang", "time_limit"}
     assert {"413", "422", "503", "504"} <= set(optimize["responses"])
 
     def refs(node: Any) -> Iterator[str]:

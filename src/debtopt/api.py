@@ -31,7 +31,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -43,7 +43,10 @@ from .domain.money import format_money, to_cents
 from .domain.options import ReportOptions, SolveOptions, report_options, simulate_options, solve_options
 from .domain.plan import Plan, Take
 from .domain.scenario import Scenario
-from .errors import FieldIssue, OptionError, ScenarioError
+from .errors import FieldIssue, OptionError, OutputError, ScenarioError
+
+if TYPE_CHECKING:
+    from .analysis.document import ReportData
 
 __all__ = [
     "Comparison",
@@ -90,8 +93,9 @@ def preload() -> None:
     The charts (matplotlib) are left out: only HTML reports and `--charts` draw them, and they load
     when first needed.
     """
+    from .analysis import report_data  # noqa: F401
     from .optimize import optimize as _optimize  # noqa: F401
-    from .report import analysis, render, solver_text, tabular, text  # noqa: F401
+    from .report import render, solver_text, tabular, text  # noqa: F401
 
 
 def preload_charts() -> None:
@@ -424,7 +428,7 @@ Command = Literal["simulate", "optimize", "compare", "report"]
 def check_options(command: Command, scenario: Scenario, **keywords: Any) -> None:
     """Raise the `OptionError` that `command(scenario, **keywords)` would raise, without doing its work.
 
-    `format` is the output's (`format_plan`'s, or the report's). The HTTP
+    `format` (and `lang`) are the output's (`format_plan`'s, or the report's). The HTTP
     service checks a request's options with its scenario before it queues the
     request for a solver.
     """
@@ -436,6 +440,7 @@ def check_options(command: Command, scenario: Scenario, **keywords: Any) -> None
         return
     if fmt is not None:
         _plan_format(fmt)
+    report_options(lang=given.pop("lang", None))  # the language of the text output
     if command == "simulate":
         simulate_options(scenario, **given)
     elif command == "optimize":
@@ -455,8 +460,11 @@ def _plan_format(format: str) -> PlanFormat:
     return PlanFormat(format)
 
 
-def format_plan(plan: Plan, scenario: Scenario, format: str = PlanFormat.TEXT, *, color: bool = False) -> str:
-    """A plan as `simulate`/`optimize` print it: text (with how the solve went), JSON or CSV."""
+def format_plan(plan: Plan, scenario: Scenario, format: str = PlanFormat.TEXT, *, color: bool = False,
+                lang: str | None = None) -> str:
+    """A plan as `simulate`/`optimize` print it: JSON, CSV, or text in `lang` (default the scenario's), which
+    opens with what to do this month and the next and ends with how the solve went."""
+    from .analysis.report_data import build_report_data
     from .report.solver_text import solver_to_text
     from .report.tabular import plan_to_csv, plan_to_json
     from .report.text import plan_to_text
@@ -466,12 +474,16 @@ def format_plan(plan: Plan, scenario: Scenario, format: str = PlanFormat.TEXT, *
         return plan_to_json(plan)
     if fmt == PlanFormat.CSV:
         return plan_to_csv(plan)
-    return plan_to_text(plan, _check_scenario(scenario), color=color) + solver_to_text(plan)
+    scenario = _check_scenario(scenario)
+    language = report_options(lang=lang).lang or scenario.language
+    doc = build_report_data(scenario, plan, lang=language, sections=frozenset())  # the actions; no re-solves
+    return plan_to_text(plan, scenario, color=color, lang=language, doc=doc) + solver_to_text(plan, lang=language)
 
 
 def format_comparison(comparison: Comparison, scenario: Scenario, format: str = PlanFormat.TEXT, *,
-                      color: bool = False) -> str:
-    """A comparison as `compare` prints it: text, JSON (totals, best, what the optimum saves) or CSV."""
+                      color: bool = False, lang: str | None = None) -> str:
+    """A comparison as `compare` prints it: text in `lang` (default the scenario's), JSON (totals, best, what
+    the optimum saves) or CSV."""
     from .report.tabular import comparison_to_csv, comparison_to_json
     from .report.text import comparison_to_text
 
@@ -480,17 +492,16 @@ def format_comparison(comparison: Comparison, scenario: Scenario, format: str = 
         return comparison_to_json(scenario, comparison.plans, comparison.best)
     if fmt == PlanFormat.CSV:
         return comparison_to_csv(comparison.plans)
-    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color)
+    language = report_options(lang=lang).lang or scenario.language
+    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color, lang=language)
 
 
 # ---------------------------------------------------------------- the report
 @dataclass(frozen=True)
 class Report:
-    """A plan explained (`debtopt report`): the report's data, and its renderings, charts and letters."""
+    """A plan explained (`debtopt report`): the report document, and its renderings, charts and letters."""
 
-    scenario: Scenario
-    data: dict[str, Any]
-    language: str  # "en" or "zh"
+    doc: ReportData
 
     def text(self, format: str = choices.ReportFormat.TEXT, *, color: bool = False,
              chart_files: Mapping[str, str] | None = None) -> str:
@@ -502,40 +513,54 @@ class Report:
         if fmt == choices.ReportFormat.HTML:
             from .report.charts import inline_svgs
 
-            svgs = inline_svgs(self.data)
-        return _render(self.scenario, self.data, fmt.value, self.language, color=color and fmt == choices.ReportFormat.TEXT,
+            svgs = inline_svgs(self.doc)
+        return _render(self.doc, fmt.value, self.doc.language, color=color and fmt == choices.ReportFormat.TEXT,
                        svgs=svgs, chart_files=chart_files)
 
-    def charts(self, chart_format: str = choices.ChartFormat.SVG) -> dict[str, bytes]:
-        """Each chart as a file: {"balances.svg": bytes, ...}."""
-        from .report.charts import render_charts
+    def save_charts(self, folder: str | os.PathLike[str], chart_format: str = choices.ChartFormat.SVG) -> list[str]:
+        """Write each chart, its legend drawn in, to FOLDER/KEY.FORMAT; the file names. OutputError if it cannot."""
+        from pathlib import Path
+
+        from .report.charts import save_charts
+        from .report.words import Words
 
         fmt = report_options(chart_format=chart_format).chart_format.value
-        return {f"{key}.{fmt}": content for key, content in render_charts(self.data, fmt).items()}
+        try:
+            return list(save_charts(self.doc, Words(self.doc).names, Path(folder), fmt).values())
+        except OSError as exc:
+            raise OutputError(os.fspath(folder), f"cannot write the charts there: {exc.strerror}", "charts") from None
 
     def letters(self) -> dict[str, str]:
-        """Each lender's letter as Markdown, in Chinese and in English: {"letter-weilidai.zh.md": text, ...}."""
+        """Each letter as Markdown, in Chinese and in English: {"letter-weilidai.zh.md": text, ...}."""
         from .report.render import letter_files
 
-        return letter_files(self.scenario, self.data)
+        return letter_files(self.doc)
 
 
-def _report_plan(scenario: Scenario, options: ReportOptions) -> Plan:
-    """The plan a report explains: the optimizer's, or with `heuristics_only` the best heuristic's."""
-    if options.heuristics_only:
-        from .strategies import run_heuristics
+def _whatif_seconds(time_limit_seconds: float) -> float:
+    """Each re-solve of the report's what-ifs and borrowing search: a third of a solve's time, 1 to 5 s."""
+    from .analysis.whatif import WHATIF_SECONDS
 
-        plans = run_heuristics(scenario)
-        return plans[min(plans, key=lambda name: plans[name].rank_key())]
-    return _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))
+    return max(1.0, min(WHATIF_SECONDS, time_limit_seconds / 3))
 
 
-def _report_data(plan: Plan, scenario: Scenario, options: ReportOptions) -> dict[str, Any]:
-    from .report.analysis import build_report
+def _report(scenario: Scenario, options: ReportOptions) -> Report:
+    """The report of the best plan: the optimizer's, or with `heuristics_only` the best heuristic's (the
+    borrower's own order among them)."""
+    from .analysis.report_data import build_report_data
+    from .strategies import run_heuristics
 
     order = list(options.order) if options.order is not None else None
-    return build_report(scenario, options.lang or scenario.language, order=order,
-                        time_limit=options.time_limit_seconds, plan=plan)
+    habits = None
+    if options.heuristics_only:
+        habits = run_heuristics(scenario)
+        if order:
+            habits[choices.Strategy.CUSTOM.value] = simulate(scenario, choices.Strategy.CUSTOM.value, order)
+        plan = min(habits.values(), key=lambda p: p.rank_key())
+    else:
+        plan = _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))
+    return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
+                                    heuristics=habits, time_limit_seconds=_whatif_seconds(options.time_limit_seconds)))
 
 
 def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence[str] | None = None,
@@ -543,14 +568,13 @@ def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence
     """The full report of the best plan (the optimizer's, or the best heuristic's): `debtopt report`.
 
     order: your own order of loans, compared with the others and used for the
-    borrowing section. time_limit_seconds: for each solve (the plan, and each
-    of the budget what-ifs).
+    borrowing section. time_limit_seconds: for the plan's solve; each of the
+    what-ifs gets a third of it (at most 5 s).
     """
     scenario = _check_scenario(scenario)
     options = report_options(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
                              time_limit_seconds=time_limit_seconds)
-    data = _report_data(_report_plan(scenario, options), scenario, options)
-    return Report(scenario, data, options.lang or scenario.language)
+    return _report(scenario, options)
 
 
 def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
@@ -578,15 +602,19 @@ def render(
     """The full report of `plan` (from `simulate` or `optimize` on `scenario`) as a string.
 
     format: "text" (plain, 120 columns), "markdown", "html" (one self-contained
-    page, charts inline as SVG), "json" (the plan's JSON plus explanations and
-    the report's sections) or "csv" (one row per month and loan, with reasons).
+    page, charts inline as SVG), "json" (the report document: the plan, what
+    to do, why each payment, the comparisons, letters) or "csv" (one row per
+    month and loan, with reasons).
     lang: "en" or "zh"; by default the scenario's `language`.
     The scenario is needed for what a plan does not carry: loan names, lenders
     and terms (for the reasons and the lenders' letters).
-    time_limit_seconds: for the optimizer's what-ifs when `plan` is optimal.
+    time_limit_seconds: a third of it (at most 5 s) for each of the what-ifs'
+    re-solves when `plan` is optimal.
     Raises `OptionError` (path "format", "lang" or "plan") for an unknown choice
     or a plan of another scenario.
     """
+    from .analysis.report_data import build_report_data
+
     scenario = _check_scenario(scenario)
     if not isinstance(plan, Plan):
         raise TypeError(f"plan must be a debtopt.Plan, not {type(plan).__name__}")
@@ -595,8 +623,9 @@ def render(
         keywords["time_limit_seconds"] = time_limit_seconds
     options = report_options(scenario, **keywords)
     _check_plan_of(plan, scenario)
-    report = Report(scenario, _report_data(plan, scenario, options), options.lang or scenario.language)
-    return report.text(options.format.value)
+    doc = build_report_data(scenario, plan, lang=options.lang or scenario.language,
+                            time_limit_seconds=_whatif_seconds(options.time_limit_seconds))
+    return Report(doc).text(options.format.value)
 
 
 def report(scenario: Scenario, *, format: ReportFormat = "text", lang: Language | None = None,
@@ -606,7 +635,6 @@ def report(scenario: Scenario, *, format: ReportFormat = "text", lang: Language 
     report_options(format=format)  # a bad format costs no solve
     return explain(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
                    time_limit_seconds=time_limit_seconds).text(format)
-
 
 
 # ---------------------------------------------------------------- other tools' files (export, import)

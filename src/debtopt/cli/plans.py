@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .. import api
-from ..domain.choices import Objective, PlanFormat, SolverName, Strategy, values
+from ..domain.choices import Language, Objective, PlanFormat, SolverName, Strategy, values
 from ..edge import color_for, output_format, run_guarded, write_output
 
 PLAN_FORMATS = values(PlanFormat)
@@ -20,6 +20,8 @@ format_option = click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS),
                              help="Output format (default: from -o's extension, else text).")
 output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                              help="Write to this file instead of the terminal (.txt, .json or .csv).")
+lang_option = click.option("--lang", type=click.Choice(values(Language)), default=None,
+                           help="Language of the text output (default: the scenario's `language`).")
 
 
 def loan_ids(text: str | None) -> list[str] | None:
@@ -47,16 +49,17 @@ def validate(file: Path) -> None:
               help="For --strategy custom: take an offer of the scenario in a month (YYYY-MM or plan month), "
                    "e.g. --take mum:2027-02:15000 or --take car:3. Repeatable.")
 @format_option
+@lang_option
 @output_option
 def simulate(file: Path, strategy: str, order: str | None, take_texts: tuple[str, ...], fmt: str | None,
-             output: Path | None) -> None:
+             lang: str | None, output: Path | None) -> None:
     """Show month by month what one strategy does to your loans."""
 
     def action() -> None:
         chosen = output_format(fmt, output, PLAN_FORMATS)
         scenario = api.load_scenario(file)
         plan = api.simulate(scenario, strategy, loan_ids(order), takes=take_texts)  # type: ignore[arg-type]
-        write_output(api.format_plan(plan, scenario, chosen, color=color_for(output)), output)
+        write_output(api.format_plan(plan, scenario, chosen, color=color_for(output), lang=lang), output)
 
     run_guarded(action)
 
@@ -96,9 +99,10 @@ def _solver_keywords(objective: str, overdue_price: str | None, max_consecutive_
 @click.option("--offer-worth/--no-offer-worth", default=True, show_default=True,
               help="Say what each offer taken is worth: the optimum re-solved without it (slower).")
 @format_option
+@lang_option
 @output_option
 def optimize(file: Path, objective: str, overdue_price: str | None, max_consecutive_overdue: int | None,
-             solver: str, time_limit: float, timings: bool, offer_worth: bool, fmt: str | None,
+             solver: str, time_limit: float, timings: bool, offer_worth: bool, fmt: str | None, lang: str | None,
              output: Path | None) -> None:
     """The best schedule: fewest accounts escalating, fewest months overdue, then the least cost."""
 
@@ -107,7 +111,7 @@ def optimize(file: Path, objective: str, overdue_price: str | None, max_consecut
         scenario = api.load_scenario(file)
         keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
         plan = api.optimize(scenario, offer_worth=offer_worth, **keywords)
-        write_output(api.format_plan(plan, scenario, chosen, color=color_for(output)), output)
+        write_output(api.format_plan(plan, scenario, chosen, color=color_for(output), lang=lang), output)
 
     run_guarded(action)
 
@@ -121,10 +125,11 @@ def optimize(file: Path, objective: str, overdue_price: str | None, max_consecut
               help="With --order: the offers your plan takes, e.g. --take wangdai:2026-12:20000. Repeatable.")
 @solver_options
 @format_option
+@lang_option
 @output_option
 def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[str, ...], objective: str,
             overdue_price: str | None, max_consecutive_overdue: int | None, solver: str, time_limit: float,
-            timings: bool, fmt: str | None, output: Path | None) -> None:
+            timings: bool, fmt: str | None, lang: str | None, output: Path | None) -> None:
     """Every strategy side by side: escalations, overdue months, cost, payoff; and what the optimum saves."""
 
     def action() -> None:
@@ -132,7 +137,7 @@ def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[s
         scenario = api.load_scenario(file)
         keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
         table = api.compare(scenario, optimal=not no_optimal, order=loan_ids(order), takes=take_texts, **keywords)
-        write_output(api.format_comparison(table, scenario, chosen, color=color_for(output)), output)
+        write_output(api.format_comparison(table, scenario, chosen, color=color_for(output), lang=lang), output)
 
     run_guarded(action)
 

@@ -52,15 +52,14 @@ def report(file: Path, lang: str | None, fmt: str | None, output: Path | None, c
         scenario = api.load_scenario(file)
         explained = api.explain(scenario, lang=lang, order=loan_ids(order),  # type: ignore[arg-type]
                                 heuristics_only=heuristics_only, time_limit_seconds=time_limit)
-        # Everything is built before anything is written: a failure leaves no report half-made.
-        charts = explained.charts(chart_format) if charts_dir is not None else None
-        letters = explained.letters() if letters_dir is not None else None
-        links = _chart_links(list(charts), charts_dir, output) if charts and charts_dir is not None else None
+        links = None
+        if charts_dir is not None:
+            names = explained.save_charts(charts_dir, chart_format)
+            links = _chart_links(names, charts_dir, output)
+            click.echo(f"wrote {len(names)} charts to {charts_dir}", err=True)
         text = explained.text(chosen, color=color_for(output), chart_files=links)
-        if charts is not None and charts_dir is not None:
-            write_files(charts, charts_dir, "charts")
-            click.echo(f"wrote {len(charts)} charts to {charts_dir}", err=True)
-        if letters is not None and letters_dir is not None:
+        if letters_dir is not None:
+            letters = explained.letters()
             write_files(letters, letters_dir, "letters")
             click.echo(f"wrote {len(letters)} letters to {letters_dir}", err=True)
         write_output(text, output)

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from .fields import MAX_HORIZON_MONTHS, Money, Rate, Strict
+
+
+def _label(value: object) -> str:
+    """A short printable label (a name, an account number): any script, no control characters."""
+    if not isinstance(value, str):
+        raise ValueError("write it as text, e.g. \"6222 0212 3456 7890\"")
+    text = value.strip()
+    if not text.isprintable():
+        raise ValueError("it has a control character (a tab or a line break); write it on one line")
+    if not 1 <= len(text) <= 64:
+        raise ValueError(f"it is {len(text)} characters long; write 1 to 64")
+    return text
+
+
+# The borrower's name and an account number: printed on the letters to lenders.
+Label = Annotated[str, BeforeValidator(_label)]
 
 
 class LoanContract(Strict):
@@ -91,6 +107,8 @@ class Loan(LoanContract):
     balance: Money
     arrears: Money = Decimal(0)
     months_overdue: int = Field(default=0, ge=0)
+    account_number: Label | None = Field(default=None, description="the lender's account or contract number, "
+                                         "for the letters (left blank to fill when absent)")
 
     @field_validator("name")
     @classmethod

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from .fields import MAX_HORIZON_MONTHS, MAX_MONTHLY_RATE, Money, Month, Rate, Strict
-from .loans import Loan, LoanContract
+from .loans import Label, Loan, LoanContract
 from .offers import Offer
 
 __all__ = ["MAX_HORIZON_MONTHS", "MAX_MONTHLY_RATE", "Budget", "BudgetChange", "Inflow", "Loan",
@@ -47,6 +47,8 @@ class Scenario(Strict):
 
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$", description="ISO 4217 code, for display")
     language: Literal["zh", "en"] = "en"
+    borrower: Label | None = Field(default=None, description="the borrower's name, for the letters "
+                                   "(left blank to fill when absent)")
     start: Month = Field(description="plan month 1, YYYY-MM")
     horizon_months: int = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
     budget: Budget

@@ -1,27 +1,27 @@
-"""Charts of a report, drawn with matplotlib (Agg) from the report's ledger-replayed figures.
+"""The report's charts: balances and payments drawn with matplotlib (Agg, deterministic SVG), from the document.
 
-Deterministic SVG: a fixed `svg.hashsalt`, no creation date in the metadata,
-the font bundled with matplotlib (DejaVu Sans), text drawn as paths. Chart text
-is kept to loan ids, dates (YYYY-MM) and numbers, which that font covers in any
-language; the captions in the report's language sit outside the chart, so no
-CJK font is needed.
+The SVGs carry no words: only dates (YYYY-MM) and amounts, which the bundled
+DejaVu Sans covers in any language. Which colour is which account is said by a
+legend beside the chart, in the page's own text (`chart_legend`), so account
+names in Chinese need no font inside the chart, and the legend never covers
+the bars. Files saved with `--charts DIR` draw the legend below the plot.
 """
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
-from .document import CHART_KEYS  # noqa: E402
+from ..analysis.document import ReportData  # noqa: E402
 
+SVG_KEYS = ("balances", "payments")
 _RC = {
     "svg.hashsalt": "debtopt",
     "svg.fonttype": "path",
@@ -32,151 +32,125 @@ _RC = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
 }
-_SIZE = (9.0, 3.6)
+_SIZE = (8.0, 3.2)
 
 
-def _svg_id_supported() -> bool:
-    return "svg.id" in matplotlib.rcParams
+def colours(n: int) -> list[str]:
+    """The same colour for an account in every chart and legend (tab10, tab20 past ten accounts)."""
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [matplotlib.colors.to_hex(cmap(k % cmap.N)) for k in range(n)]
 
 
-def _ids(data: dict[str, Any]) -> list[str]:
-    return [loan["id"] for loan in data["loans"]]
+def chart_legend(doc: ReportData, names: dict[str, str]) -> list[tuple[str, str]]:
+    """(colour, account name) for every account, in column order."""
+    return list(zip(colours(len(doc.accounts)), [names.get(a.id, a.id) for a in doc.accounts], strict=True))
 
 
-def _dates(data: dict[str, Any]) -> list[str]:
-    return [m["date"] for m in data["months"]]
-
-
-def _ticks(ax: Any, n: int, dates: list[str]) -> None:
-    step = max(1, -(-n // 12))
-    positions = list(range(0, n, step))
-    ax.set_xticks(positions)
-    ax.set_xticklabels([dates[p] for p in positions], rotation=45, ha="right")
-
-
-def _series(data: dict[str, Any], key: str) -> dict[str, list[float]]:
-    ids = _ids(data)
-    out = {i: [] for i in ids}
-    for month in data["months"]:
-        by_id = {lm["id"]: lm for lm in month["loans"]}
-        for i in ids:
-            out[i].append(float(by_id[i][key]) if i in by_id else 0.0)
+def _series(doc: ReportData, key: str) -> list[list[float]]:
+    out = []
+    for a in doc.accounts:
+        values = []
+        for month in doc.plan.months:
+            lm = next((x for x in month.loans if x.id == a.id), None)
+            values.append(0.0 if lm is None else float(getattr(lm, key)))
+        out.append(values)
     return out
 
 
-def _colours(n: int) -> list[Any]:
-    """The same colour for a loan in every chart (tab20 when there are many loans)."""
-    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
-    return [cmap(k % cmap.N) for k in range(n)]
+def _ticks(ax: object, dates: list[str]) -> None:
+    n = len(dates)
+    step = max(1, -(-n // 8))
+    positions = list(range(0, n, step))
+    ax.set_xticks(positions)  # type: ignore[attr-defined]
+    ax.set_xticklabels([dates[p] for p in positions], rotation=45, ha="right")  # type: ignore[attr-defined]
 
 
-def _balances(ax: Any, data: dict[str, Any]) -> None:
-    series = _series(data, "balance")
-    x = list(range(len(data["months"])))
-    ax.stackplot(x, *series.values(), labels=list(series), colors=_colours(len(series)))
-    ax.set_ylabel(data["currency"])
-    _ticks(ax, len(x), _dates(data))
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
-
-
-def _payments(ax: Any, data: dict[str, Any]) -> None:
-    series = _series(data, "payment")
-    x = list(range(len(data["months"])))
-    bottom = [0.0] * len(x)
-    for (i, values), colour in zip(series.items(), _colours(len(series)), strict=True):
-        ax.bar(x, values, bottom=bottom, label=i, width=0.8, color=colour)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel(data["currency"])
-    _ticks(ax, len(x), _dates(data))
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
-
-
-def _cost(ax: Any, data: dict[str, Any]) -> None:
-    rows = data.get("comparison", {}).get("rows", [])
-    names = [r["strategy"] for r in rows]
-    parts = [("interest", "#4c72b0"), ("penalty_interest", "#dd8452"), ("fees", "#c44e52")]
-    left = [0.0] * len(rows)
-    y = list(range(len(rows)))
-    for key, colour in parts:
-        values = [float(r["totals"][key]) for r in rows]
-        ax.barh(y, values, left=left, label=key, color=colour)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_yticks(y)
-    ax.set_yticklabels(names)
-    ax.invert_yaxis()
-    ax.set_xlabel(data["currency"])
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-
-
-def _overdue(ax: Any, data: dict[str, Any]) -> None:
-    ids = _ids(data)
-    grid = []
-    for i in ids:
-        row = []
-        for month in data["months"]:
-            lm = next((x for x in month["loans"] if x["id"] == i), None)
-            row.append(0 if lm is None else (2 if lm["overdue"] else 1))
-        grid.append(row)
-    cmap = ListedColormap(["#f4f4f4", "#9fd3a0", "#b2182b"])
-    ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=2, interpolation="nearest")
-    ax.set_yticks(list(range(len(ids))))
-    ax.set_yticklabels(ids)
-    _ticks(ax, len(data["months"]), _dates(data))
-    ax.set_xticks([x - 0.5 for x in range(len(data["months"]) + 1)], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(len(ids) + 1)], minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.tick_params(which="minor", length=0)
-
-
-_DRAW = {"balances": _balances, "payments": _payments, "cost": _cost, "overdue": _overdue}
-
-
-def _figure(key: str, data: dict[str, Any]) -> Any:
+def _draw(key: str, doc: ReportData, labels: list[str] | None) -> object:
     fig, ax = plt.subplots(figsize=_SIZE)
-    _DRAW[key](ax, data)
+    dates = [m.date for m in doc.plan.months]
+    x = list(range(len(dates)))
+    series = _series(doc, "balance" if key == "balances" else "payment")
+    cs = colours(len(series))
+    if key == "balances":
+        ax.stackplot(x, *series, colors=cs, labels=labels or [""] * len(series))
+    else:
+        bottom = [0.0] * len(x)
+        for values, colour, label in zip(series, cs, labels or [""] * len(series), strict=True):
+            ax.bar(x, values, bottom=bottom, width=0.8, color=colour, label=label)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel(doc.currency)
+    _ticks(ax, dates)
+    if labels:  # a saved file has no page around it: the legend goes below the plot, never on it
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=min(4, len(labels)), frameon=False,
+                  fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def render_charts(data: dict[str, Any], fmt: str = "svg") -> dict[str, bytes]:
-    """Each chart as SVG (or PNG) bytes, keyed by CHART_KEYS."""
+def render_charts(doc: ReportData, fmt: str = "svg", labels: list[str] | None = None,
+                  fonts: list[str] | None = None) -> dict[str, bytes]:
+    """Each chart as SVG (or PNG) bytes; `labels` (account names) draws the legend into the image."""
     if fmt not in ("svg", "png"):
         raise ValueError("charts are saved as svg or png")
     out: dict[str, bytes] = {}
-    rc = dict(_RC)
-    for key in CHART_KEYS:
-        if key == "cost" and not data.get("comparison"):
-            continue
+    for key in SVG_KEYS:
         # Per chart salt and id: several SVGs inline in one page never share an id for different shapes.
-        rc["svg.hashsalt"] = f"debtopt-{key}"
-        if _svg_id_supported():
-            rc["svg.id"] = f"chart-{key}-svg"
+        rc = {**_RC, "svg.hashsalt": f"debtopt-{key}", "svg.id": f"chart-{key}-svg",
+              "font.family": fonts or ["DejaVu Sans"]}
         with matplotlib.rc_context(rc):
-            fig = _figure(key, data)
+            fig = _draw(key, doc, labels)
             buffer = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(buffer, format=fmt, metadata=metadata)
-            plt.close(fig)
+            fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight")  # type: ignore[attr-defined]
+            plt.close(fig)  # type: ignore[arg-type]
             out[key] = buffer.getvalue()
     return out
 
 
-def inline_svgs(data: dict[str, Any]) -> dict[str, str]:
-    """SVGs for embedding in HTML: without the XML declaration and DOCTYPE."""
+def inline_svgs(doc: ReportData) -> dict[str, str]:
+    """SVGs for embedding in HTML: without the XML declaration and DOCTYPE, no words inside."""
     out = {}
-    for key, svg in render_charts(data, "svg").items():
+    for key, svg in render_charts(doc, "svg").items():
         text = svg.decode("utf-8")
-        start = text.find("<svg")
-        out[key] = text[start:].strip()
+        out[key] = text[text.find("<svg"):].strip()
     return out
 
 
-def save_charts(data: dict[str, Any], directory: Path, fmt: str = "svg") -> dict[str, str]:
-    """Write each chart to DIRECTORY/KEY.FMT; return the file names by key."""
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
+
+
+def _fonts_for(names: list[str]) -> list[str] | None:
+    """The font families that draw every character of the names: DejaVu Sans, then a CJK font the
+    machine has (None: none does, the saved charts then name accounts by id)."""
+    from matplotlib.ft2font import FT2Font
+
+    def covers(path: str) -> set[int]:
+        return set(FT2Font(path).get_charmap())
+
+    needed = {ord(c) for name in names for c in name}
+    have = covers(font_manager.findfont("DejaVu Sans"))
+    if needed <= have:
+        return ["DejaVu Sans"]
+    for family in CJK_FONTS:
+        try:
+            path = font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+        if needed <= have | covers(path):
+            return ["DejaVu Sans", family]
+    return None
+
+
+def save_charts(doc: ReportData, names: dict[str, str], directory: Path, fmt: str = "svg") -> dict[str, str]:
+    """Write each chart to DIRECTORY/KEY.FMT with its legend drawn in; return the file names by key."""
     directory.mkdir(parents=True, exist_ok=True)
-    names = {}
-    for key, content in render_charts(data, fmt).items():
+    labels = [names.get(a.id, a.id) for a in doc.accounts]
+    fonts = _fonts_for(labels)
+    if fonts is None:
+        labels = [a.id for a in doc.accounts]
+    files = {}
+    for key, content in render_charts(doc, fmt, labels, fonts).items():
         name = f"{key}.{fmt}"
         (directory / name).write_bytes(content)
-        names[key] = name
-    return names
+        files[key] = name
+    return files

@@ -1,4 +1,10 @@
-"""Plans and comparisons as tables a borrower can read in a terminal."""
+"""Plans and comparisons as tables a borrower can read in a terminal (`simulate`, `optimize`, `compare`).
+
+In the language asked (`lang`, "en" or "zh"; the edges pass the scenario's
+language by default). Given the plan's report document (`doc`, from
+`analysis.report_data.build_report_data(..., sections=())`), the text opens
+with what to do this month and the next, before the tables.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..domain.money import to_cents, format_money
+from ..analysis.document import ReportData
 from ..domain.plan import Plan
-from .tabular import optimum_against_heuristics
 from ..domain.scenario import Scenario
+from ..i18n import N_, Formatter, Nn_
+from .tabular import optimum_against_heuristics
 
 WIDTH = 120
 
@@ -31,44 +38,56 @@ def _tidy(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    return format_money(to_cents(amount), currency)
+def _strategy(f: Formatter, name: str) -> str:
+    return {"optimal": f._("optimal"), "custom": f._("custom")}.get(name, name)
 
 
-def _verdict(plan: Plan, currency: str) -> str:
+def _verdict(f: Formatter, plan: Plan, names: Mapping[str, str]) -> str:
     t = plan.totals
     if t.payoff_month is not None:
-        end = f"every loan is paid off in month {t.payoff_month} ({plan.months[-1].date})"
+        end = f._("every loan is paid off in month {month} ({date})", month=t.payoff_month, date=plan.months[-1].date)
     else:
-        end = f"{_money(t.remaining_balance, currency)} is still owed at the end of the plan"
-    esc = "no account escalates" if t.escalations == 0 else (
-        f"{t.escalations} account{' escalates' if t.escalations == 1 else 's escalate'} "
-        f"({', '.join(f'{e.id} in {e.date}' for e in plan.escalated)})"
-    )
-    return (f"{end}; {esc}; {t.overdue_months} loan-month{'s' if t.overdue_months != 1 else ''} overdue; "
-            f"interest, penalty interest and fees cost {_money(t.cost, currency)}.")
+        end = f._("{amount} is still owed at the end of the plan", amount=f.money(t.remaining_balance))
+    if t.escalations == 0:
+        esc = f._("no account escalates")
+    else:
+        where = f.join([f._("{loan} in {date}", loan=names.get(e.id, e.id), date=e.date) for e in plan.escalated])
+        esc = f.n_("{n} account escalates ({where})", "{n} accounts escalate ({where})", t.escalations, where=where)
+    overdue = f.n_("{n} loan-month overdue", "{n} loan-months overdue", t.overdue_months)
+    return f._("{end}; {esc}; {overdue}; interest, penalty interest and fees cost {cost}.", end=end, esc=esc,
+               overdue=overdue, cost=f.money(t.cost))
 
 
-def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer, color)
-    cur = plan.currency
-    console.print(Text(f"Plan: {plan.strategy}", style="bold"))
-    console.print(_verdict(plan, cur))
-    for note in plan.notes:
-        console.print(f"Note: {note}")
+def _actions(console: Console, doc: ReportData, lang: str) -> None:
+    from .compose import action_line
+    from .words import Words
+
+    w = Words(doc, lang)
+    console.print(Text(w._("What to do now"), style="bold"))
+    for title, actions in ((w._("This month ({month})", month=w.month_of(1)), doc.actions.this_month),
+                           (w._("Next month ({month})", month=w.month_of(2)), doc.actions.next_month),
+                           (w._("Say no to"), doc.actions.refuse)):
+        if actions:
+            console.print(Text(title))
+            for a in actions:
+                console.print(Text(f"  • {action_line(w, doc, a)}"))
     console.print()
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
     names = {loan.id: loan.display_name for loan in scenario.loans}
     names.update({offer.id: offer.name or offer.id for offer in scenario.offers})
-    seen = {row.id for month in plan.months for row in month.loans}
-    accounts = [loan.id for loan in scenario.loans] + [o.id for o in scenario.offers if o.id in seen]
-    table = Table(box=box.SIMPLE_HEAD, title="Payments by month (! = overdue after the month's payment)",
+    return names
+
+
+def _payments_table(f: Formatter, plan: Plan, names: Mapping[str, str], accounts: list[str]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=f._("Payments by month (! = overdue after the month's payment)"),
                   title_justify="left", pad_edge=False)
-    table.add_column("month")
-    table.add_column("cash", justify="right")
+    table.add_column(f._("month"))
+    table.add_column(f._("cash"), justify="right")
     for account in accounts:
-        table.add_column(account, justify="right")
-    table.add_column("saved", justify="right")
+        table.add_column(names.get(account, account), justify="right")
+    table.add_column(f._("saved"), justify="right")
     for month in plan.months:
         by_id = {row.id: row for row in month.loans}
         cells = []
@@ -78,85 +97,131 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False) -> str:
                 cells.append("")
             else:
                 mark = "!" if row.overdue else (" ✓" if row.closed else "")
-                cells.append(f"{_money(row.payment, cur)}{mark}")
-        table.add_row(month.date, _money(month.cash_available, cur), *cells, _money(month.saved, cur))
-    console.print(table)
-    legend = Table(box=box.SIMPLE_HEAD, title="Loans", title_justify="left", pad_edge=False)
-    for col in ("id", "name", "paid", "interest", "penalty", "fees", "overdue months", "closed in"):
-        legend.add_column(col, justify="left" if col in ("id", "name") else "right")
+                cells.append(f"{f.money(row.payment)}{mark}")
+        table.add_row(month.date, f.money(month.cash_available), *cells, f.money(month.saved))
+    return table
+
+
+def _loans_table(f: Formatter, plan: Plan, names: Mapping[str, str], accounts: list[str]) -> Table:
+    legend = Table(box=box.SIMPLE_HEAD, title=f._("Loans"), title_justify="left", pad_edge=False)
+    for col in (f._("id"), f._("name"), f._("paid"), f._("interest"), f._("penalty"), f._("fees"),
+                f._("overdue months"), f._("closed in")):
+        legend.add_column(col, justify="left" if col in (f._("id"), f._("name")) else "right")
     for account in accounts:
         rows = [r for m in plan.months for r in m.loans if r.id == account]
         closed = next((m.date for m in plan.months for r in m.loans if r.id == account and r.closed), "-")
         legend.add_row(
             account, names[account],
-            _money(sum((r.payment for r in rows), Decimal(0)), cur),
-            _money(sum((r.interest for r in rows), Decimal(0)), cur),
-            _money(sum((r.penalty_interest for r in rows), Decimal(0)), cur),
-            _money(sum((r.fees for r in rows), Decimal(0)), cur),
+            f.money(sum((r.payment for r in rows), Decimal(0))),
+            f.money(sum((r.interest for r in rows), Decimal(0))),
+            f.money(sum((r.penalty_interest for r in rows), Decimal(0))),
+            f.money(sum((r.fees for r in rows), Decimal(0))),
             str(sum(r.overdue for r in rows)), closed,
         )
-    console.print(legend)
-    if plan.decisions:
-        taken = Table(box=box.SIMPLE_HEAD, title="Offers taken", title_justify="left", pad_edge=False)
-        for col in ("offer", "kind", "month", "amount", "received", "fees", "waived", "lost"):
-            taken.add_column(col, justify="left" if col in ("offer", "kind") else "right")
-        for d in plan.decisions:
-            taken.add_row(d.offer, d.kind, d.date, "" if d.amount is None else _money(d.amount, cur),
-                          _money(d.received, cur), _money(d.fees, cur), _money(d.waived, cur), _money(d.unused, cur))
-        console.print(taken)
+    return legend
+
+
+def _taken_table(f: Formatter, plan: Plan, names: Mapping[str, str]) -> Table:
+    taken = Table(box=box.SIMPLE_HEAD, title=f._("Offers taken"), title_justify="left", pad_edge=False)
+    for col, left in ((f._("offer"), True), (f._("kind"), True), (f._("month"), False), (f._("amount"), False),
+                      (f._("received"), False), (f._("fees"), False), (f._("waived"), False), (f._("lost"), False)):
+        taken.add_column(col, justify="left" if left else "right")
+    for d in plan.decisions:
+        taken.add_row(names.get(d.offer, d.offer), d.kind, d.date, "" if d.amount is None else f.money(d.amount),
+                      f.money(d.received), f.money(d.fees), f.money(d.waived), f.money(d.unused))
+    return taken
+
+
+def _totals(f: Formatter, plan: Plan) -> str:
     t = plan.totals
-    console.print(
-        f"Totals: paid {_money(t.paid, cur)}, interest {_money(t.interest, cur)}, "
-        f"penalty interest {_money(t.penalty_interest, cur)}, fees {_money(t.fees, cur)}, "
-        + (f"offer fees {_money(t.offer_fees, cur)}, " if t.offer_fees else "")
-        + (f"waived {_money(t.waived, cur)}, " if t.waived else "")
-        + (f"value of assets sold {_money(t.keep_value, cur)}, " if t.keep_value else "")
-        + f"cost {_money(t.cost, cur)}, savings interest {_money(t.savings_interest, cur)}, "
-        f"left in savings {_money(t.final_savings, cur)}."
-    )
+    parts = [f._("paid {amount}", amount=f.money(t.paid)), f._("interest {amount}", amount=f.money(t.interest)),
+             f._("penalty interest {amount}", amount=f.money(t.penalty_interest)),
+             f._("fees {amount}", amount=f.money(t.fees))]
+    if t.offer_fees:
+        parts.append(f._("offer fees {amount}", amount=f.money(t.offer_fees)))
+    if t.waived:
+        parts.append(f._("waived {amount}", amount=f.money(t.waived)))
+    if t.keep_value:
+        parts.append(f._("value of assets sold {amount}", amount=f.money(t.keep_value)))
+    parts += [f._("cost {amount}", amount=f.money(t.cost)),
+              f._("savings interest {amount}", amount=f.money(t.savings_interest)),
+              f._("left in savings {amount}", amount=f.money(t.final_savings))]
+    return f._("Totals: {parts}.", parts=("，" if f.lang == "zh" else ", ").join(parts))
+
+
+def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False, lang: str = "en",
+                 doc: ReportData | None = None) -> str:
+    f = Formatter(lang, plan.currency)
+    buffer = io.StringIO()
+    console = _console(buffer, color)
+    if doc is not None:
+        _actions(console, doc, lang)
+    console.print(Text(f._("Plan: {strategy}", strategy=_strategy(f, plan.strategy)), style="bold"))
+    names = _names(scenario)
+    console.print(_verdict(f, plan, names))
+    for note in plan.notes:
+        console.print(f._("Note: {note}", note=note))
+    console.print()
+    seen = {row.id for month in plan.months for row in month.loans}
+    accounts = [loan.id for loan in scenario.loans] + [o.id for o in scenario.offers if o.id in seen]
+    console.print(_payments_table(f, plan, names, accounts))
+    console.print(_loans_table(f, plan, names, accounts))
+    if plan.decisions:
+        console.print(_taken_table(f, plan, names))
+    console.print(_totals(f, plan))
     return _tidy(buffer.getvalue())
 
 
-def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str, color: bool = False) -> str:
+def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str, color: bool = False,
+                       lang: str = "en") -> str:
+    f = Formatter(lang, scenario.currency)
     buffer = io.StringIO()
     console = _console(buffer, color)
-    cur = scenario.currency
-    table = Table(box=box.SIMPLE_HEAD, title="Strategies compared, best first (escalations, then overdue months, "
-                  "then what is still owed, then net cost)", title_justify="left", pad_edge=False)
-    for col in ("strategy", "escalations", "overdue months", "cost", "penalty", "fees",
-                "payoff", "still owed"):
-        table.add_column(col, justify="left" if col == "strategy" else "right", no_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, title=f._("Strategies compared, best first (escalations, then overdue months, "
+                                                 "then what is still owed, then net cost)"),
+                  title_justify="left", pad_edge=False)
+    for col in (f._("strategy"), f._("escalations"), f._("overdue months"), f._("cost"), f._("penalty"), f._("fees"),
+                f._("payoff"), f._("still owed")):
+        table.add_column(col, justify="left" if col == f._("strategy") else "right", no_wrap=True)
     ranked = sorted(plans.items(), key=lambda kv: kv[1].rank_key())
     for name, plan in ranked:
         t = plan.totals
-        payoff = plan.months[-1].date if t.payoff_month is not None else "not paid off"
+        payoff = plan.months[-1].date if t.payoff_month is not None else f._("not paid off")
         label = f"{name} *" if name == best else name
-        table.add_row(label, str(t.escalations), str(t.overdue_months), _money(t.cost, cur),
-                      _money(t.penalty_interest, cur), _money(t.fees, cur), payoff,
-                      _money(t.remaining_balance, cur))
+        table.add_row(label, str(t.escalations), str(t.overdue_months), f.money(t.cost),
+                      f.money(t.penalty_interest), f.money(t.fees), payoff, f.money(t.remaining_balance))
     console.print(table)
-    console.print(f"* best: {best}. {_verdict(plans[best], cur)}")
+    console.print(f._("* best: {best}. {verdict}", best=best, verdict=_verdict(f, plans[best], _names(scenario))))
     saves = optimum_against_heuristics(plans)
     if saves:
-        console.print(_saves_sentence(saves, cur))
+        console.print(_saves_sentence(f, saves))
     custom = optimum_against_heuristics(plans, "custom")
     if custom and saves and saves["against"] != "custom":
-        console.print(_saves_sentence(custom, cur))
+        console.print(_saves_sentence(f, custom))
     return _tidy(buffer.getvalue())
 
 
-def _saves_sentence(saves: dict[str, object], currency: str) -> str:
-    def count(key: str, noun: str) -> str:
+def _saves_sentence(f: Formatter, saves: dict[str, object]) -> str:
+    def count(key: str, fewer: tuple[str, str], more: tuple[str, str]) -> str:
         n = int(saves[key])  # type: ignore[call-overload]
-        word = "fewer" if n >= 0 else "more"
-        return f"{abs(n)} {word} {noun}{'' if abs(n) == 1 else 's'}"
+        singular, plural = fewer if n >= 0 else more
+        return f.n_(singular, plural, abs(n))
 
-    def money(key: str, noun: str) -> str:
-        cents = to_cents(Decimal(str(saves[key])))
-        return f"{format_money(abs(cents), currency)} {'less' if cents >= 0 else 'more'} {noun}"
+    def money(key: str, less: str, more: str) -> str:
+        amount = Decimal(str(saves[key]))
+        return f._(less if amount >= 0 else more, amount=f.money(abs(amount)))
 
-    against = "your plan (custom)" if saves["against"] == "custom" else f"the best heuristic ({saves['against']})"
-    return (f"Against {against}, the optimal plan has "
-            f"{count('escalations', 'escalation')}, {count('overdue_months', 'overdue loan-month')}, "
-            f"{money('remaining_balance', 'still owed at the end')}, {money('cost', 'in cost')} "
-            f"({money('penalty_interest', 'penalty interest')}, {money('fees', 'late fees')}).")
+    against = (f._("your plan (custom)") if saves["against"] == "custom" else
+               f._("the best heuristic ({name})", name=saves["against"]))
+    escalations = count("escalations", Nn_("{n} fewer escalation", "{n} fewer escalations"),
+                        Nn_("{n} more escalation", "{n} more escalations"))
+    overdue = count("overdue_months", Nn_("{n} fewer overdue loan-month", "{n} fewer overdue loan-months"),
+                    Nn_("{n} more overdue loan-month", "{n} more overdue loan-months"))
+    owed = money("remaining_balance", N_("{amount} less still owed at the end"),
+                 N_("{amount} more still owed at the end"))
+    cost = money("cost", N_("{amount} less in cost"), N_("{amount} more in cost"))
+    penalty = money("penalty_interest", N_("{amount} less penalty interest"), N_("{amount} more penalty interest"))
+    fees = money("fees", N_("{amount} less late fees"), N_("{amount} more late fees"))
+    return f._("Against {against}, the optimal plan has {escalations}, {overdue}, {owed}, {cost} ({penalty}, {fees}).",
+               against=against, escalations=escalations, overdue=overdue, owed=owed, cost=cost, penalty=penalty,
+               fees=fees)

@@ -55,6 +55,10 @@ def _ids(order: str | None) -> list[str] | None:
     return None if order is None else [part.strip() for part in order.split(",") if part.strip()]
 
 
+def _value(choice: Language | None) -> str | None:
+    return None if choice is None else choice.value
+
+
 class Service:
     """The two pools and what a POST goes through: read, validate (stage 1), run (stage 2), answer."""
 
@@ -180,6 +184,7 @@ def _add_plan_routes(app: FastAPI, service: Service) -> None:
     Order = Annotated[str | None, Query(max_length=4000, description="Loan ids, e.g. card,huabei.")]
     Price = Annotated[float | None, Query(description="With objective=weighted: one overdue loan-month's price.")]
     Solver = Annotated[SolverName | None, Query(description=f"One of: {', '.join(settings.solvers)}.")]
+    Lang = Annotated[Language | None, Query(description="The language of format=text (default: the scenario's).")]
 
     @app.post("/v1/simulate", summary="One strategy's plan, month by month",
               openapi_extra=body_doc(), responses=plan_responses())
@@ -188,9 +193,10 @@ def _add_plan_routes(app: FastAPI, service: Service) -> None:
         strategy: Annotated[Strategy, Query(description="The heuristic to follow; custom needs order.")] = Strategy.AVALANCHE,
         order: Order = None,
         format: Annotated[PlanFormat, Query(description="json (the CLI's JSON), csv or text.")] = PlanFormat.JSON,
+        lang: Lang = None,
         time_limit: TimeLimit = settings.default_time_limit,
     ) -> Response:
-        options = {"strategy": strategy.value, "order": _ids(order), "format": format.value}
+        options = {"strategy": strategy.value, "order": _ids(order), "format": format.value, "lang": _value(lang)}
         return await service.answer(request, "simulate", options, time_limit)
 
     def solve_keywords(objective: Objective, overdue_price: float | None, max_consecutive_overdue: int | None,
@@ -209,10 +215,11 @@ def _add_plan_routes(app: FastAPI, service: Service) -> None:
         solver: Solver = None,
         timings: Annotated[bool, Query(description="Keep wall-clock seconds in `solver` (not reproducible).")] = False,
         format: Annotated[PlanFormat, Query()] = PlanFormat.JSON,
+        lang: Lang = None,
         time_limit: TimeLimit = settings.default_time_limit,
     ) -> Response:
         options = {**solve_keywords(objective, overdue_price, max_consecutive_overdue, solver, timings),
-                   "format": format.value}
+                   "format": format.value, "lang": _value(lang)}
         return await service.answer(request, "optimize", options, time_limit)
 
     @app.post("/v1/compare", summary="Every strategy side by side, best first, with the optimum",
@@ -228,10 +235,11 @@ def _add_plan_routes(app: FastAPI, service: Service) -> None:
         solver: Solver = None,
         timings: Annotated[bool, Query()] = False,
         format: Annotated[PlanFormat, Query()] = PlanFormat.JSON,
+        lang: Lang = None,
         time_limit: TimeLimit = settings.default_time_limit,
     ) -> Response:
         options = {"optimal": optimal, **solve_keywords(objective, overdue_price, max_consecutive_overdue, solver,
-                                                        timings), "format": format.value}
+                                                        timings), "format": format.value, "lang": _value(lang)}
         return await service.answer(request, "compare", options, time_limit)
 
 
@@ -256,7 +264,7 @@ def _add_report_route(app: FastAPI, service: Service) -> None:
         heuristics_only: Annotated[bool, Query(description="Explain the best heuristic plan; no optimizer.")] = False,
         time_limit: TimeLimit = settings.default_time_limit,
     ) -> Response:
-        options = {"format": format.value, "lang": lang.value if lang is not None else None, "order": _ids(order),
+        options = {"format": format.value, "lang": _value(lang), "order": _ids(order),
                    "heuristics_only": heuristics_only}
         return await service.answer(request, "report", options, time_limit)
 

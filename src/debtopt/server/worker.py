@@ -215,12 +215,13 @@ def _run(job: Job) -> Reply:
     options = _api_options(job)
     scenario = pickle.loads(job.scenario or b"")  # written by this server's own validator (stage 1)
     fmt = str(options.pop("format", ReportFormat.HTML if job.kind == "report" else ReportFormat.JSON))
+    lang = options.pop("lang", None) if job.kind != "report" else None  # the text's language (a report's is its own)
     if job.kind == "simulate":
-        text = api.format_plan(api.simulate(scenario, **options), scenario, fmt)
+        text = api.format_plan(api.simulate(scenario, **options), scenario, fmt, lang=lang)
     elif job.kind == "optimize":
-        text = api.format_plan(api.optimize(scenario, **options), scenario, fmt)
+        text = api.format_plan(api.optimize(scenario, **options), scenario, fmt, lang=lang)
     elif job.kind == "compare":
-        text = api.format_comparison(api.compare(scenario, **options), scenario, fmt)
+        text = api.format_comparison(api.compare(scenario, **options), scenario, fmt, lang=lang)
     elif job.kind == "report":
         text = api.report(scenario, format=fmt, **options)  # type: ignore[arg-type]
     else:

@@ -1,0 +1,26 @@
+"""The one place the analysis calls the optimizer (its signature changes with the pipeline: change it here only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..domain.plan import Plan
+from ..domain.scenario import Scenario
+from ..errors import ScenarioError, ScheduleError
+from ..ledger import Ledger, replay
+
+
+def _optimize(scenario: Scenario, *, time_limit_seconds: float, starts: Sequence[Plan] = ()) -> Plan:
+    """The optimizer's plan of a what-if scenario: short limits, no offer worth, started from `starts`."""
+    from ..optimize import optimize
+
+    return optimize(scenario, time_limit_seconds=time_limit_seconds, offer_worth=False, starts=list(starts))
+
+
+def replayed_on(scenario: Scenario, plan: Plan) -> list[Plan]:
+    """The plan's own payments and choices on a changed scenario, as a start for its re-solve (none if they do not fit)."""
+    ledger = Ledger(scenario)
+    try:
+        return [replay(ledger, plan.to_schedule(ledger.account_ids), strategy="start")]
+    except (ScheduleError, ScenarioError, KeyError):  # more than the new cash, or an account the scenario lacks
+        return []
