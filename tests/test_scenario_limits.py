@@ -451,6 +451,22 @@ def test_generated_scenarios_stay_valid_as_json_and_toml(tmp_path, profile):
         load_scenario(file(tmp_path, scenario_to_toml(data), "g.toml"))
 
 
+def test_a_what_if_may_go_beyond_the_input_bounds(minimal_scenario):
+    """The report's what-ifs (everything owed borrowed at once, budgets scaled) and offer_cost's
+    600-month schedule are built from a valid scenario: derived=True keeps every rule but the
+    input bounds (amounts up to 10^12, the growth bound, the raw limits)."""
+    minimal_scenario["budget"]["inflows"] = [{"month": "2026-12", "amount": "200000000000000"}]
+    assert only(minimal_scenario)[0] == "budget.inflows[0].amount"
+    assert scenario_from_dict(minimal_scenario, derived=True).budget.inflows[0].amount == Decimal(2 * 10**14)
+    minimal_scenario["budget"]["inflows"] = []
+    minimal_scenario.update(horizon_months=600)
+    minimal_scenario["loans"][0]["annual_rate"] = 12
+    scenario_from_dict(minimal_scenario, derived=True)
+    minimal_scenario["loans"][0]["annual_rate"] = 13
+    with pytest.raises(ScenarioError):
+        scenario_from_dict(minimal_scenario, derived=True)
+
+
 def test_read_scenario_data_gives_plain_fields(tmp_path):
     data = read_scenario_data(EXAMPLES / "zhang-san.toml")
     assert type(data) is dict and data["loans"][0]["id"] == "weilidai"

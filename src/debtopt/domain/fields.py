@@ -10,20 +10,24 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo
 
-from .limits import MAX_AMOUNT, MAX_COUNT, MAX_NAME_CHARS, MAX_RATE, MAX_RATE_PLACES
+from .limits import MAX_AMOUNT, MAX_COUNT, MAX_DERIVED_AMOUNT, MAX_NAME_CHARS, MAX_RATE, MAX_RATE_PLACES
 from .months import parse_month
 from .numbers import decimal_places, read_number
 from .text import excerpt
 
 
-def _amount(value: object) -> Decimal:
+DERIVED = "derived"  # the validation context of a what-if built from a validated scenario (load.py)
+
+
+def _amount(value: object, info: ValidationInfo) -> Decimal:
     amount = read_number(value)
     if amount < 0:
         raise ValueError(f"{amount} is negative; amounts are 0 or more")
-    if amount > MAX_AMOUNT:
-        raise ValueError(f"{amount:.3g} is above {MAX_AMOUNT:,.0f}, the largest amount debtopt takes; "
+    if amount > MAX_AMOUNT and not (info.context and info.context.get(DERIVED) and amount <= MAX_DERIVED_AMOUNT):
+        shown = f"{amount:,}" if amount < MAX_DERIVED_AMOUNT else f"{amount:.3g}"
+        raise ValueError(f"{shown} is above {MAX_AMOUNT:,.0f}, the largest amount debtopt takes; "
                          "amounts are in the currency's units (not cents)")
     if decimal_places(amount) > 2:
         raise ValueError(f"{amount} has fractions of a cent; give at most two decimals")

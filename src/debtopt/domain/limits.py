@@ -27,6 +27,9 @@ MAX_ISSUES = 50  # problems listed in one error; the rest are counted
 # Numbers: parsed from their text, compared before any Decimal or Fraction arithmetic.
 MAX_NUMBER_CHARS = 40
 MAX_AMOUNT = Decimal(10) ** 12  # in the currency's units
+# A what-if built from a valid scenario (more cash, everything owed borrowed at once) may sum
+# or scale its amounts; Decimal still holds them to the cent with room to spare.
+MAX_DERIVED_AMOUNT = Decimal(10) ** 20
 MAX_RATE = Decimal(1000)  # a field bound only: validate.py states each rate's real range
 MAX_RATE_PLACES = 24  # 0.18 / 365 written as a float has 19
 MAX_COUNT = 10**9  # months, terms: validation states their real ranges

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import FieldIssue, ScenarioError
+from .fields import DERIVED
 from .issues import capped, issues_from
 from .limits import MAX_SCENARIO_BYTES
 from .raw import check_raw, field_path
@@ -37,14 +38,22 @@ def _checked_raw(data: Any, source: str | None) -> dict[str, Any]:
     return clean  # type: ignore[no-any-return]
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str | None = None) -> Scenario:
-    """Validate a scenario given as a mapping (the file format's fields)."""
-    clean = _checked_raw(data, source)
+def scenario_from_dict(data: Mapping[str, Any], source: str | None = None, *, derived: bool = False) -> Scenario:
+    """Validate a scenario given as a mapping (the file format's fields).
+
+    `derived=True` is for a what-if the layers build from a scenario already
+    validated (its model_dump plus more cash, a new loan, everything owed
+    borrowed at once): it may have more items and larger amounts than an
+    input may, and its figures follow the plan's own, so the input bounds
+    (raw.py, MAX_AMOUNT, the growth bound) are not applied to it; every
+    other rule is.
+    """
+    clean = dict(data) if derived else _checked_raw(data, source)
     try:
-        scenario = Scenario.model_validate(clean)
+        scenario = Scenario.model_validate(clean, context={DERIVED: derived})
     except ValidationError as exc:
         raise ScenarioError(capped(issues_from(exc)), source) from None
-    issues = check_scenario(scenario)
+    issues = check_scenario(scenario, growth=not derived)
     if issues:
         raise ScenarioError(capped(issues), source)
     return scenario
