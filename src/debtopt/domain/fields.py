@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo
 
@@ -74,6 +74,13 @@ _as_number = PlainSerializer(float, return_type=float, when_used="json")
 Money = Annotated[Decimal, BeforeValidator(_amount), _as_number]
 Rate = Annotated[Decimal, BeforeValidator(_rate), _as_number]
 Count = Annotated[int, BeforeValidator(_count)]
+
+
+def count_in(low: int, high: int) -> Any:
+    """A Count from `low` to `high`, for Optional fields (the bounds inside, so the JSON Schema gives them)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_count)]
+
+
 Month = Annotated[str, BeforeValidator(_month)]
 Text = Annotated[str, BeforeValidator(_text), Field(max_length=MAX_NAME_CHARS)]
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)]
