@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo
 
@@ -18,6 +18,9 @@ from .numbers import decimal_places, read_number
 from .text import excerpt
 
 
+# A rate above 100 % a month is a typo (a percentage written as a decimal).
+MAX_MONTHLY_RATE = Fraction(1)
+MAX_HORIZON_MONTHS = 600
 DERIVED = "derived"  # the validation context of a what-if built from a validated scenario (load.py)
 
 
@@ -74,20 +77,13 @@ _as_number = PlainSerializer(float, return_type=float, when_used="json")
 Money = Annotated[Decimal, BeforeValidator(_amount), _as_number]
 Rate = Annotated[Decimal, BeforeValidator(_rate), _as_number]
 Count = Annotated[int, BeforeValidator(_count)]
-
-
-def count_in(low: int, high: int) -> Any:
-    """A Count from `low` to `high`, for Optional fields (the bounds inside, so the JSON Schema gives them)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_count)]
-
-
+# Optional counts carry their bounds inside the Optional, so that the JSON Schema states them.
+TermMonths = Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS), BeforeValidator(_count)]
+MonthNumber = Annotated[int, Field(ge=0, le=MAX_HORIZON_MONTHS), BeforeValidator(_count)]
 Month = Annotated[str, BeforeValidator(_month)]
 Text = Annotated[str, BeforeValidator(_text), Field(max_length=MAX_NAME_CHARS)]
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)]
 
-# A rate above 100 % a month is a typo (a percentage written as a decimal).
-MAX_MONTHLY_RATE = Fraction(1)
-MAX_HORIZON_MONTHS = 600
 
 
 class Strict(BaseModel):

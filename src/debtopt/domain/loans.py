@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .fields import MAX_HORIZON_MONTHS, Count, Id, Money, Rate, Strict, Text, count_in
+from .fields import MAX_HORIZON_MONTHS, Count, Id, MonthNumber, Money, Rate, Strict, TermMonths, Text
 
 
 def _label(value: object) -> str:
@@ -43,10 +43,10 @@ class LoanContract(Strict):
     min_floor: Money | None = None
     # installment
     installment: Money | None = None
-    term_months: count_in(1, MAX_HORIZON_MONTHS) | None = None
+    term_months: TermMonths | None = None
     method: Literal["annuity", "equal-principal"] | None = None
     # bullet (offers.md): nothing due in its first `due_month` months, then the whole balance
-    due_month: count_in(0, MAX_HORIZON_MONTHS) | None = None
+    due_month: MonthNumber | None = None
     # lateness
     late_fee: Money = Decimal(0)
     late_fee_percent: Rate = Decimal(0)
