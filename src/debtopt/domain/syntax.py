@@ -50,12 +50,13 @@ def where(text: str, position: int) -> str:
 
 
 def _near(text: str, position: int) -> str:
+    """' near <the line>': the whole line when short, else from a little before the position."""
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
     line = text[start:end if end >= 0 else len(text)]
-    offset = max(0, position - start - 12)
+    offset = 0 if len(line) <= 40 else max(0, position - start - 12)
     snippet = line[offset:].strip()
-    return f" near {excerpt(snippet, 24)}" if snippet else ""
+    return f" near {excerpt(snippet, 40)}" if snippet else ""
 
 
 # -- size and encoding --------------------------------------------------------
