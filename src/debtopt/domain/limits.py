@@ -18,7 +18,7 @@ MAX_TOML_STATEMENTS = 10_000  # keys (an '=' each) and list items (a ',' each), 
 MAX_DEPTH = 20  # tables and lists inside each other; a scenario needs 4 (offers[0].loan.kind)
 MAX_ITEMS = 1000  # items in one list (budget.inflows, loans, offers, pays)
 MAX_KEYS = 100  # fields in one table
-MAX_VALUES = 100_000  # values in the whole scenario
+MAX_VALUES = 25_000  # values in the whole scenario (200 loans of 25 fields are 5,000)
 MAX_TEXT_CHARS = 1000  # characters in one string
 MAX_KEY_CHARS = 64  # characters in one field name
 MAX_NAME_CHARS = 200  # a loan's name or lender, an offer's name, an inflow's label

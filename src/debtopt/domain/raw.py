@@ -22,7 +22,7 @@ from .numbers import NumberText
 from .text import excerpt, text_problem
 
 Loc = tuple[int | str, ...]
-_SCALARS = (NumberText, int, float, Decimal, type(None), datetime.date, datetime.time)
+_SCALARS = (NumberText, int, float, Decimal, type(None), datetime.date, datetime.time)  # and bool, an int
 
 
 def field_path(loc: Loc) -> str:
@@ -73,15 +73,14 @@ class _Walk:
         return out, [(item, (*loc, i)) for i, item in enumerate(out)]
 
     def leaf(self, value: Any, loc: Loc) -> None:
+        """A string's length and characters; anything but text, numbers, dates, lists and tables is refused."""
         if isinstance(value, str):
             if len(value) > MAX_TEXT_CHARS:
                 self.refuse(loc, f"{len(value):,} characters of text ({excerpt(value, 16)}); "
                                  f"text fields hold at most {MAX_TEXT_CHARS:,}")
             elif problem := text_problem(value):
                 self.refuse(loc, f"{excerpt(value)} {problem}")
-        elif isinstance(value, bool) or isinstance(value, _SCALARS):
-            return
-        else:
+        elif not isinstance(value, _SCALARS):
             self.refuse(loc, "a value no scenario file can hold; use numbers, text, true/false, lists and tables")
 
 
@@ -90,23 +89,27 @@ def check_raw(data: Any) -> tuple[Any, list[FieldIssue]]:
     walk = _Walk()
     root: list[Any] = [None]
     # Each entry: the value, its path, and where its copy goes (a container and a key).
-    stack: list[tuple[Any, Loc, Any, int | str]] = [(data, (), root, 0)]
+    stack: list[tuple[Any, Loc, Any, int | str]] = []
+    if isinstance(data, (Mapping, list, tuple)):
+        stack.append((data, (), root, 0))
+    else:
+        walk.leaf(data, ())
+        root[0] = data
     while stack:
         value, loc, parent, slot = stack.pop()
-        walk.values += 1
+        if len(loc) >= MAX_DEPTH:
+            walk.refuse(loc[:4], f"tables and lists nested more than {MAX_DEPTH} deep in here; "
+                                 "a scenario needs 4 levels (offers[0].loan.kind)")
+            continue
+        copy, children = walk.table(value, loc) if isinstance(value, Mapping) else walk.items(value, loc)
+        parent[slot] = copy
+        walk.values += len(children)
         if walk.values > MAX_VALUES:
             walk.refuse((), f"more than {MAX_VALUES:,} values; a scenario has a few thousand at most")
             break
-        if isinstance(value, Mapping) or isinstance(value, (list, tuple)):
-            if len(loc) >= MAX_DEPTH:
-                walk.refuse(loc[:4], f"tables and lists nested more than {MAX_DEPTH} deep in here; "
-                                     "a scenario needs 4 levels (offers[0].loan.kind)")
-                continue
-            copy, children = walk.table(value, loc) if isinstance(value, Mapping) else walk.items(value, loc)
-            parent[slot] = copy
-            for child, child_loc in reversed(children):
+        for child, child_loc in reversed(children):
+            if isinstance(child, (Mapping, list, tuple)):
                 stack.append((child, child_loc, copy, child_loc[-1]))
-        else:
-            walk.leaf(value, loc)
-            parent[slot] = value
+            elif not isinstance(child, _SCALARS):  # numbers, booleans and null need no look
+                walk.leaf(child, child_loc)
     return root[0], walk.issues

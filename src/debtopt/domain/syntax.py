@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from ..errors import FieldIssue, ScenarioError
-from .limits import MAX_DEPTH, MAX_NUMBER_CHARS, MAX_SCENARIO_BYTES, MAX_TEXT_CHARS, MAX_TOML_CHARS, MAX_TOML_STATEMENTS
+from .limits import MAX_DEPTH, MAX_NUMBER_CHARS, MAX_SCENARIO_BYTES, MAX_VALUES, MAX_TEXT_CHARS, MAX_TOML_CHARS, MAX_TOML_STATEMENTS
 from .numbers import NumberText
 from .text import excerpt
 
@@ -121,6 +121,9 @@ def check_nesting(text: str, fmt: Format, source: str | None) -> None:
     plain = _without_escapes(text)
     if fmt == "json":
         outside = "".join(plain.split('"')[::2])  # JSON strings are the odd parts between quotes
+        if outside.count(",") > MAX_VALUES:  # each value but the last of a list or object ends in one
+            raise _refuse(f"more than {MAX_VALUES:,} values; a scenario has a few thousand at most: "
+                          "check that this is the right file", source)
     else:
         if len(plain) > MAX_TOML_CHARS:
             raise _refuse(f"a TOML scenario of more than {MAX_TOML_CHARS:,} characters; a real one is a few "
