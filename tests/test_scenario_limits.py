@@ -467,6 +467,17 @@ def test_a_what_if_may_go_beyond_the_input_bounds(minimal_scenario):
         scenario_from_dict(minimal_scenario, derived=True)
 
 
+@pytest.mark.parametrize("amount", ["1e99999", "1e99999999", "nan", "1_000"])
+def test_a_take_amount_on_the_command_line_is_read_like_a_field(amount):
+    from click.testing import CliRunner
+
+    from debtopt.cli import main
+
+    result = CliRunner().invoke(main, ["simulate", str(EXAMPLES / "zhang-san.toml"), "--strategy", "custom",
+                                       "--order", "weilidai,huabei,card,jiebei", "--take", f"mum:2027-02:{amount}"])
+    assert result.exit_code == 2 and "--take" in result.output and "not an amount" in result.output
+
+
 def test_read_scenario_data_gives_plain_fields(tmp_path):
     data = read_scenario_data(EXAMPLES / "zhang-san.toml")
     assert type(data) is dict and data["loans"][0]["id"] == "weilidai"
