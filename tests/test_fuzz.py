@@ -12,6 +12,7 @@ through all three commands.
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,8 @@ def load_case(case: FuzzCase, folder: Path) -> str:
 
 def run_cli(args: list[str], case: FuzzCase) -> int:
     result = CliRunner().invoke(main, args, catch_exceptions=True)
+    if result.exit_code == 0 and "-o" not in args and "--format" in args and args[args.index("--format") + 1] == "json":
+        json.loads(result.output, parse_constant=lambda word: pytest.fail(f"{word} in JSON: {case.description}"))
     text = result.output + (str(result.exception) if result.exception and result.exit_code != 2 else "")
     assert result.exit_code in (0, 2), (case.name, case.description, args, result.exit_code, text[-2000:])
     assert "Traceback" not in result.output and "internal error" not in result.output, (case.description, text)
@@ -148,8 +151,6 @@ EXTREME = {
 def test_valid_extreme_figures_run_through_every_command(tmp_path: Path) -> None:
     """100 % a month on 10^12 for 36 months (10^22 owed at the end): valid, and every command
     prints figures, never an overflow, and JSON never holds Infinity."""
-    import json
-
     path = tmp_path / "extreme.json"
     path.write_text(json.dumps(EXTREME), encoding="utf-8")
     case = FuzzCase(0, "extreme-valid", "EXTREME", ".json", path.read_bytes())

@@ -40,3 +40,5 @@ MAX_COUNT = 10**9  # months, terms: validation states their real ranges
 # 50 years does not (10^180-fold), and figures that size overflow floats.
 MAX_GROWTH = Decimal(10) ** 30
 MAX_GROWTH_TEXT = "10^30"
+# What money.to_cents converts at most: past every figure a valid scenario reaches.
+MAX_CONVERTIBLE = Decimal(10) ** 40

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .limits import MAX_DERIVED_AMOUNT
+from .limits import MAX_CONVERTIBLE
 from .numbers import read_number
 
 CENT = Decimal("0.01")
@@ -36,9 +36,9 @@ def is_whole_cents(amount: Decimal) -> bool:
 
 
 def to_cents(amount: Decimal | int | float | str) -> int:
-    """Whole cents of an amount already known to be whole cents (ValueError past MAX_DERIVED_AMOUNT)."""
+    """Whole cents of an amount already known to be whole cents (ValueError past MAX_CONVERTIBLE)."""
     value = to_decimal(amount)
-    if not value.is_finite() or value.copy_abs() > MAX_DERIVED_AMOUNT:
+    if not value.is_finite() or value.copy_abs() > MAX_CONVERTIBLE:
         raise ValueError(f"{value:.3g} is not an amount debtopt can hold")  # before any arithmetic on it
     cents = int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
     return cents
