@@ -17,7 +17,15 @@ from collections import Counter
 from typing import Any, Literal
 
 from ..errors import FieldIssue, ScenarioError
-from .limits import MAX_DEPTH, MAX_NUMBER_CHARS, MAX_SCENARIO_BYTES, MAX_VALUES, MAX_TEXT_CHARS, MAX_TOML_CHARS, MAX_TOML_STATEMENTS
+from .limits import (
+    MAX_DEPTH,
+    MAX_NUMBER_CHARS,
+    MAX_SCENARIO_BYTES,
+    MAX_TEXT_CHARS,
+    MAX_TOML_CHARS,
+    MAX_TOML_STATEMENTS,
+    MAX_VALUES,
+)
 from .numbers import NumberText
 from .text import excerpt
 
