@@ -70,7 +70,7 @@ def test_every_kind_parses() -> None:
     (["offers", 3, "id"], "bank", "offers[3].id"),
     (["offers", 1, "loan", "due_month"], None, "offers[1].loan.due_month"),
     (["offers", 0, "loan", "daily_rate"], 0.0005, "offers[0].loan.daily_rate"),
-    (["offers", 0, "kind"], "payday", "offers[0]"),
+    (["offers", 0, "kind"], "payday", "offers[0].kind"),
     (["offers", 3, "colour"], "red", "offers[3].colour"),
     (["offers", 4, "waive_percent"], 1.5, "offers[4].waive_percent"),
 ])

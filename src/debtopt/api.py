@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from .domain import choices
 from .domain.choices import OPTIMAL, PlanFormat, values
 from .domain.load import load_scenario as _load_scenario
-from .domain.load import read_scenario_data, scenario_from_dict
+from .domain.load import parse_scenario, read_scenario_data, scenario_from_dict
 from .domain.money import format_money, to_cents
 from .domain.options import ReportOptions, SolveOptions, report_options, simulate_options, solve_options
 from .domain.plan import Plan, Take
@@ -132,47 +132,17 @@ def scenario_from_fields(fields: Mapping[str, Any], source: str | None = None) -
 
 
 def read_scenario_fields(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The raw fields of a .toml or .json scenario file, not yet validated; ScenarioError when unreadable."""
-    source = os.fspath(path)
-    try:
-        return read_scenario_data(source)
-    except RecursionError:  # a parser's stack, not the scenario's fault only: refused all the same
-        raise ScenarioError([FieldIssue("", "the file is nested too deeply to be a scenario")], source) from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise ScenarioError([FieldIssue("", f"not a readable scenario: {_short(str(exc))}")], source) from None
+    """The raw fields of a .toml or .json scenario file, checked for form, not yet validated; ScenarioError."""
+    return read_scenario_data(os.fspath(path))
 
 
 def scenario_fields(text: str | bytes, source: str | None = None) -> dict[str, Any]:
-    """The fields of a scenario sent as JSON text (an HTTP body, a line of a JSONL file), not yet validated.
+    """The raw fields of a scenario sent as JSON text (an HTTP body, a line of a JSONL file), not yet validated.
 
-    Decimals are kept as strings (exact). Raises `ScenarioError` for text that
-    is not UTF-8, not JSON, nested too deeply, or not one JSON object.
+    Raises `ScenarioError` naming the line and column for text that is not
+    UTF-8, not JSON, too large, nested too deeply, or not one JSON object.
     """
-    def refuse(message: str) -> ScenarioError:
-        return ScenarioError([FieldIssue("", message)], source)
-
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise refuse("not UTF-8 text") from None
-    if not text.strip():
-        raise refuse("empty; send the scenario as a JSON object")
-    try:
-        data = json.loads(text, parse_float=str)
-    except json.JSONDecodeError as exc:
-        raise refuse(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except RecursionError:
-        raise refuse("the JSON is nested too deeply to be a scenario") from None
-    except ValueError as exc:  # an integer of more digits than Python converts, say
-        raise refuse(f"not a readable scenario: {_short(str(exc))}") from None
-    if not isinstance(data, dict):
-        raise refuse("a scenario is one JSON object of the file format's fields ({...}; see `debtopt schema`)")
-    return data
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return parse_scenario(text, "json", source)
 
 
 def summarize(scenario: Scenario) -> str:

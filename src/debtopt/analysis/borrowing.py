@@ -94,7 +94,7 @@ def with_cash(scenario: Scenario, amount: Decimal, t: int = 1, label: str = "ext
     data = _data(scenario)
     data["budget"].setdefault("inflows", []).append(
         {"month": month_label(scenario.start, t), "amount": str(amount), "label": label})
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, derived=True)
 
 
 def _with_new_loan(scenario: Scenario, amount: Decimal, rate: Decimal) -> Scenario:
@@ -105,7 +105,7 @@ def _with_new_loan(scenario: Scenario, amount: Decimal, rate: Decimal) -> Scenar
         "available_until": scenario.start, "min_amount": str(amount), "max_amount": str(amount),
         "loan": {"kind": "installment", "annual_rate": str(rate), "term_months": TERM_MONTHS, "method": "annuity",
                  "penalty_multiplier": "1.5", "escalation_months": 3}})
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, derived=True)
 
 
 def _solve(scenario: Scenario, plan: Plan, limit: float) -> Plan | None:

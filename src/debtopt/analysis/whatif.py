@@ -30,7 +30,7 @@ def scaled_budget(scenario: Scenario, factor: Decimal) -> Scenario:
     budget["monthly"] = scale(budget["monthly"])
     for change in budget.get("changes", []):
         change["monthly"] = scale(change["monthly"])
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, derived=True)
 
 
 def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,

@@ -1,6 +1,6 @@
 """Layer 1: pydantic models of scenarios, loans and plans, and their validation."""
 
-from .load import load_scenario, read_scenario_data, scenario_from_dict
+from .load import load_scenario, parse_scenario, read_scenario_data, scenario_from_dict
 from .plan import Escalation, LoanMonth, MonthRow, Plan, Schedule, Totals
 from .scenario import Budget, BudgetChange, Inflow, Loan, Scenario
 
@@ -17,6 +17,7 @@ __all__ = [
     "Scenario",
     "Totals",
     "load_scenario",
+    "parse_scenario",
     "read_scenario_data",
     "scenario_from_dict",
 ]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .fields import MAX_HORIZON_MONTHS, Money, Rate, Strict
+from .fields import MAX_HORIZON_MONTHS, Count, Id, MonthNumber, Money, Rate, Strict, TermMonths, Text
 
 
 def _label(value: object) -> str:
@@ -35,7 +35,7 @@ class LoanContract(Strict):
     annual_rate: Rate | None = None
     daily_rate: Rate | None = None
     promo_rate: Rate | None = None
-    promo_months: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
+    promo_months: Count = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
     penalty_rate: Rate | None = None
     penalty_multiplier: Rate | None = None
     # revolving
@@ -43,16 +43,16 @@ class LoanContract(Strict):
     min_floor: Money | None = None
     # installment
     installment: Money | None = None
-    term_months: int | None = Field(default=None, ge=1, le=MAX_HORIZON_MONTHS)
+    term_months: TermMonths | None = None
     method: Literal["annuity", "equal-principal"] | None = None
     # bullet (offers.md): nothing due in its first `due_month` months, then the whole balance
-    due_month: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MONTHS)
+    due_month: MonthNumber | None = None
     # lateness
     late_fee: Money = Decimal(0)
     late_fee_percent: Rate = Decimal(0)
-    escalation_months: int = Field(default=3, ge=1, le=24)
+    escalation_months: Count = Field(default=3, ge=1, le=24)
     # When in the month the lender collects: only the calendar exports read it (the money model is monthly).
-    due_day: int = Field(default=1, description="day of the month the payment is due, 1 to 28 (default 1)",
+    due_day: Count = Field(default=1, description="day of the month the payment is due, 1 to 28 (default 1)",
                          json_schema_extra={"minimum": 1, "maximum": 28})
 
     @field_validator("due_day")
@@ -101,12 +101,12 @@ class LoanContract(Strict):
 class Loan(LoanContract):
     """One account with one lender (money-model.md, "A loan's state")."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)
-    name: str = ""
-    lender: str = ""
+    id: Id
+    name: Text = ""
+    lender: Text = ""
     balance: Money
     arrears: Money = Decimal(0)
-    months_overdue: int = Field(default=0, ge=0)
+    months_overdue: Count = Field(default=0, ge=0)
     account_number: Label | None = Field(default=None, description="the lender's account or contract number, "
                                          "for the letters (left blank to fill when absent)")
 

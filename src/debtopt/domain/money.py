@@ -10,11 +10,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from .limits import MAX_CONVERTIBLE
+from .numbers import read_number
+
 CENT = Decimal("0.01")
 
 
 def to_decimal(value: object) -> Decimal:
-    """A number from a file as an exact Decimal (floats via their shortest repr)."""
+    """A number as an exact Decimal (floats via their shortest repr; text read strictly, bounded)."""
     if isinstance(value, bool):
         raise TypeError("a number is needed, not true/false")
     if isinstance(value, Decimal):
@@ -24,11 +27,8 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        try:
-            return Decimal(value.strip())
-        except ArithmeticError:  # decimal's own message is the name of a signal class
-            raise ValueError(f"'{value}' is not a number") from None
-    raise TypeError(f"a number is needed, not {type(value).__name__}")
+        return read_number(value.strip())
+    raise TypeError("a number is needed")
 
 
 def is_whole_cents(amount: Decimal) -> bool:
@@ -36,9 +36,11 @@ def is_whole_cents(amount: Decimal) -> bool:
 
 
 def to_cents(amount: Decimal | int | float | str) -> int:
-    """Whole cents of an amount already known to be whole cents."""
-    value = to_decimal(amount) * 100
-    cents = int(value.to_integral_value(rounding=ROUND_HALF_UP))
+    """Whole cents of an amount already known to be whole cents (ValueError past MAX_CONVERTIBLE)."""
+    value = to_decimal(amount)
+    if not value.is_finite() or value.copy_abs() > MAX_CONVERTIBLE:
+        raise ValueError(f"{value:.3g} is not an amount debtopt can hold")  # before any arithmetic on it
+    cents = int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
     return cents
 
 

@@ -8,16 +8,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .fields import MAX_HORIZON_MONTHS, Money, Month, Rate, Strict
+from .fields import MAX_HORIZON_MONTHS, Count, Id, Money, Month, Rate, Strict, Text
 from .loans import LoanContract
 
 BORROW_KINDS = ("consolidation", "balance-transfer", "cash-loan")
 
 
 class OfferBase(Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64,
-                    description="unique among loans and offers; a loan an offer creates takes this id")
-    name: str = ""
+    id: Id = Field(description="unique among loans and offers; a loan an offer creates takes this id")
+    name: Text = ""
     available_from: Month
     available_until: Month
 
@@ -36,7 +35,7 @@ class BorrowOffer(OfferBase):
     fee: Money = Decimal(0)
     fee_added_percent: Rate = Decimal(0)
     fee_deducted_percent: Rate = Decimal(0)
-    pays: list[str] | None = Field(default=None, description="loan ids the proceeds may pay; all loans when absent")
+    pays: list[Id] | None = Field(default=None, description="loan ids the proceeds may pay; all loans when absent")
     loan: LoanContract
 
 
@@ -57,13 +56,13 @@ class HardshipPlan(OfferBase):
     """
 
     kind: Literal["hardship-plan"]
-    loan: str = Field(description="id of the loan it converts")
-    term_months: int = Field(ge=1, le=MAX_HORIZON_MONTHS)
+    loan: Id = Field(description="id of the loan it converts")
+    term_months: Count = Field(ge=1, le=MAX_HORIZON_MONTHS)
     method: Literal["annuity", "equal-principal"] = "annuity"
     annual_rate: Rate | None = None
     daily_rate: Rate | None = None
     fee_percent: Rate = Decimal(0)
-    grace_months: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
+    grace_months: Count = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
     waive_percent: Rate = Decimal(0)
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .fields import MAX_HORIZON_MONTHS, MAX_MONTHLY_RATE, Money, Month, Rate, Strict
+from .fields import MAX_HORIZON_MONTHS, MAX_MONTHLY_RATE, Count, Money, Month, Rate, Strict, Text
 from .loans import Label, Loan, LoanContract
 from .offers import Offer
 
@@ -31,7 +31,7 @@ class Inflow(Strict):
 
     month: Month
     amount: Money
-    label: str = ""
+    label: Text = ""
 
 
 class Budget(Strict):
@@ -50,7 +50,7 @@ class Scenario(Strict):
     borrower: Label | None = Field(default=None, description="the borrower's name, for the letters "
                                    "(left blank to fill when absent)")
     start: Month = Field(description="plan month 1, YYYY-MM")
-    horizon_months: int = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
+    horizon_months: Count = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
     budget: Budget
     loans: list[Loan] = Field(min_length=1, max_length=200)
     offers: list[Offer] = Field(default_factory=list, max_length=50)

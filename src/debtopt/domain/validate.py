@@ -6,16 +6,39 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from ..errors import FieldIssue
-from .money import CENT
-from .months import month_index
+from .growth import check_growth
 from .loans import Loan, LoanContract
+from .money import CENT
+from .months import LAST_MONTH, month_index, months_since_year_zero
 from .offers import AssetSale, BorrowOffer, HardshipPlan
 from .scenario import MAX_MONTHLY_RATE, Scenario
 
 
-def check_scenario(scenario: Scenario) -> list[FieldIssue]:
-    """Every cross-field problem of a scenario that parsed, in file order."""
-    return [*_check_budget(scenario), *_check_loans(scenario), *_check_offers(scenario)]
+def check_scenario(scenario: Scenario, growth: bool = True) -> list[FieldIssue]:
+    """Every cross-field problem of a scenario that parsed, in file order (and its growth bound)."""
+    issues = [*_check_calendar(scenario), *_check_budget(scenario), *_check_loans(scenario),
+              *_check_offers(scenario)]
+    # The growth bound reads rates and months the checks above vouch for.
+    return issues or (list(check_growth(scenario)) if growth else [])
+
+
+def _listing(ids: list[str], most: int = 8) -> str:
+    """'a, b, c', or the first few and how many more: a message stays short."""
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} and {len(ids) - most} more"
+
+
+def _check_calendar(scenario: Scenario) -> Iterator[FieldIssue]:
+    """Every plan month must be a calendar month debtopt can write as YYYY-MM."""
+    last = months_since_year_zero(LAST_MONTH)
+    end = months_since_year_zero(scenario.start) + scenario.horizon_months - 1
+    if end > last:
+        latest = last - (scenario.horizon_months - 1)
+        yield FieldIssue(
+            "start",
+            f"{scenario.start} plus {scenario.horizon_months} months runs past {LAST_MONTH}, the last month a plan "
+            f"can have; start in {latest // 12:04d}-{latest % 12 + 1:02d} or earlier, or plan fewer horizon_months",
+        )
 
 
 def _within_horizon(scenario: Scenario, path: str, month: str) -> Iterator[FieldIssue]:
@@ -179,7 +202,7 @@ def _check_borrow(offer: BorrowOffer, path: str, loans: dict[str, Loan]) -> Iter
         yield FieldIssue(f"{path}.pays", "a cash loan's money joins the month's cash; remove pays")
     for k, loan_id in enumerate(offer.pays or []):
         if loan_id not in loans:
-            yield FieldIssue(f"{path}.pays[{k}]", f"no loan '{loan_id}'; the loans are {', '.join(loans)}")
+            yield FieldIssue(f"{path}.pays[{k}]", f"no loan '{loan_id}'; the loans are {_listing(list(loans))}")
         elif offer.kind == "balance-transfer" and loans[loan_id].kind != "revolving":
             yield FieldIssue(f"{path}.pays[{k}]", f"'{loan_id}' is not revolving; a balance transfer pays revolving loans only")
     yield from _check_contract(offer.loan, f"{path}.loan")
@@ -187,9 +210,13 @@ def _check_borrow(offer: BorrowOffer, path: str, loans: dict[str, Loan]) -> Iter
 
 def _check_hardship(offer: HardshipPlan, path: str, loans: dict[str, Loan]) -> Iterator[FieldIssue]:
     if offer.loan not in loans:
-        yield FieldIssue(f"{path}.loan", f"no loan '{offer.loan}'; the loans are {', '.join(loans)}")
+        yield FieldIssue(f"{path}.loan", f"no loan '{offer.loan}'; the loans are {_listing(list(loans))}")
     if offer.annual_rate is not None and offer.daily_rate is not None:
         yield FieldIssue(f"{path}.daily_rate", "give annual_rate or daily_rate, not both")
+    elif offer.daily_rate is not None and Fraction(offer.daily_rate) * 30 > MAX_MONTHLY_RATE:
+        yield FieldIssue(f"{path}.daily_rate", "more than 100 % a month; rates are decimals (0.0005 is 0.05 % a day)")
+    elif offer.annual_rate is not None and Fraction(offer.annual_rate) / 12 > MAX_MONTHLY_RATE:
+        yield FieldIssue(f"{path}.annual_rate", "more than 100 % a month; rates are decimals (18 % is 0.18)")
     for field in ("fee_percent", "waive_percent"):
         if getattr(offer, field) > 1:
             yield FieldIssue(f"{path}.{field}", "above 100 %; write 50 % as 0.5")

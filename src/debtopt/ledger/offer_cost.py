@@ -59,7 +59,7 @@ def offer_cost(scenario: Scenario, offer_id: str, amount_cents: int | None = Non
         # cash enough for any due, paid exactly: the contract schedule
         "budget": {"monthly": str(from_cents(10 * opening + 100))},
         "loans": [loan],
-    })
+    }, derived=True)
     run = Ledger(alone).start()
     payments = []
     while not run.finished:
