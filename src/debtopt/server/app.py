@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, api
 from ..domain.choices import Language, Objective, PlanFormat, ReportFormat, SolverName, Strategy
-from .http import Problem, check_content_type, issue, problem_response, read_body
+from .http import Front, Problem, check_content_type, issue, problem_response, read_body
 from .openapi import DOCS_ASSETS, ERROR_RESPONSES, body_doc, build_openapi, load_docs_assets, plan_responses
 from .pool import JobTimedOut, PoolBusy, WorkerLost, WorkerPool
 from .settings import Settings
@@ -329,16 +329,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.service = service
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(Front, health=service.health)  # before CORS, so that CORS covers /healthz too
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
 
     _add_error_handlers(app)
     _add_plan_routes(app, service)

@@ -9,6 +9,10 @@ one is answered with `Connection: close`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -93,3 +97,43 @@ def check_content_type(request: Request) -> None:
     if content_type and content_type not in JSON_TYPES and not content_type.endswith("+json"):
         raise Problem(415, "unsupported media type",
                       f"send the scenario as JSON with Content-Type: application/json, not {content_type[:80]}")
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+class Front:
+    """The service's front door, a plain ASGI middleware: the security headers on every answer, and
+    `GET /healthz` answered at once, without the framework's routing, whatever else is queued.
+
+    (The framework's /healthz route stays, for the OpenAPI description; it gives the same answer.)
+    """
+
+    def __init__(self, app: ASGIApp, health: Callable[[], dict[str, Any]]) -> None:
+        self.app = app
+        self.health = health
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
+                       send: Callable[[Message], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        if scope["path"] == "/healthz" and scope["method"] == "GET":
+            body = json.dumps(self.health()).encode()
+            await send_with_headers({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send_with_headers)
