@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from debtopt.batch import run_batch
-from debtopt.batch.work import OPTIMAL, load_optimizer
+from debtopt.domain.choices import OPTIMAL
 from debtopt.generate import PROFILES, generate_scenarios, write_scenarios
 from debtopt.strategies import HEURISTICS
 
@@ -191,13 +191,12 @@ def main() -> int:
     parser.add_argument("--keep-records", type=Path, default=None, help="keep the batch records in this folder")
     args = parser.parse_args()
 
-    optimal_available = load_optimizer() is not None
     strategies = list(HEURISTICS)
-    if optimal_available and not args.no_optimal:
+    if not args.no_optimal:
         strategies.append(OPTIMAL)
         optimal_note = f"debtopt.optimize, time limit {args.time_limit:g} s a portfolio"
     else:
-        optimal_note = "not run (--no-optimal)" if optimal_available else "not available (debtopt.optimize is not importable)"
+        optimal_note = "not run (--no-optimal)"
         print(f"optimal: {optimal_note}", file=sys.stderr)
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     began = time.monotonic()

@@ -135,7 +135,7 @@ def test_custom_order(tmp_path: Path) -> None:
     (["--strategy", "custom"], "--order: the custom strategy needs an order"),
     (["--strategy", "custom", "--order", "card,nope"], "--order: no loan 'nope'"),
     (["--strategy", "custom", "--order", "card,card"], "named twice"),
-    (["--strategy", "avalanche", "--order", "card"], "only used with --strategy custom"),
+    (["--strategy", "avalanche", "--order", "card"], "--order: only used with the custom strategy"),
 ])
 def test_custom_order_errors(tmp_path: Path, args: list[str], words: str) -> None:
     result = run("simulate", str(write(tmp_path, BASE)), *args)
@@ -170,14 +170,18 @@ def test_text_output_is_readable_and_deterministic(tmp_path: Path) -> None:
 def test_output_file_written(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     result = run("simulate", str(write(tmp_path, BASE)), "--format", "json", "-o", str(out))
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
     assert json.loads(out.read_text(encoding="utf-8"))["currency"] == "CNY"
 
 
 def test_output_into_missing_folder_is_bad_input(tmp_path: Path) -> None:
-    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path / "nope" / "plan.json"))
+    target = tmp_path / "nope" / "plan.json"
+    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(target))
     assert result.exit_code == 2
-    assert "-o: no folder" in result.stderr
+    assert result.stderr == f"error: -o {target}: no folder {target.parent}; create it first or choose another path\n"
+    folder = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path))
+    assert folder.exit_code == 2 and "Traceback" not in folder.output
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
@@ -253,7 +257,76 @@ def test_compare_checks_the_borrowers_own_plan_against_the_optimum() -> None:
     custom = data["optimal_saves_against_custom"]
     assert custom["against"] == "custom" and custom["escalations"] >= 1 and custom["cost"] > 0
     text = run("compare", path, "--order", "weilidai,card,huabei,jiebei", "--take", "wangdai:2026-12:20000",
-               "--time-limit", "20").output
+               "--time-limit", "20", "--lang", "en").output
     assert "Against your plan (custom), the optimal plan has" in text
     alone = run("compare", path, "--take", "wangdai:2026-12:20000")
     assert alone.exit_code == 2 and "--take" in alone.output and "Traceback" not in alone.output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", str(EXAMPLES / "zhang-san.toml")], ["simulate", "--help"]])
+def test_help_and_validate_load_no_solver_and_no_plotting(args: list[str]) -> None:
+    """`debtopt --help` and `debtopt validate` stay quick: no solver (highspy, pulp), no matplotlib, no server."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom debtopt.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n"
+            "    assert not done.code, done.code\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'highspy', 'pulp', 'matplotlib', 'numpy', "
+            "'fastapi', 'uvicorn', 'dask', 'icalendar', 'beancount'})\nprint('HEAVY', heavy)\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "HEAVY []", done.stdout
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("plan.json", "json"), ("plan.csv", "csv"), ("plan.txt", "text")])
+def test_output_format_from_the_extension(tmp_path: Path, name: str, fmt: str) -> None:
+    source = write(tmp_path, BASE)
+    out = tmp_path / name
+    result = run("simulate", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8") == run("simulate", str(source), "--format", fmt).stdout
+    forced = run("simulate", str(source), "-o", str(out), "--format", "text")  # --format says otherwise
+    assert forced.exit_code == 0 and "Plan: avalanche" in out.read_text(encoding="utf-8")
+
+
+def test_an_output_extension_the_command_does_not_write(tmp_path: Path) -> None:
+    result = run("simulate", str(write(tmp_path, BASE)), "-o", str(tmp_path / "plan.html"))
+    assert result.exit_code == 2 and not (tmp_path / "plan.html").exists()
+    assert "-o: plan.html names a html file" in result.stderr and ".txt, .json or .csv" in result.stderr
+
+
+def test_report_format_from_the_extension_and_what_it_wrote(tmp_path: Path) -> None:
+    source = write(tmp_path, BASE)
+    page = tmp_path / "report.html"
+    result = run("report", str(source), "--heuristics-only", "-o", str(page), "--letters", str(tmp_path / "letters"))
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert f"wrote {page}" in result.stderr and "letters to" in result.stderr
+    md = tmp_path / "report.md"
+    assert run("report", str(source), "--heuristics-only", "-o", str(md)).exit_code == 0
+    assert md.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_option_errors_name_the_flag(tmp_path: Path) -> None:
+    source = str(write(tmp_path, BASE))
+    for args, words in [
+        (["report", source, "--time-limit", "0"], "--time-limit: seconds, at least 0.5"),
+        (["report", source, "--order", " , "], "--order: give loan ids"),
+        (["simulate", source, "--take", "x:1"], "--take"),
+        (["compare", source, "--time-limit", "nan"], "--time-limit: seconds"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert words in result.stderr and "Traceback" not in result.output, (args, result.stderr)
+
+
+def test_text_output_in_the_scenarios_language_unless_told(tmp_path: Path) -> None:
+    zh = {**BASE, "language": "zh"}
+    source = str(write(tmp_path, zh))
+    chinese = run("simulate", source)
+    english = run("simulate", source, "--lang", "en")
+    assert chinese.exit_code == english.exit_code == 0
+    assert "Plan: avalanche" in english.stdout and "Plan: avalanche" not in chinese.stdout
+    assert run("compare", source, "--no-optimal", "--lang", "en").stdout.startswith("Strategies compared")
+    assert run("simulate", source, "--lang", "fr").exit_code == 2

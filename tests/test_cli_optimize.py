@@ -77,9 +77,13 @@ def test_compare_includes_the_optimum_first(small: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--objective", "weighted"], "--overdue-price: --objective weighted needs a price"),
-    (["--overdue-price", "10"], "--overdue-price: only used with --objective weighted"),
-    (["--objective", "weighted", "--overdue-price", "-1"], "--overdue-price: must be 0 or more"),
+    (["--objective", "weighted"], "--overdue-price: objective 'weighted' needs a price"),
+    (["--overdue-price", "10"], "--overdue-price: only used with objective 'weighted'"),
+    (["--objective", "weighted", "--overdue-price", "-1"], "--overdue-price: must be a finite amount, 0 or more"),
+    (["--objective", "weighted", "--overdue-price", "ten"], "--overdue-price: a number"),
+    (["--max-consecutive-overdue", "-1"], "--max-consecutive-overdue: a whole number of months"),
+    (["--time-limit", "0.1"], "--time-limit: seconds, at least 0.5"),
+    (["--solver", "gurobi"], "gurobi"),
     (["--max-consecutive-overdue", "1"], "already 2 months overdue"),
 ])
 def test_optimize_bad_options_exit_2(small: Path, args: list[str], words: str) -> None:

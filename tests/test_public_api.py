@@ -38,6 +38,8 @@ EXPORTED = [
     "MonthRow",
     "Objective",
     "Offer",
+    "OptionError",
+    "OutputError",
     "Plan",
     "ReportFormat",
     "Savings",
@@ -58,16 +60,16 @@ EXPORTED = [
 
 SIGNATURES = {
     "load_scenario": "(source: 'str | os.PathLike[str] | Mapping[str, Any]') -> 'Scenario'",
-    "simulate": "(scenario: 'Scenario', strategy: 'Strategy' = 'avalanche', order: 'Sequence[str] | None' = None)"
-                " -> 'Plan'",
+    "simulate": "(scenario: 'Scenario', strategy: 'Strategy' = 'avalanche', order: 'Sequence[str] | None' = None, "
+                "*, takes: 'Sequence[Take | str]' = ()) -> 'Plan'",
     "optimize": "(scenario: 'Scenario', *, objective: 'Objective' = 'lexicographic', "
                 "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
                 "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False, "
                 "offer_worth: 'bool' = True) -> 'Plan'",
     "compare": "(scenario: 'Scenario', *, optimal: 'bool' = True, objective: 'Objective' = 'lexicographic', "
                "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
-               "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False)"
-               " -> 'Comparison'",
+               "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False, "
+               "order: 'Sequence[str] | None' = None, takes: 'Sequence[Take | str]' = ()) -> 'Comparison'",
     "render": "(plan: 'Plan', scenario: 'Scenario', *, format: 'ReportFormat' = 'text', "
               "lang: 'Language | None' = None, time_limit_seconds: 'float | None' = 60.0) -> 'str'",
     "scenario_schema": "() -> 'dict[str, Any]'",
@@ -95,8 +97,12 @@ def test_signatures_are_pinned() -> None:
 
 
 def test_error_tree() -> None:
-    for child in (debtopt.ScenarioError, debtopt.ScheduleError, debtopt.InfeasibleLimitError, debtopt.SolverError):
+    children = (debtopt.ScenarioError, debtopt.OptionError, debtopt.OutputError, debtopt.ScheduleError,
+                debtopt.InfeasibleLimitError, debtopt.SolverError)
+    for child in children:
         assert issubclass(child, debtopt.DebtoptError)
+    for a in children:  # siblings: an option error is not the scenario's, and so on
+        assert [b for b in children if b is not a and issubclass(a, b)] == [], a
     assert issubclass(debtopt.DebtoptError, Exception)
     assert debtopt.FieldIssue("loans[0].balance", "x").path == "loans[0].balance"
 
@@ -112,6 +118,9 @@ def test_models_are_pydantic_and_documented() -> None:
 
 
 def test_choices_match_the_layers() -> None:
+    from typing import get_args
+
+    from debtopt.domain import choices
     from debtopt.optimize import STAGES
     from debtopt.report.render import FORMATS
     from debtopt.strategies import STRATEGIES
@@ -119,6 +128,11 @@ def test_choices_match_the_layers() -> None:
     assert set(debtopt.STRATEGIES) == set(STRATEGIES)
     assert set(debtopt.OBJECTIVES) == set(STAGES)
     assert set(debtopt.REPORT_FORMATS) == set(FORMATS)
+    # The API's Literal types (what a type checker sees) are the enums' values, in their order.
+    for literal, enum in ((debtopt.Strategy, choices.Strategy), (debtopt.Objective, choices.Objective),
+                          (debtopt.ReportFormat, choices.ReportFormat), (debtopt.Language, choices.Language)):
+        assert get_args(literal) == choices.values(enum), literal
+    assert debtopt.STRATEGIES == choices.values(choices.Strategy)
 
 
 def test_version_and_py_typed() -> None:

@@ -21,7 +21,7 @@ from debtopt.analysis.report_data import build_report_data
 from debtopt.domain import load_scenario
 from debtopt.optimize import optimize
 from debtopt.report.render import render
-from debtopt.report_command import report
+from debtopt.cli.report import report
 
 from report_checks import check_reasons_agree, check_rows_add_up
 

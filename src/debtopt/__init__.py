@@ -15,15 +15,9 @@ reached through a submodule (debtopt.ledger, debtopt.optimize, ...) is internal.
 Every error debtopt raises on purpose is a `DebtoptError`.
 """
 
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
+import sys as _sys
+import types as _types
 
-# The optimizer's package is loaded first, so that the function `optimize` below, not the
-# subpackage `debtopt.optimize`, is what `debtopt.optimize` names: Python binds a subpackage
-# to its parent's attribute only when it first loads it. Internal code imports from
-# `debtopt.optimize` (`from debtopt.optimize import ...`, which reads sys.modules), never
-# `import debtopt.optimize as ...` (which reads this attribute).
-from . import optimize as _optimizer_package  # noqa: F401  (see above)
 from .api import (
     OBJECTIVES,
     REPORT_FORMATS,
@@ -49,15 +43,47 @@ from .errors import (
     DebtoptError,
     FieldIssue,
     InfeasibleLimitError,
+    OptionError,
+    OutputError,
     ScenarioError,
     ScheduleError,
     SolverError,
 )
 
-try:
-    __version__: str = _version("debtopt")
-except _PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+
+class _Package(_types.ModuleType):
+    """`debtopt.optimize` is the function, even once the subpackage of that name is loaded.
+
+    Python binds a subpackage to its parent's attribute whenever it loads it;
+    the optimizer's package is loaded only when a solve needs it (so that
+    `import debtopt` and `debtopt --help` load no solver), so that binding is
+    refused here. Internal code imports from `debtopt.optimize`
+    (`from debtopt.optimize import ...`, which reads sys.modules), never
+    `import debtopt.optimize as ...` (which reads this attribute).
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "optimize" and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
+
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata when first asked for, not at every import.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version as installed_version
+
+        try:
+            version = installed_version("debtopt")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            version = "0+unknown"
+        globals()["__version__"] = version
+        return version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "OBJECTIVES",
@@ -81,6 +107,8 @@ __all__ = [
     "MonthRow",
     "Objective",
     "Offer",
+    "OptionError",
+    "OutputError",
     "Plan",
     "ReportFormat",
     "Savings",

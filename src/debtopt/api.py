@@ -1,4 +1,5 @@
-"""The stable Python API: what `import debtopt` gives a budgeting app.
+"""The one service under every edge: what `import debtopt` gives a budgeting app, and what the CLI,
+the HTTP service and the batch runner call.
 
     import debtopt
 
@@ -8,29 +9,44 @@
     table = debtopt.compare(scenario)                             # typed: plans, best, savings
     html = debtopt.render(best, scenario, format="html", lang="en")
 
-Every function here is an edge-free wrapper over the layers (domain, strategies,
-optimize, report): it checks its keyword arguments, raises only `DebtoptError`
-children for anything a caller can get wrong, and returns pydantic models
-(`plan.model_dump_json()` is the CLI's `--format json` data). docs/api.md is
-the reference, with examples the tests run.
+The names in `__all__` are the stable public API (re-exported by `debtopt`,
+documented in docs/api.md with examples the tests run). The other public
+functions here are the service's face to the edges (`cli`, `server`, `batch`):
+reading scenario text, formatting plans and comparisons, the full report with
+its charts and letters, the bundled examples. The edges call nothing else.
+
+The layers below the domain load when a function first needs them, so that
+`debtopt validate` loads neither the ledger nor a solver.
+
+Every function checks its options once, through `domain/options.py`: a bad
+option is an `OptionError` naming the parameter as spelled here; a scenario
+that is not valid is a `ScenarioError`. Results are pydantic models
+(`plan.model_dump_json()` is the CLI's `--format json` data).
 """
 
 from __future__ import annotations
 
-import math
+import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from .domain import choices
+from .domain.choices import OPTIMAL, PlanFormat, values
 from .domain.load import load_scenario as _load_scenario
-from .domain.load import scenario_from_dict
-from .domain.plan import Plan
+from .domain.load import parse_scenario, read_scenario_data, scenario_from_dict
+from .domain.money import format_money, to_cents
+from .domain.options import ReportOptions, SolveOptions, report_options, simulate_options, solve_options
+from .domain.plan import Plan, Take
 from .domain.scenario import Scenario
-from .errors import FieldIssue, ScenarioError
-from .strategies import run_heuristics, run_strategy
+from .errors import FieldIssue, OptionError, OutputError, ScenarioError
+
+if TYPE_CHECKING:
+    from .analysis.document import ReportData
 
 __all__ = [
     "Comparison",
@@ -50,6 +66,9 @@ __all__ = [
     "simulate",
 ]
 
+# ---------------------------------------------------------------- the choices
+# The closed sets are domain/choices.py's enums. A type checker needs them as Literal types to catch
+# `strategy="avalance"` in a client's code; tests/test_public_api.py checks each Literal against its enum.
 Strategy = Literal["minimum", "avalanche", "snowball", "balance-matching", "urgency", "custom"]
 """A strategy `simulate` follows: a built-in heuristic, or `custom` with an `order`."""
 
@@ -62,17 +81,34 @@ ReportFormat = Literal["text", "markdown", "html", "json", "csv"]
 Language = Literal["en", "zh"]
 """Languages of `render`."""
 
-STRATEGIES: tuple[str, ...] = get_args(Strategy)
-OBJECTIVES: tuple[str, ...] = get_args(Objective)
-REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
-_LANGUAGES: tuple[str, ...] = get_args(Language)
-
-# The CLI's --time-limit lower bound: below it HiGHS cannot even start a stage.
-MIN_TIME_LIMIT_SECONDS = 0.5
+STRATEGIES: tuple[str, ...] = values(choices.Strategy)
+OBJECTIVES: tuple[str, ...] = values(choices.Objective)
+REPORT_FORMATS: tuple[str, ...] = values(choices.ReportFormat)
+EXAMPLES: tuple[str, ...] = ("zhang-san", "us-cards", "us-consolidation")
 
 
-def _bad(path: str, message: str) -> ScenarioError:
-    return ScenarioError([FieldIssue(path, message)])
+def preload() -> None:
+    """Import what solves and reports need now, not at the first request (long-lived workers call it).
+
+    The charts (matplotlib) are left out: only HTML reports and `--charts` draw them, and they load
+    when first needed.
+    """
+    from .analysis import report_data  # noqa: F401
+    from .optimize import optimize as _optimize  # noqa: F401
+    from .report import render, solver_text, tabular, text  # noqa: F401
+
+
+def preload_charts() -> None:
+    """Import the charts' plotting library (matplotlib) now."""
+    from .report import charts  # noqa: F401
+
+
+def _check_scenario(scenario: object) -> Scenario:
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            f"scenario must be a debtopt.Scenario (from debtopt.load_scenario), not {type(scenario).__name__}"
+        )
+    return scenario
 
 
 # ---------------------------------------------------------------- scenarios
@@ -90,79 +126,128 @@ def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenari
     return scenario_from_dict(source)
 
 
+def scenario_from_fields(fields: Mapping[str, Any], source: str | None = None) -> Scenario:
+    """`load_scenario` of fields already read, with messages naming the input as `source` (a file name, `line 7`)."""
+    return scenario_from_dict(fields, source)
+
+
+def read_scenario_fields(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The raw fields of a .toml or .json scenario file, checked for form, not yet validated; ScenarioError."""
+    return read_scenario_data(os.fspath(path))
+
+
+def scenario_fields(text: str | bytes, source: str | None = None) -> dict[str, Any]:
+    """The raw fields of a scenario sent as JSON text (an HTTP body, a line of a JSONL file), not yet validated.
+
+    Raises `ScenarioError` naming the line and column for text that is not
+    UTF-8, not JSON, too large, nested too deeply, or not one JSON object.
+    """
+    return parse_scenario(text, "json", source)
+
+
+def summarize(scenario: Scenario) -> str:
+    """One line for `debtopt validate`: "valid. 3 loans, ¥17,000.00 owed, 24 months from 2027-01."."""
+    scenario = _check_scenario(scenario)
+    owed = sum(to_cents(loan.balance) for loan in scenario.loans)
+    loans = len(scenario.loans)
+    return (f"valid. {loans} loan{'s' if loans != 1 else ''}, {format_money(owed, scenario.currency)} owed, "
+            f"{scenario.horizon_months} months from {scenario.start}.")
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files and dicts (what `debtopt schema` prints)."""
     schema: dict[str, Any] = Scenario.model_json_schema(by_alias=True)
     return schema
 
 
-def _check_scenario(scenario: object) -> Scenario:
-    if not isinstance(scenario, Scenario):
-        raise TypeError(
-            f"scenario must be a debtopt.Scenario (from debtopt.load_scenario), not {type(scenario).__name__}"
-        )
-    return scenario
+def example_text(name: str) -> str:
+    """The TOML of a bundled example scenario (`debtopt example NAME`); OptionError for an unknown name."""
+    from importlib import resources
+
+    if name not in EXAMPLES:
+        raise OptionError([FieldIssue("name", f"no example {name!r}; choose one of {', '.join(EXAMPLES)}")])
+    return resources.files("debtopt").joinpath("examples", f"{name}.toml").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- simulate
-def simulate(scenario: Scenario, strategy: Strategy = "avalanche", order: Sequence[str] | None = None) -> Plan:
+def _takes(scenario: Scenario, takes: Sequence[Take | str]) -> list[Take]:
+    """Decisions on offers: `Take`s as they are, texts `OFFER:MONTH[:AMOUNT]` parsed against the scenario."""
+    from .strategies import parse_takes
+
+    if isinstance(takes, str):
+        raise OptionError([FieldIssue("takes", "a sequence of decisions, e.g. ['mum:2027-02:15000'], not one string")])
+    texts = [take for take in takes if isinstance(take, str)]
+    if not texts:
+        return [take for take in takes if not isinstance(take, str)]
+    parsed = iter(parse_takes(scenario, texts))
+    return [next(parsed) if isinstance(take, str) else take for take in takes]
+
+
+def simulate(scenario: Scenario, strategy: Strategy = "avalanche", order: Sequence[str] | None = None, *,
+             takes: Sequence[Take | str] = ()) -> Plan:
     """One heuristic's plan, month by month, as the ledger replays it.
 
     strategy: "minimum" (dues only), "avalanche" (dearest rate first),
     "snowball" (smallest balance first), "balance-matching" (extra in
     proportion to balances), "urgency" (closest to escalation first), or
     "custom" with `order`: loan ids, the one to pay first first.
-    Raises `ScenarioError` (path "strategy" or "order") for an unknown
+    takes (with "custom"): the offers the plan takes, as `OFFER:MONTH[:AMOUNT]`
+    (MONTH as YYYY-MM or a plan month number), e.g. "mum:2027-02:15000".
+    Raises `OptionError` (path "strategy", "order" or "takes") for an unknown
     strategy, an order without "custom", or an order naming a loan twice or
     a loan the scenario does not have.
     """
+    from .strategies import run_strategy
+
     scenario = _check_scenario(scenario)
-    if strategy not in STRATEGIES:
-        raise _bad("strategy", f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
-    if isinstance(order, str):
-        raise _bad("order", "a sequence of loan ids, e.g. ['card', 'huabei'], not one string")
-    if order is not None and strategy != "custom":
-        raise _bad("order", "only used with strategy='custom'")
-    ids = list(order) if order is not None else None
-    if strategy == "custom":
-        if not ids:
-            raise _bad("order", "the custom strategy needs an order: loan ids, the one to pay first first")
-        known = [loan.id for loan in scenario.loans]
-        for loan_id in ids:
-            if loan_id not in known:
-                raise _bad("order", f"no loan {loan_id!r}; the loans are {', '.join(known)}")
-            if ids.count(loan_id) > 1:
-                raise _bad("order", f"{loan_id!r} is named twice; name each loan once")
-    return run_strategy(scenario, strategy, ids)
+    options = simulate_options(scenario, strategy=strategy, order=order, takes=_takes(scenario, takes))
+    order_ids = list(options.order) if options.order is not None else None
+    return run_strategy(scenario, options.strategy.value, order_ids, options.takes)
+
+
+def heuristic_plans(scenario: Scenario, names: Sequence[str] | None = None, *,
+                    with_months: bool = True) -> dict[str, Plan]:
+    """Built-in heuristics' plans (all by default), each from the very ledger run that stepped it.
+
+    The same figures as `simulate`, which proposes a schedule and replays it
+    (a second ledger pass; tests check they agree): the batch runs many
+    scenarios and saves that pass. `with_months=False` builds the totals only.
+    """
+    from .ledger import Ledger, plan_from_run
+    from .strategies import HEURISTICS
+
+    scenario = _check_scenario(scenario)
+    chosen = list(HEURISTICS) if names is None else list(names)
+    for name in chosen:
+        if name not in HEURISTICS:
+            raise OptionError([FieldIssue("strategies", f"unknown heuristic {name!r}; "
+                                                        f"choose from {', '.join(HEURISTICS)}")])
+    ledger = Ledger(scenario)  # compiled once, shared by the heuristics
+    plans = {}
+    for name in chosen:
+        decide = HEURISTICS[name]
+        run = ledger.start()
+        while not run.finished:
+            statement = run.open_month()
+            run.settle(decide(run, statement))
+        plans[name] = plan_from_run(run, name, with_months)
+    return plans
 
 
 # ---------------------------------------------------------------- optimize
-def _check_options(objective: str, overdue_price: float | Decimal | None, max_consecutive_overdue: int | None,
-                   time_limit_seconds: float) -> None:
-    if objective not in OBJECTIVES:
-        raise _bad("objective", f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
-    if objective == "weighted" and overdue_price is None:
-        raise _bad("overdue_price", "objective 'weighted' needs a price per overdue loan-month")
-    if overdue_price is not None:
-        if objective != "weighted":
-            raise _bad("overdue_price", "only used with objective='weighted'")
-        if isinstance(overdue_price, bool) or not isinstance(overdue_price, (int, float, Decimal)):
-            raise _bad("overdue_price", "a number: what one overdue loan-month is worth")
-        if not math.isfinite(float(overdue_price)) or overdue_price < 0:
-            raise _bad("overdue_price", "must be a finite amount, 0 or more")
-    if max_consecutive_overdue is not None and (
-        isinstance(max_consecutive_overdue, bool) or not isinstance(max_consecutive_overdue, int)
-        or max_consecutive_overdue < 0
-    ):
-        raise _bad("max_consecutive_overdue", "a whole number of months, 0 or more")
-    if isinstance(time_limit_seconds, bool) or not isinstance(time_limit_seconds, (int, float)) or not (
-        math.isfinite(time_limit_seconds) and time_limit_seconds >= MIN_TIME_LIMIT_SECONDS
-    ):
-        raise _bad("time_limit_seconds", f"seconds, at least {MIN_TIME_LIMIT_SECONDS}")
+def _solve(scenario: Scenario, options: SolveOptions) -> Plan:
+    """The optimizer's plan for validated options: every optimize of the service goes through here."""
+    from .optimize import optimize as _optimize
+
+    return _optimize(scenario, objective=options.objective.value, overdue_price=options.overdue_price,
+                     max_consecutive_overdue=options.max_consecutive_overdue, solver=options.solver.value,
+                     time_limit_seconds=options.time_limit_seconds, warm_start=options.warm_start,
+                     offer_worth=options.offer_worth)
 
 
-def _strip_timings(plan: Plan) -> Plan:
-    if plan.solver is None:
+def _shown(plan: Plan, options: SolveOptions) -> Plan:
+    """Wall-clock seconds differ run to run; the same input gives the same plan unless `timings` asks for them."""
+    if options.timings or plan.solver is None:
         return plan
     return plan.model_copy(update={"solver": plan.solver.without_timings()})
 
@@ -185,7 +270,7 @@ def optimize(
     "cost" (money alone) or "weighted" (net cost plus `overdue_price` per
     overdue loan-month; `overdue_price` is required then, and only then).
     max_consecutive_overdue: a hard limit on any loan's run of overdue months.
-    solver: "highs" (in-process, the default), "cbc", or another PuLP solver.
+    solver: "highs" (in-process, the default), "pulp-highs" or "cbc".
     time_limit_seconds: for the whole solve; past it the best plan found is
     returned and `plan.solver.status` is "time_limit" (each stage's gap is
     in `plan.solver.stages`).
@@ -195,18 +280,15 @@ def optimize(
     its decision, its all-in annual cost and what it is worth: the optimum
     re-solved without it, against this one (one more solve per offer taken).
 
-    Raises `ScenarioError` for a bad option (the issue's path is the keyword),
+    Raises `OptionError` for a bad option (the issue's path is the keyword),
     `InfeasibleLimitError` when no plan meets `max_consecutive_overdue`, and
-    `SolverError` for an unknown solver or a solver failure no heuristic covers.
+    `SolverError` for a solver failure no heuristic covers.
     """
-    from .optimize import optimize as _optimize
-
     scenario = _check_scenario(scenario)
-    _check_options(objective, overdue_price, max_consecutive_overdue, time_limit_seconds)
-    plan = _optimize(scenario, objective=objective, overdue_price=overdue_price,
-                     max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                     time_limit_seconds=float(time_limit_seconds), offer_worth=offer_worth)
-    return plan if timings else _strip_timings(plan)
+    options = solve_options(objective=objective, overdue_price=overdue_price,
+                            max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                            time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=offer_worth)
+    return _shown(_solve(scenario, options), options)
 
 
 # ---------------------------------------------------------------- compare
@@ -221,7 +303,7 @@ class Savings(BaseModel):
     or overdue.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used, not at import
 
     escalations: int
     overdue_months: int
@@ -236,7 +318,7 @@ class Savings(BaseModel):
 class Comparison(BaseModel):
     """Every strategy's plan side by side (`debtopt compare`), best first by the contract's order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used, not at import
 
     currency: str
     plans: dict[str, Plan] = Field(description="by strategy name: 'optimal' first when it was run, then the heuristics")
@@ -276,40 +358,193 @@ def compare(
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
     timings: bool = False,
+    order: Sequence[str] | None = None,
+    takes: Sequence[Take | str] = (),
 ) -> Comparison:
     """Every heuristic and, unless `optimal=False`, the optimum (`optimize`'s options), compared.
 
-    `comparison.best` is the best plan's name ("optimal" whenever the
-    optimizer ran: it is never worse than a heuristic), `comparison.savings`
-    what it saves against each of the others. Raises as `optimize` does.
+    order, takes: the borrower's own plan (`simulate`'s "custom" strategy), as
+    the row "custom". `comparison.best` is the best plan's name ("optimal"
+    whenever the optimizer ran: it is never worse than a heuristic),
+    `comparison.savings` what it saves against each of the others. Raises as
+    `optimize` and `simulate` do.
     """
+    from .strategies import run_heuristics
+
     scenario = _check_scenario(scenario)
+    if takes and order is None:
+        raise OptionError([FieldIssue("takes", "the offers of your own plan: give its order too")])
+    options = None
+    if optimal:  # checked before any work, so a bad option costs nothing
+        options = solve_options(objective=objective, overdue_price=overdue_price,
+                                max_consecutive_overdue=max_consecutive_overdue, solver=solver,
+                                time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
     plans: dict[str, Plan] = {}
-    if optimal:
-        plans["optimal"] = optimize(scenario, objective=objective, overdue_price=overdue_price,
-                                    max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                    time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
+    custom = simulate(scenario, choices.Strategy.CUSTOM.value, order, takes=takes) if order is not None else None
+    if options is not None:
+        plans[OPTIMAL] = _shown(_solve(scenario, options), options)
     plans.update(run_heuristics(scenario))
+    if custom is not None:
+        plans[choices.Strategy.CUSTOM.value] = custom
     best = min(plans, key=lambda name: plans[name].rank_key())
     savings = {name: _savings(plan, plans[best]) for name, plan in plans.items() if name != best}
     return Comparison(currency=scenario.currency, plans=plans, best=best, savings=savings)
 
 
-# ---------------------------------------------------------------- render
-def report_data(plan: Plan, scenario: Scenario, lang: Language | None = None,
-                time_limit_seconds: float | None = 60.0) -> dict[str, Any]:
-    """The full report of `plan` as data (what `render(..., format="json")` prints, before the sentences).
+# ---------------------------------------------------------------- options checked before any work
+Command = Literal["simulate", "optimize", "compare", "report"]
 
-    The same sections as `debtopt report` (report/analysis.py's
-    `build_report`), but explaining the plan given rather than choosing one.
-    The what-ifs (the budget 10 % up and down) run the optimizer when `plan`
-    is an optimizer's plan, with a third of `time_limit_seconds` each.
+
+def check_options(command: Command, scenario: Scenario, **keywords: Any) -> None:
+    """Raise the `OptionError` that `command(scenario, **keywords)` would raise, without doing its work.
+
+    `format` (and `lang`) are the output's (`format_plan`'s, or the report's). The HTTP
+    service checks a request's options with its scenario before it queues the
+    request for a solver.
     """
-    from .analysis.report_data import build_report_data
+    scenario = _check_scenario(scenario)
+    given = dict(keywords)
+    fmt = given.pop("format", None)
+    if command == "report":
+        report_options(scenario, **({"format": fmt} if fmt is not None else {}), **given)
+        return
+    if fmt is not None:
+        _plan_format(fmt)
+    report_options(lang=given.pop("lang", None))  # the language of the text output
+    if command == "simulate":
+        simulate_options(scenario, **given)
+    elif command == "optimize":
+        solve_options(**given)
+    elif command == "compare":
+        if given.pop("optimal", True):  # without the optimizer its options are not used, as in `compare`
+            solve_options(**given, offer_worth=False)
+    else:
+        raise OptionError([FieldIssue("command", f"unknown command {command!r}")])
 
-    limit = 5.0 if time_limit_seconds is None else min(5.0, time_limit_seconds / 3)
-    return build_report_data(scenario, plan, lang=lang or scenario.language,
-                             time_limit_seconds=max(1.0, limit)).model_dump(mode="json")
+
+# ---------------------------------------------------------------- plans and comparisons as text
+def _plan_format(format: str) -> PlanFormat:
+    if format not in values(PlanFormat):
+        raise OptionError([FieldIssue("format", f"unknown format {format!r}; "
+                                                f"choose one of {', '.join(values(PlanFormat))}")])
+    return PlanFormat(format)
+
+
+def format_plan(plan: Plan, scenario: Scenario, format: str = PlanFormat.TEXT, *, color: bool = False,
+                lang: str | None = None) -> str:
+    """A plan as `simulate`/`optimize` print it: JSON, CSV, or text in `lang` (default the scenario's), which
+    opens with what to do this month and the next and ends with how the solve went."""
+    from .analysis.report_data import build_report_data
+    from .report.solver_text import solver_to_text
+    from .report.tabular import plan_to_csv, plan_to_json
+    from .report.text import plan_to_text
+
+    fmt = _plan_format(format)
+    if fmt == PlanFormat.JSON:
+        return plan_to_json(plan)
+    if fmt == PlanFormat.CSV:
+        return plan_to_csv(plan)
+    scenario = _check_scenario(scenario)
+    language = report_options(lang=lang).lang or scenario.language
+    doc = build_report_data(scenario, plan, lang=language, sections=frozenset())  # the actions; no re-solves
+    return plan_to_text(plan, scenario, color=color, lang=language, doc=doc) + solver_to_text(plan, lang=language)
+
+
+def format_comparison(comparison: Comparison, scenario: Scenario, format: str = PlanFormat.TEXT, *,
+                      color: bool = False, lang: str | None = None) -> str:
+    """A comparison as `compare` prints it: text in `lang` (default the scenario's), JSON (totals, best, what
+    the optimum saves) or CSV."""
+    from .report.tabular import comparison_to_csv, comparison_to_json
+    from .report.text import comparison_to_text
+
+    fmt = _plan_format(format)
+    if fmt == PlanFormat.JSON:
+        return comparison_to_json(scenario, comparison.plans, comparison.best)
+    if fmt == PlanFormat.CSV:
+        return comparison_to_csv(comparison.plans)
+    language = report_options(lang=lang).lang or scenario.language
+    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color, lang=language)
+
+
+# ---------------------------------------------------------------- the report
+@dataclass(frozen=True)
+class Report:
+    """A plan explained (`debtopt report`): the report document, and its renderings, charts and letters."""
+
+    doc: ReportData
+
+    def text(self, format: str = choices.ReportFormat.TEXT, *, color: bool = False,
+             chart_files: Mapping[str, str] | None = None) -> str:
+        """The report in one format; Markdown links `chart_files` (chart key -> path), HTML embeds its charts."""
+        from .report.render import render as _render
+
+        fmt = report_options(format=format).format
+        svgs = None
+        if fmt == choices.ReportFormat.HTML:
+            from .report.charts import inline_svgs
+
+            svgs = inline_svgs(self.doc)
+        return _render(self.doc, fmt.value, self.doc.language, color=color and fmt == choices.ReportFormat.TEXT,
+                       svgs=svgs, chart_files=chart_files)
+
+    def save_charts(self, folder: str | os.PathLike[str], chart_format: str = choices.ChartFormat.SVG) -> list[str]:
+        """Write each chart, its legend drawn in, to FOLDER/KEY.FORMAT; the file names. OutputError if it cannot."""
+        from pathlib import Path
+
+        from .report.charts import save_charts
+        from .report.words import Words
+
+        fmt = report_options(chart_format=chart_format).chart_format.value
+        try:
+            return list(save_charts(self.doc, Words(self.doc).names, Path(folder), fmt).values())
+        except OSError as exc:
+            raise OutputError(os.fspath(folder), f"cannot write the charts there: {exc.strerror}", "charts") from None
+
+    def letters(self) -> dict[str, str]:
+        """Each letter as Markdown, in Chinese and in English: {"letter-weilidai.zh.md": text, ...}."""
+        from .report.render import letter_files
+
+        return letter_files(self.doc)
+
+
+def _whatif_seconds(time_limit_seconds: float) -> float:
+    """Each re-solve of the report's what-ifs and borrowing search: a third of a solve's time, 1 to 5 s."""
+    from .analysis.whatif import WHATIF_SECONDS
+
+    return max(1.0, min(WHATIF_SECONDS, time_limit_seconds / 3))
+
+
+def _report(scenario: Scenario, options: ReportOptions) -> Report:
+    """The report of the best plan: the optimizer's, or with `heuristics_only` the best heuristic's (the
+    borrower's own order among them)."""
+    from .analysis.report_data import build_report_data
+    from .strategies import run_heuristics
+
+    order = list(options.order) if options.order is not None else None
+    habits = None
+    if options.heuristics_only:
+        habits = run_heuristics(scenario)
+        if order:
+            habits[choices.Strategy.CUSTOM.value] = simulate(scenario, choices.Strategy.CUSTOM.value, order)
+        plan = min(habits.values(), key=lambda p: p.rank_key())
+    else:
+        plan = _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))
+    return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
+                                    heuristics=habits, time_limit_seconds=_whatif_seconds(options.time_limit_seconds)))
+
+
+def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence[str] | None = None,
+            heuristics_only: bool = False, time_limit_seconds: float = 60.0) -> Report:
+    """The full report of the best plan (the optimizer's, or the best heuristic's): `debtopt report`.
+
+    order: your own order of loans, compared with the others and used for the
+    borrowing section. time_limit_seconds: for the plan's solve; each of the
+    what-ifs gets a third of it (at most 5 s).
+    """
+    scenario = _check_scenario(scenario)
+    options = report_options(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
+                             time_limit_seconds=time_limit_seconds)
+    return _report(scenario, options)
 
 
 def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
@@ -322,7 +557,8 @@ def _check_plan_of(plan: Plan, scenario: Scenario) -> None:
         and [lm.id for lm in first.loans] == [loan.id for loan in scenario.loans]
     )
     if not same:
-        raise _bad("plan", "this plan is not one of this scenario's (its currency, start or loans differ)")
+        raise OptionError([FieldIssue("plan", "this plan is not one of this scenario's "
+                                              "(its currency, start or loans differ)")])
 
 
 def render(
@@ -336,33 +572,100 @@ def render(
     """The full report of `plan` (from `simulate` or `optimize` on `scenario`) as a string.
 
     format: "text" (plain, 120 columns), "markdown", "html" (one self-contained
-    page, charts inline as SVG), "json" (the plan's JSON plus explanations and
-    the report's sections) or "csv" (one row per month and loan, with reasons).
+    page, charts inline as SVG), "json" (the report document: the plan, what
+    to do, why each payment, the comparisons, letters) or "csv" (one row per
+    month and loan, with reasons).
     lang: "en" or "zh"; by default the scenario's `language`.
     The scenario is needed for what a plan does not carry: loan names, lenders
     and terms (for the reasons and the lenders' letters).
-    time_limit_seconds: for the optimizer's what-ifs when `plan` is optimal.
-    Raises `ScenarioError` (path "format" or "lang") for an unknown choice.
+    time_limit_seconds: a third of it (at most 5 s) for each of the what-ifs'
+    re-solves when `plan` is optimal.
+    Raises `OptionError` (path "format", "lang" or "plan") for an unknown choice
+    or a plan of another scenario.
     """
-    from .report.render import render as _render
+    from .analysis.report_data import build_report_data
 
     scenario = _check_scenario(scenario)
     if not isinstance(plan, Plan):
         raise TypeError(f"plan must be a debtopt.Plan, not {type(plan).__name__}")
-    if format not in REPORT_FORMATS:
-        raise _bad("format", f"unknown format {format!r}; choose one of {', '.join(REPORT_FORMATS)}")
-    if lang is not None and lang not in _LANGUAGES:
-        raise _bad("lang", f"unknown language {lang!r}; choose one of {', '.join(_LANGUAGES)}")
+    keywords: dict[str, Any] = {"format": format, "lang": lang}
+    if time_limit_seconds is not None:
+        keywords["time_limit_seconds"] = time_limit_seconds
+    options = report_options(scenario, **keywords)
     _check_plan_of(plan, scenario)
-    language = lang or scenario.language
-    from .analysis.report_data import build_report_data
+    doc = build_report_data(scenario, plan, lang=options.lang or scenario.language,
+                            time_limit_seconds=_whatif_seconds(options.time_limit_seconds))
+    return Report(doc).text(options.format.value)
 
-    limit = 5.0 if time_limit_seconds is None else min(5.0, time_limit_seconds / 3)
-    doc = build_report_data(scenario, plan, lang=language, time_limit_seconds=max(1.0, limit))
-    svgs = None
-    if format == "html":
-        from .report.charts import inline_svgs
 
-        svgs = inline_svgs(doc)
-    return _render(doc, format, language, svgs=svgs)
+def report(scenario: Scenario, *, format: ReportFormat = "text", lang: Language | None = None,
+           order: Sequence[str] | None = None, heuristics_only: bool = False,
+           time_limit_seconds: float = 60.0) -> str:
+    """`explain(...)` rendered in one format (what the HTTP service's /v1/report answers)."""
+    report_options(format=format)  # a bad format costs no solve
+    return explain(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
+                   time_limit_seconds=time_limit_seconds).text(format)
 
+
+# ---------------------------------------------------------------- other tools' files (export, import)
+EXPORT_FORMATS: tuple[str, ...] = ("ics", "beancount", "csv")
+
+
+def load_plan(source: str | os.PathLike[str] | Mapping[str, Any]) -> Plan:
+    """A plan read back from its JSON (what `simulate`/`optimize --format json` wrote); `InputError` otherwise."""
+    from .domain.plan_file import load_plan as _load_plan
+
+    return _load_plan(source)
+
+
+def check_export_options(format: str, cash_account: str | None = None) -> None:
+    """The `OptionError` `export_plan` would raise for these options, before any file is read."""
+    if format not in EXPORT_FORMATS:
+        raise OptionError([FieldIssue("format", f"unknown format {format!r}; "
+                                                f"choose one of {', '.join(EXPORT_FORMATS)}")])
+    if format == "beancount" and cash_account is not None:
+        from .export.beancount import check_cash_account
+
+        if problem := check_cash_account(cash_account):
+            raise OptionError([FieldIssue("cash_account", problem)])
+
+
+def export_plan(plan: Plan, scenario: Scenario | None = None, *, format: str, source: str | None = None,
+                lang: str | None = None, cash_account: str | None = None, open_accounts: bool = True) -> str:
+    """A plan's payments in another tool's format: "ics" (a calendar), "beancount" (forecast transactions) or
+    "csv" (a YNAB / Actual import). With its scenario, the plan is first replayed through the ledger."""
+    from .export import plan_payments, plan_to_beancount, plan_to_budget_csv, plan_to_ics
+    from .export.beancount import DEFAULT_CASH_ACCOUNT
+
+    check_export_options(format, cash_account)
+    account = cash_account or DEFAULT_CASH_ACCOUNT
+    payments = plan_payments(plan, scenario, source=source, language=lang)
+    if format == "ics":
+        return plan_to_ics(payments)
+    if format == "beancount":
+        return plan_to_beancount(payments, cash_account=account, open_accounts=open_accounts)
+    return plan_to_budget_csv(payments)
+
+
+def import_ledger(path: str | os.PathLike[str], *, start: str | None = None, budget: str | None = None,
+                  horizon_months: int | None = None) -> Any:
+    """The scenario a beancount ledger describes: an `ImportResult` (the TOML, and the notes of what was assumed)."""
+    from .importing import import_ledger as _import_ledger
+
+    return _import_ledger(path, start=start, budget=budget, horizon_months=horizon_months)
+
+
+def import_statement(path: str | os.PathLike[str], column_map: str, loan_id: str, scenario: Scenario, *,
+                     actual: str | os.PathLike[str] | None = None, payments_negative: bool = True,
+                     match: str | None = None, through: str | None = None, encoding: str = "utf-8-sig",
+                     date_format: str | None = None) -> Any:
+    """A lender's CSV statement as the loan's payments in an actual file: an `ImportResult`.
+
+    column_map: "date=COL,amount=COL,description=COL[,balance=COL]" (the header's names).
+    """
+    from .importing import import_statement as _import_statement
+    from .importing import parse_column_map
+
+    return _import_statement(path, parse_column_map(column_map), loan_id, _check_scenario(scenario), actual=actual,
+                             payments_negative=payments_negative, match=match, through=through, encoding=encoding,
+                             date_format=date_format)

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import click
 
+from . import api
+from .api import EXPORT_FORMATS
 from .domain.choices import Language, values
-from .domain.load import load_scenario
-from .domain.plan_file import load_plan
 from .edge import run_guarded, write_output
 from .errors import FieldIssue, OptionError
 
-# export/ and importing/ load icalendar and beancount (0.4 s): only the commands that use them import them.
-EXPORT_FORMATS = ("ics", "beancount", "csv")
+# export/ and importing/ load icalendar and beancount (0.4 s): the API loads them only when a command runs.
 LEDGER_SUFFIXES = (".beancount", ".bean")
 DEFAULT_CASH_ACCOUNT = "Assets:Cash"  # export.beancount's default, spelled here so the help needs no import
 
@@ -51,20 +50,11 @@ def export(plan_file: Path, fmt: str, scenario_file: Path | None, lang: str | No
     """
 
     def action() -> None:
-        from .export import plan_payments, plan_to_beancount, plan_to_budget_csv, plan_to_ics
-        from .export.beancount import check_cash_account
-
-        if fmt == "beancount" and (problem := check_cash_account(cash_account)):
-            raise OptionError([FieldIssue("--cash-account", problem)])
-        plan = load_plan(plan_file)
-        scenario = load_scenario(scenario_file) if scenario_file is not None else None
-        payments = plan_payments(plan, scenario, source=str(plan_file), language=lang)
-        if fmt == "ics":
-            text = plan_to_ics(payments)
-        elif fmt == "beancount":
-            text = plan_to_beancount(payments, cash_account=cash_account, open_accounts=open_accounts)
-        else:
-            text = plan_to_budget_csv(payments)
+        api.check_export_options(fmt, cash_account)  # a bad option costs no reading
+        plan = api.load_plan(plan_file)
+        scenario = api.load_scenario(scenario_file) if scenario_file is not None else None
+        text = api.export_plan(plan, scenario, format=fmt, source=str(plan_file), lang=lang,
+                               cash_account=cash_account, open_accounts=open_accounts)
         write_output(text, output)
 
     run_guarded(action)
@@ -108,23 +98,21 @@ def import_(source: Path, start: str | None, budget: str | None, horizon_months:
     """
 
     def action() -> None:
-        from .importing import import_ledger, import_statement, parse_column_map
-
         suffix = source.suffix.lower()
         if suffix in LEDGER_SUFFIXES:
             _refuse(["--map", "--loan", "--scenario", "--actual", "--match", "--through", "--date-format"],
                     [column_map, loan, scenario_file, actual_file, match, through, date_format], "a ledger")
-            result = import_ledger(source, start=start, budget=budget, horizon_months=horizon_months)
+            result = api.import_ledger(source, start=start, budget=budget, horizon_months=horizon_months)
         elif suffix == ".csv":
             _refuse(["--start", "--budget", "--horizon-months"], [start, budget, horizon_months], "a statement")
             missing = [name for name, value in (("--map", column_map), ("--loan", loan), ("--scenario", scenario_file))
                        if value is None]
             if column_map is None or loan is None or scenario_file is None:
                 raise OptionError([FieldIssue(name, "needed to read a statement") for name in missing])
-            scenario = load_scenario(scenario_file)
-            result = import_statement(source, parse_column_map(column_map), loan, scenario, actual=actual_file,
-                                      payments_negative=payment_sign == "negative", match=match, through=through,
-                                      encoding=encoding, date_format=date_format)
+            scenario = api.load_scenario(scenario_file)
+            result = api.import_statement(source, column_map, loan, scenario, actual=actual_file,
+                                          payments_negative=payment_sign == "negative", match=match,
+                                          through=through, encoding=encoding, date_format=date_format)
         else:
             raise OptionError([FieldIssue("SOURCE", f"'{source.name}' is neither a beancount ledger "
                                           f"({', '.join(LEDGER_SUFFIXES)}) nor a CSV statement (.csv)")])

@@ -1,17 +1,19 @@
 """The one error tree of debtopt.
 
 Every error a user can cause is a `DebtoptError`. The layers raise them; only
-the edges (the CLI, the batch runner, the HTTP service) catch them and choose
-an exit code or a status. Anything else that escapes is a bug.
+the edges (the CLI, the batch runner, the HTTP service) catch them, each with
+one table from these classes to its exit codes, HTTP statuses or error records
+(`edge.EXIT_CODES`, `server.worker.STATUSES`, `batch.records.ERROR_TYPES`).
+Anything else that escapes is a bug.
 
     DebtoptError
-    ├── ScenarioError         a scenario file or dict that is not valid (exit 2)
-    │   └── InputError        another file debtopt reads: a plan, an actual file, a ledger, a statement (exit 2)
-    ├── OptionError           an option of a call that is not valid: its parameter is named (exit 2)
-    ├── OutputError           the output cannot be written where it was asked (exit 2)
-    ├── ScheduleError         a schedule the ledger cannot replay (exit 2)
-    ├── InfeasibleLimitError  a hard limit (e.g. max_consecutive_overdue) no plan meets (exit 2)
-    └── SolverError           the solver failed and no fallback was possible (exit 1)
+    ├── ScenarioError         a scenario file or dict that is not valid
+    │   └── InputError        another file debtopt reads: a plan, an actual file, a ledger, a statement
+    ├── OptionError           an option of a call that is not valid: its parameter is named
+    ├── OutputError           the output cannot be written where it was asked
+    ├── ScheduleError         a schedule the ledger cannot replay
+    ├── InfeasibleLimitError  a hard limit (e.g. max_consecutive_overdue) no plan meets
+    └── SolverError           the solver failed and no fallback was possible
 
 Errors name parameters as the Python API spells them (`time_limit_seconds`,
 `order`); each edge translates them to its own words (`--time-limit`,
@@ -48,8 +50,6 @@ class FieldIssue:
 
 class DebtoptError(Exception):
     """Base of every error debtopt raises on purpose."""
-
-    exit_code = 2
 
 
 class ScenarioError(DebtoptError):
@@ -96,10 +96,14 @@ class OptionError(DebtoptError):
 
 
 class OutputError(DebtoptError):
-    """The output cannot be written: a missing folder, a path that is a folder, no permission."""
+    """The output cannot be written: a missing folder, a path that is a folder, no permission.
 
-    def __init__(self, path: str, message: str) -> None:
+    `parameter` names the option that gave the path, as the API spells it (`output`, `letters`, `out`).
+    """
+
+    def __init__(self, path: str, message: str, parameter: str = "output") -> None:
         self.path = path
+        self.parameter = parameter
         super().__init__(f"{path}: {message}")
 
 
@@ -118,5 +122,3 @@ class InfeasibleLimitError(DebtoptError):
 
 class SolverError(DebtoptError):
     """The solver failed in a way no fallback could cover."""
-
-    exit_code = 1

@@ -244,32 +244,46 @@ def generate_scenario(
         language, horizon = ("zh" if currency == "CNY" else "en"), 48
     year = 2026 + rng.randint(0, 1)
     start = f"{year}-{rng.randint(1, 12):02d}"
-
-    items: list[dict[str, Any]] = []
-    for i in range(n):
-        loan_id = f"loan-{i + 1:02d}"
-        if profile == "cn-microloan" or (profile == "mixed" and rng.random() < 0.5):
-            loan = _cn_loan(rng, loan_id)
-            if currency == "USD":
-                _scale(loan, _FX["USD"])
-        else:
-            loan = _us_loan(rng, loan_id)
-            if currency == "CNY":
-                _scale(loan, Decimal(1) / _FX["USD"])
-        # Some accounts are already behind: one or two missed dues.
-        behind = 0.25 if profile == "cn-microloan" else 0.1
-        if rng.random() < behind:
-            k = rng.randint(1, min(2, loan["escalation_months"] - 1))
-            due = _rough_first_due(loan)
-            balance = Decimal(str(loan["balance"]))
-            arrears = min(balance, (due * k * Decimal(rng.uniform(0.6, 1.0))).quantize(Decimal("0.01")))
-            if arrears >= Decimal("0.01"):
-                loan["arrears"] = _amount(int(arrears * 100))
-                loan["months_overdue"] = k
-        items.append(loan)
-
-    minimums = sum(_rough_first_due(loan) for loan in items)
+    items = [_portfolio_loan(rng, profile, currency, i) for i in range(n)]
     kind = budget or rng.choices(BUDGET_KINDS, weights=[4, 3, 3])[0]
+    return {
+        "currency": currency,
+        "language": language,
+        "start": start,
+        "horizon_months": horizon,
+        "budget": _budget(rng, profile, kind, items, start, horizon, currency, language),
+        "loans": items,
+    }
+
+
+def _portfolio_loan(rng: random.Random, profile: str, currency: str, i: int) -> dict[str, Any]:
+    """Loan i of a portfolio, from the profile's catalogue, in its currency; some already behind."""
+    loan_id = f"loan-{i + 1:02d}"
+    if profile == "cn-microloan" or (profile == "mixed" and rng.random() < 0.5):
+        loan = _cn_loan(rng, loan_id)
+        if currency == "USD":
+            _scale(loan, _FX["USD"])
+    else:
+        loan = _us_loan(rng, loan_id)
+        if currency == "CNY":
+            _scale(loan, Decimal(1) / _FX["USD"])
+    # Some accounts are already behind: one or two missed dues.
+    behind = 0.25 if profile == "cn-microloan" else 0.1
+    if rng.random() < behind:
+        k = rng.randint(1, min(2, loan["escalation_months"] - 1))
+        due = _rough_first_due(loan)
+        balance = Decimal(str(loan["balance"]))
+        arrears = min(balance, (due * k * Decimal(rng.uniform(0.6, 1.0))).quantize(Decimal("0.01")))
+        if arrears >= Decimal("0.01"):
+            loan["arrears"] = _amount(int(arrears * 100))
+            loan["months_overdue"] = k
+    return loan
+
+
+def _budget(rng: random.Random, profile: str, kind: str, items: list[dict[str, Any]], start: str, horizon: int,
+            currency: str, language: str) -> dict[str, Any]:
+    """A budget of `kind` against the portfolio's first minimums: savings, a short spell, a one-off inflow."""
+    minimums = sum(_rough_first_due(loan) for loan in items)
     step = 100 if currency == "CNY" else 10  # budgets in round amounts
     if kind == "tight":
         monthly = minimums * Decimal(rng.uniform(1.0, 1.15))
@@ -304,15 +318,7 @@ def generate_scenario(
         amount = _cents(rng, float(minimums) * 0.5, float(minimums) * 4, step=10000)
         budget_fields["inflows"] = [{"month": month_label(start, rng.randint(1, 12)), "amount": _amount(amount),
                                      "label": label}]
-
-    return {
-        "currency": currency,
-        "language": language,
-        "start": start,
-        "horizon_months": horizon,
-        "budget": budget_fields,
-        "loans": items,
-    }
+    return budget_fields
 
 
 def generate_scenarios(

@@ -13,10 +13,9 @@ from pathlib import Path
 import click
 
 from ..edge import run_guarded
-from ..errors import FieldIssue, ScenarioError
+from ..errors import FieldIssue, OptionError, OutputError
 from ..generate import BUDGET_KINDS, DEFAULT_LOANS, FORMATS, PROFILES, generate_scenarios, scenario_to_json, write_scenarios
-from .engines import ENGINES
-from .runner import run_batch
+from . import ENGINES, GRACE_SECONDS
 
 
 def _guarded(action: Callable[[], None]) -> None:
@@ -58,12 +57,16 @@ def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
 @click.option("--strategies", "-s", default=None,
               help="Comma-separated, e.g. optimal,avalanche. Default: every heuristic, and optimal when available.")
 @click.option("--plans", is_flag=True, help="Put each strategy's full plan in the records.")
-@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True), default=10.0,
-              show_default=True, help="Seconds the optimizer may spend on one scenario.")
+@click.option("--time-limit", "time_limit", type=float, default=10.0, show_default=True,
+              help="Seconds the optimizer may spend on one scenario (at least 0.5).")
+@click.option("--grace", "grace_seconds", type=float, default=GRACE_SECONDS, show_default=True,
+              help="Seconds past --time-limit a scenario may take in all; then its worker is stopped and its "
+                   "record says so (TimeLimit).")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs). 1 runs in this process.")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
-              help="local: processes on this machine; dask: a dask.distributed cluster.")
+              help="local: processes on this machine; dask: a dask.distributed cluster; inline: this process, "
+                   "with no time cap (for debugging).")
 @click.option("--scheduler", default=None, help="With --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786. "
                                                  "Without it, a LocalCluster of --workers processes.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: skip the inputs already in --out.")
@@ -71,28 +74,31 @@ def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Scenarios sent to a worker at once (default 8; 1 with optimal).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar on stderr (default: when it is a terminal).")
-def batch(input_path: Path, out: Path, strategies: str | None, plans: bool, time_limit: float, workers: int | None,
-          engine: str, scheduler: str | None, resume: bool, overwrite: bool, chunk_size: int | None,
-          progress: bool | None) -> None:
+def batch(input_path: Path, out: Path, strategies: str | None, plans: bool, time_limit: float, grace_seconds: float,
+          workers: int | None, engine: str, scheduler: str | None, resume: bool, overwrite: bool,
+          chunk_size: int | None, progress: bool | None) -> None:
     """Run many scenarios: INPUT is a folder of .toml/.json files (in file-name order) or a .jsonl file.
 
     Writes one record per input to --out, in input order: the input, the error
-    (if the scenario is not valid or could not be solved; the batch goes on)
-    and each strategy's totals. Every line is flushed when written, so an
-    interrupted run keeps its records; --resume continues it.
+    (if the scenario is not valid, could not be solved, ran past its time limit
+    and grace, or killed its worker; the batch goes on) and each strategy's
+    totals. Every line is flushed when written, so an interrupted run keeps its
+    records; --resume continues it.
     """
 
     def action() -> None:
         names = [name.strip() for name in strategies.split(",") if name.strip()] if strategies is not None else None
         if strategies is not None and not names:
-            raise ScenarioError([FieldIssue("--strategies", "no strategy named; e.g. --strategies avalanche,optimal")])
+            raise OptionError([FieldIssue("strategies", "no strategy named; e.g. --strategies avalanche,optimal")])
         show = sys.stderr.isatty() if progress is None else progress
         update, stop = _progress_bar() if show else (None, lambda: None)
+        from .runner import run_batch
+
         started = time.monotonic()
         try:
             summary = run_batch(input_path, out, names, plans=plans, time_limit_seconds=time_limit, engine=engine,
                                 workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
-                                chunk_size=chunk_size, on_progress=update)
+                                chunk_size=chunk_size, on_progress=update, grace_seconds=grace_seconds)
         finally:
             stop()
         elapsed = time.monotonic() - started
@@ -100,7 +106,7 @@ def batch(input_path: Path, out: Path, strategies: str | None, plans: bool, time
         for line in summary.lines():
             click.echo(line)
         rate = f", {new / elapsed:,.1f} scenarios/s" if elapsed > 0 and new else ""
-        click.echo(f"wrote {new} records to {out} in {elapsed:.1f} s{rate}")
+        click.echo(f"wrote {new} records to {out} in {elapsed:.1f} s{rate}", err=True)
 
     _guarded(action)
 
@@ -138,14 +144,14 @@ def generate(profile: str, count: int, seed: int, loans: tuple[int, int], budget
         scenarios = generate_scenarios(seed, count, profile, loans, budget, first)
         if output is None:
             if fmt != "jsonl":
-                raise ScenarioError([FieldIssue("-o", f"--format {fmt} writes a folder of files; give it with -o")])
+                raise OptionError([FieldIssue("output", f"--format {fmt} writes a folder of files; give it with -o")])
             for data in scenarios:
                 click.echo(scenario_to_json(data))
             return
         if fmt == "jsonl" and output.is_dir():
-            raise ScenarioError([FieldIssue("-o", f"{output} is a folder; give a file name such as scenarios.jsonl")])
+            raise OutputError(str(output), "is a folder; give a file name such as scenarios.jsonl")
         if fmt != "jsonl" and output.exists() and not output.is_dir():
-            raise ScenarioError([FieldIssue("-o", f"{output} is a file; --format {fmt} writes a folder")])
+            raise OutputError(str(output), f"is a file; --format {fmt} writes a folder")
         written = write_scenarios(scenarios, output, fmt, profile, first)
         click.echo(f"wrote {written} {profile} scenarios (seed {seed}) to {output}", err=True)
 

@@ -4,21 +4,29 @@ Inputs are streamed: one `Task` at a time, in input order (file-name order for
 a folder, line order for JSONL). Reading and parsing happen here, in the main
 process, so that a worker (possibly on another machine) needs no access to the
 files; validating and solving happen in the workers (`work.py`).
+
+Every input is one task, whatever it holds: a file or line that cannot be
+read or parsed (not UTF-8, not JSON, nested too deeply, a number Python will
+not convert, too large) is a task that carries its error, and becomes an error
+record. Nothing an input holds stops the batch.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ..domain import read_scenario_data
-from ..errors import FieldIssue, ScenarioError
+from .. import api
+from ..domain.limits import MAX_SCENARIO_BYTES
+from ..errors import FieldIssue, OptionError, ScenarioError
+from .records import INTERNAL_ERROR
 
 SCENARIO_SUFFIXES = (".toml", ".json")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# No scenario is larger: a longer line is refused as an input (its record says so) and skipped unread.
+MAX_INPUT_BYTES = MAX_SCENARIO_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,7 @@ class Task:
     input: str | int
     data: dict[str, Any] | None
     error: str | None = None
+    error_type: str | None = None
 
     @property
     def source(self) -> str:
@@ -36,22 +45,17 @@ class Task:
         return self.input if isinstance(self.input, str) else f"line {self.input}"
 
 
-def _input_error(message: str) -> ScenarioError:
-    return ScenarioError([FieldIssue("INPUT", message)])
-
-
 def check_input(path: Path) -> str:
-    """'folder' or 'jsonl'; ScenarioError (exit 2) with the fix otherwise."""
+    """'folder' or 'jsonl'; OptionError (exit 2) with the fix otherwise."""
     path = Path(path)
     if path.is_dir():
         return "folder"
     if not path.exists():
-        raise _input_error(f"no such file or folder: {path}")
+        raise OptionError([FieldIssue("input", f"no such file or folder: {path}")])
     if path.suffix.lower() in JSONL_SUFFIXES:
         return "jsonl"
-    raise _input_error(
-        f"{path} is neither a folder of .toml/.json scenarios nor a .jsonl file (one scenario object per line)"
-    )
+    raise OptionError([FieldIssue("input", f"{path} is neither a folder of .toml/.json scenarios nor a .jsonl file "
+                                           "(one scenario object per line)")])
 
 
 def scenario_files(folder: Path) -> list[Path]:
@@ -63,58 +67,73 @@ def scenario_files(folder: Path) -> list[Path]:
     )
 
 
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, its bytes) for every non-blank line; None for a line over MAX_INPUT_BYTES (skipped unread)."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_INPUT_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_INPUT_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # the rest of the long line, in pieces
+                raw = handle.readline(MAX_INPUT_BYTES)
+            yield number, None
+        elif raw.strip():
+            yield number, raw
+
+
 def count_inputs(path: Path) -> int:
     """How many inputs, cheaply (for the progress bar): files, or non-blank lines."""
     if check_input(path) == "folder":
         return len(scenario_files(path))
-    count = 0
     with Path(path).open("rb") as handle:
-        for line in handle:
-            count += bool(line.strip())
-    return count
+        return sum(1 for _ in _lines(handle))
+
+
+def _unreadable(position: int, label: str | int, error: ScenarioError) -> Task:
+    return Task(position, label, None, str(error), "ScenarioError")
+
+
+def _bug(position: int, label: str | int, exc: Exception) -> Task:
+    source = label if isinstance(label, str) else f"line {label}"
+    message = f"{source}: internal error (a bug in debtopt, please report it): {type(exc).__name__}: {str(exc)[:200]}"
+    return Task(position, label, None, message, INTERNAL_ERROR)
+
+
+def _file_task(position: int, file: Path) -> Task:
+    try:
+        return Task(position, file.name, api.read_scenario_fields(file))  # reads no more than a scenario may be
+    except ScenarioError as exc:
+        return _unreadable(position, file.name, ScenarioError(exc.issues, file.name))
+    except Exception as exc:  # a bug in reading: this input's record says so, the batch goes on
+        return _bug(position, file.name, exc)
+
+
+def _line_task(position: int, number: int, raw: bytes | None) -> Task:
+    source = f"line {number}"
+    if raw is None:
+        message = f"the line is over {MAX_INPUT_BYTES // 2**20} MiB; no scenario is that large"
+        return _unreadable(position, number, ScenarioError([FieldIssue("", message)], source))
+    try:
+        return Task(position, number, api.scenario_fields(raw, source))
+    except ScenarioError as exc:
+        return _unreadable(position, number, exc)
+    except Exception as exc:
+        return _bug(position, number, exc)
 
 
 def _folder_tasks(folder: Path, skip: int) -> Iterator[Task]:
     for position, file in enumerate(scenario_files(folder)):
-        if position < skip:
-            continue
-        try:
-            data = read_scenario_data(file)
-        except ScenarioError as exc:
-            yield Task(position, file.name, None, str(ScenarioError(exc.issues, file.name)))
-            continue
-        yield Task(position, file.name, data)
+        if position >= skip:
+            yield _file_task(position, file)
 
 
 def _jsonl_tasks(path: Path, skip: int) -> Iterator[Task]:
-    position = 0
     with Path(path).open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue  # blank lines are not inputs
-            if position < skip:
-                position += 1
-                continue
-            source = f"line {number}"
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield Task(position, number, None, str(ScenarioError([FieldIssue("", "not UTF-8 text")], source)))
-                position += 1
-                continue
-            try:
-                data = json.loads(text, parse_float=str)
-            except json.JSONDecodeError as exc:
-                message = f"not valid JSON: {exc.msg} at column {exc.colno}"
-                yield Task(position, number, None, str(ScenarioError([FieldIssue("", message)], source)))
-                position += 1
-                continue
-            if not isinstance(data, dict):
-                message = "a line must hold one scenario object ({...})"
-                yield Task(position, number, None, str(ScenarioError([FieldIssue("", message)], source)))
-            else:
-                yield Task(position, number, data)
-            position += 1
+        for position, (number, raw) in enumerate(_lines(handle)):
+            if position >= skip:
+                yield _line_task(position, number, raw)
 
 
 def read_tasks(path: Path, skip: int = 0) -> Iterator[Task]:

@@ -7,7 +7,7 @@ which `read_done` discards.
 A record:
     {"input": "a.toml" | 7,           # file name, or 1-based line number of a JSONL input
      "error": null | "message",        # what `debtopt validate` (or the solver) would say
-     "error_type": null | "ScenarioError" | "SolverError" | ... ,
+     "error_type": null | "ScenarioError" | "SolverError" | "TimeLimit" | "WorkerLost" | ... (ERROR_TYPES),
      "best": "avalanche" | null,       # the best chosen strategy in the contract's order
      "strategies": {"avalanche": {totals...}, ...},
      "plans": {"avalanche": {plan...}}}   # only with --plans
@@ -21,12 +21,68 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import FieldIssue, ScenarioError
+from ..errors import (
+    DebtoptError,
+    InfeasibleLimitError,
+    OptionError,
+    OutputError,
+    ScenarioError,
+    ScheduleError,
+    SolverError,
+)
+
+# The error tree -> a record's `error_type` (the most specific class wins), and what the batch itself records.
+ERROR_TYPES: dict[type[DebtoptError], str] = {
+    ScenarioError: "ScenarioError",
+    OptionError: "OptionError",
+    ScheduleError: "ScheduleError",
+    InfeasibleLimitError: "InfeasibleLimitError",
+    SolverError: "SolverError",
+    OutputError: "OutputError",
+    DebtoptError: "DebtoptError",
+}
+TIME_LIMIT = "TimeLimit"  # the scenario ran past its wall-clock cap and its worker was stopped
+WORKER_LOST = "WorkerLost"  # the worker process died on the scenario (killed, out of memory, a crash)
+INTERNAL_ERROR = "InternalError"  # a bug in debtopt
+
+
+def error_type(error: DebtoptError) -> str:
+    return next(ERROR_TYPES[cls] for cls in type(error).__mro__ if cls in ERROR_TYPES)  # type: ignore[index]
+
+
+def new_record(input_label: str | int, plans: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = {"input": input_label, "error": None, "error_type": None, "best": None,
+                              "strategies": {}}
+    if plans:
+        record["plans"] = {}
+    return record
+
+
+def error_record(input_label: str | int, kind: str, message: str, plans: bool = False) -> dict[str, Any]:
+    """The record of an input that gave no result: what happened, in words."""
+    record = new_record(input_label, plans)
+    record["error"], record["error_type"] = message, kind
+    return record
 
 
 def record_line(record: dict[str, Any]) -> str:
-    """Stable bytes: same record, same line."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """Stable bytes: same record, same line; always one line of valid JSON.
+
+    A string no UTF-8 can hold (a lone surrogate from the input) is written as
+    its JSON escape; a figure JSON cannot hold (infinity) makes the record an
+    error record rather than a line that is not JSON.
+    """
+    try:
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        broken = error_record(record.get("input", "?"), INTERNAL_ERROR, "internal error (a bug in debtopt, please "
+                              "report it): a figure of this scenario's plans is not a finite number")
+        text = json.dumps(broken, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(json.loads(text), ensure_ascii=True, separators=(",", ":"))
+    return text + "\n"
 
 
 @dataclass
@@ -92,9 +148,9 @@ def read_done(path: Path, repair: bool = True) -> Done:
             if record is None or not isinstance(record, dict) or "input" not in record:
                 if following is None:
                     break  # a partial last line: the run was cut short while writing it
-                raise ScenarioError([FieldIssue(
-                    "--out", f"{path} line {count + 1} is not a batch record; it is not this batch's output "
-                             "(choose another --out, or remove the file to start again)")])
+                raise OutputError(str(path), f"line {count + 1} is not a batch record; it is not this batch's "
+                                             "output (choose another --out, or remove the file to start again)",
+                                  "out")
             count += 1
             good_end += len(pending)
             last = record["input"]

@@ -127,6 +127,13 @@ class ReportFormat(StrEnum):
     CSV = "csv"
 
 
+class ChartFormat(StrEnum):
+    """File formats of the report's charts saved on their own (`report --charts DIR`)."""
+
+    SVG = "svg"
+    PNG = "png"
+
+
 def values(choices: type[StrEnum]) -> tuple[str, ...]:
     """The values of an enum, in definition order: for help texts, messages and `click.Choice`."""
     return tuple(member.value for member in choices)
@@ -138,6 +145,7 @@ __all__ = [
     "OPTIMAL",
     "RESTRICTED_KINDS",
     "STAGES",
+    "ChartFormat",
     "Heuristic",
     "Language",
     "LoanKind",

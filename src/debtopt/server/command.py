@@ -26,6 +26,14 @@ def _env(name: str) -> str:
 @click.option("--port", type=click.IntRange(0, 65535), default=_DEFAULTS.port, show_default=True, envvar=_env("port"))
 @click.option("--workers", type=click.IntRange(min=1), default=_DEFAULTS.workers, show_default=True,
               envvar=_env("workers"), help="Solver processes; each runs one request at a time.")
+@click.option("--validators", type=click.IntRange(min=1), default=_DEFAULTS.validators, show_default=True,
+              envvar=_env("validators"), help="Processes that read and validate request bodies.")
+@click.option("--validate-timeout", "validate_seconds", type=click.FloatRange(min=0, min_open=True),
+              default=_DEFAULTS.validate_seconds, show_default=True, envvar=_env("validate_seconds"),
+              help="Seconds a body may take to validate; past them the request gets 422.")
+@click.option("--max-worker-memory", "max_worker_memory_mb", type=click.IntRange(min=0),
+              default=_DEFAULTS.max_worker_memory_mb, show_default=True, envvar=_env("max_worker_memory_mb"),
+              help="MB: a worker whose peak memory passes this is replaced after its request (0: never).")
 @click.option("--cors-origin", "cors_origins", multiple=True, envvar=_env("cors_origins"),
               help="Allow browser requests from this origin (repeat for more). CORS is off without it.")
 @click.option("--max-loans", type=click.IntRange(min=1), default=_DEFAULTS.max_loans, show_default=True,
@@ -52,7 +60,8 @@ def _env(name: str) -> str:
               help="A solver requests may choose (repeat for more; the first is the default). Default: highs.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True, envvar=_env("log_level"))
-def serve(host: str, port: int, workers: int, cors_origins: tuple[str, ...], max_loans: int,
+def serve(host: str, port: int, workers: int, validators: int, validate_seconds: float, max_worker_memory_mb: int,
+          cors_origins: tuple[str, ...], max_loans: int,
           max_horizon_months: int, max_offers: int, max_body_bytes: int, default_time_limit: float,
           max_time_limit: float, grace_seconds: float, queue_size: int, queue_timeout: float,
           solvers: tuple[str, ...], log_level: str) -> None:
@@ -70,7 +79,8 @@ def serve(host: str, port: int, workers: int, cors_origins: tuple[str, ...], max
         sys.exit(2)
     try:
         settings = Settings(
-            host=host, port=port, workers=workers, cors_origins=_split(cors_origins), max_loans=max_loans,
+            host=host, port=port, workers=workers, validators=validators, validate_seconds=validate_seconds,
+            max_worker_memory_mb=max_worker_memory_mb, cors_origins=_split(cors_origins), max_loans=max_loans,
             max_horizon_months=max_horizon_months, max_offers=max_offers, max_body_bytes=max_body_bytes,
             default_time_limit=default_time_limit, max_time_limit=max_time_limit, grace_seconds=grace_seconds,
             queue_size=queue_size, queue_timeout=queue_timeout, solvers=_split(solvers) or _DEFAULTS.solvers,

@@ -73,16 +73,15 @@ class RunningServer:
                 out.append(int(entry.name))
         return sorted(out)
 
-
-    def workers(self) -> list[int]:
-        """Pids of the worker processes (spawned children; not multiprocessing's resource tracker)."""
+    def workers(self, role: str = "solve") -> list[int]:
+        """Pids of the worker processes of one pool ("solve" or "validate"), by the name each gives itself."""
         out = []
         for pid in self.children():
             try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
             except OSError:
                 continue
-            if b"spawn_main" in cmdline:
+            if name == f"debtopt-{role}"[:15]:
                 out.append(pid)
         return out
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from ..domain.choices import SolverName
 
 ENV_PREFIX = "DEBTOPT_SERVER_"
 
@@ -22,6 +24,13 @@ class Settings:
     port: int = 8000
     workers: int = 2
     """Worker processes that solve; each runs one request at a time."""
+    validators: int = 2
+    """Worker processes that read and validate request bodies (a few milliseconds each; more than one, so
+    that a body that takes long to refuse holds up no other)."""
+    validate_seconds: float = 2.0
+    """Past this, validating a body is stopped and the request gets 422 (a body no real scenario needs)."""
+    max_worker_memory_mb: int = 1024
+    """A worker whose peak memory passes this is replaced after its request (0: never)."""
     max_loans: int = 30
     """Loans per scenario."""
     max_horizon_months: int = 360
@@ -41,23 +50,25 @@ class Settings:
     """Requests that may wait for a free worker; more get 503 at once."""
     queue_timeout: float = 30.0
     """Seconds a request may wait for a free worker before it gets 503."""
-    solvers: tuple[str, ...] = ("highs",)
+    solvers: tuple[str, ...] = (SolverName.HIGHS.value,)
     """Solvers a request may choose (`solver`); the first is the default."""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     """Origins allowed by CORS; none (the default) turns CORS off."""
 
     def __post_init__(self) -> None:
         problems = []
-        for name in ("workers", "max_loans", "max_horizon_months", "max_body_bytes"):
+        for name in ("workers", "validators", "max_loans", "max_horizon_months", "max_body_bytes"):
             if getattr(self, name) < 1:
                 problems.append(f"{name} must be 1 or more")
-        for name in ("max_offers", "queue_size"):
+        for name in ("max_offers", "queue_size", "max_worker_memory_mb"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must be 0 or more")
         if not 1.0 <= self.default_time_limit <= self.max_time_limit:
             problems.append("default_time_limit must be at least 1 and at most max_time_limit")
         if self.grace_seconds < 0 or self.queue_timeout <= 0:
             problems.append("grace_seconds must be 0 or more and queue_timeout more than 0")
+        if self.validate_seconds <= 0:
+            problems.append("validate_seconds must be more than 0")
         if not self.solvers:
             problems.append("solvers must name at least one solver")
         if not 0 <= self.port <= 65535:
@@ -81,9 +92,6 @@ class Settings:
             values[f.name] = _parse(f.name, raw, cls.__dataclass_fields__[f.name].default)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
 
 def _parse(name: str, raw: str, default: Any) -> Any:

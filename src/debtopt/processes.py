@@ -1,0 +1,59 @@
+"""What the edges' worker processes (the HTTP service's pool, the batch's pool) share.
+
+A worker must never outlive the process that started it: when the server or
+the batch is killed (SIGKILL included), its workers go too, and with them the
+last holders of multiprocessing's resource-tracker pipe, so the tracker exits
+as well. On Linux the kernel sends the worker SIGKILL when its parent dies
+(PR_SET_PDEATHSIG), even in the middle of a long C call; elsewhere a watchdog
+thread notices the parent has gone (the worker is re-parented) and exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
+
+
+def name_process(name: str) -> None:
+    """Name this process (what `ps -o comm` and /proc/PID/comm show; Linux, 15 characters)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def die_with_parent(parent_pid: int, poll_seconds: float = 0.5) -> None:
+    """Call first thing in a worker process: end it as soon as `parent_pid` is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    # The parent may have died before prctl took effect; and off Linux the watchdog is all there is.
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="debtopt-parent-watch", daemon=True).start()
+
+
+def peak_rss_bytes() -> int:
+    """The most memory this process has held at once (resident set), in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
