@@ -30,6 +30,7 @@ from pathlib import Path
 
 from debtopt.domain import Scenario, Schedule, scenario_from_dict
 from debtopt.ledger import Ledger, LedgerRun, plan_from_run, replay
+from debtopt.ledger.terms import DueRule
 
 LOANS, MONTHS, SEED = 20, 120, 20261201
 RESULTS = Path(__file__).resolve().parent / "results" / "ledger_speed.md"
@@ -104,7 +105,7 @@ def float_loop(ledger: Ledger, payments: list[list[float]]) -> float:
     n = len(terms)
     rate = [[float(t.rate_in_month(m)) for m in range(1, MONTHS + 1)] for t in terms]
     prate = [[float(t.penalty_rate_in_month(m)) for m in range(1, MONTHS + 1)] for t in terms]
-    kind_rev = [t.kind == "revolving" for t in terms]
+    kind_rev = [t.due_rule is DueRule.REVOLVING_PERCENT for t in terms]
     min_pct = [float(t.min_percent) for t in terms]
     floor = [t.min_floor / 100 for t in terms]
     inst = [None if t.installment is None else t.installment / 100 for t in terms]

@@ -172,7 +172,7 @@ def test_identities_hold_with_random_decisions(seed: int) -> None:
             if month == t:
                 amount = {"bank": rng.randint(100000, 600000), "mum": rng.randint(1, 200000)}.get(offer)
                 takes.append(Take(offer=offer, month=t, amount=amount))
-        if any(tk.offer == "plan" for tk in takes) and not run.balance[CARD]:
+        if any(tk.offer == "plan" for tk in takes) and not run.accounts[CARD].balance:
             takes = [tk for tk in takes if tk.offer != "plan"]
         st = run.open_month(takes)
         pays = [0] * len(st.owed)

@@ -136,6 +136,6 @@ def test_a_refused_month_leaves_the_run_unchanged():
     st = run.open_month()
     with pytest.raises(ScheduleError):
         run.settle([0, st.owed[1] + 1])
-    assert run.month == 0 and run.balance == [20000, 500000] and run.results == []
+    assert run.month == 0 and [a.balance for a in run.accounts] == [20000, 500000] and run.results == []
     result = run.settle([st.due[0], st.due[1]])
-    assert result.month == 1 and run.balance == [20200 - 5000, 505000 - 10000]
+    assert result.month == 1 and [a.balance for a in run.accounts] == [20200 - 5000, 505000 - 10000]

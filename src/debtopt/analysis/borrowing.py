@@ -25,13 +25,14 @@ from ..errors import InfeasibleLimitError, SolverError
 from ..domain.money import to_cents
 from ..domain.plan import Take
 from ..ledger import Ledger, replay
+from ..ledger.terms import ANNUAL_COST_LINES
 from ..strategies import HEURISTICS
 from ..strategies.run import propose_schedule
 from ._solver import _optimize, replayed_on
 from .document import Borrowing, BorrowRow
 
 STEP = Decimal(100)
-RATES = (Decimal("0.24"), Decimal("0.36"))
+RATES = ANNUAL_COST_LINES  # a new loan priced at each regulatory line
 TERM_MONTHS = 12
 NEW_LOAN_ID = "new-online-loan"
 SEARCH_SECONDS = 5.0

@@ -74,13 +74,14 @@ def _replay(scenario: Scenario, plan: Plan) -> tuple[Ledger, list[_Month]]:
         t_next = st.month + 1
         rates: list[Fraction | None] = []
         promo: list[tuple[int, Fraction] | None] = []
-        for i, terms in enumerate(run.terms):
-            if terms is None or run.balance[i] == 0 or t_next > ledger.horizon_months:
+        for i, account in enumerate(run.accounts):
+            terms = account.terms
+            if terms is None or account.balance == 0 or t_next > ledger.horizon_months:
                 rates.append(None)
                 promo.append(None)
                 continue
             rates.append(_rate_of(run, i, t_next))
-            end = run.opened_at[i] + terms.promo_months - 1 if terms.promo_rate is not None else None
+            end = account.opened_at + terms.promo_months - 1 if terms.promo_rate is not None else None
             ending = end is not None and st.month <= end < st.month + PROMO_WINDOW and terms.rate > terms.promo_rate
             promo.append((end, terms.rate) if ending and end is not None else None)
         months.append(_Month(st, result, pays, rates, now, promo))
@@ -89,8 +90,11 @@ def _replay(scenario: Scenario, plan: Plan) -> tuple[Ledger, list[_Month]]:
 
 def _rate_of(run: LedgerRun, i: int, t: int) -> Fraction:
     """What a unit owed on account i costs in month t: its penalty rate while in arrears, else its rate."""
-    rows, start = (run.penalty_rows, run.penalty_from) if run.arrears[i] else (run.rate_rows, run.rate_from)
-    n, d = rows[i][t - start[i]]
+    account = run.accounts[i]
+    if account.arrears:
+        n, d = account.penalty_rates[t - account.penalty_from]
+    else:
+        n, d = account.rates[t - account.opened_at]
     return Fraction(n, d)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from .fields import MAX_HORIZON_MONTHS, Count, Id, MonthNumber, Money, Rate, Strict, TermMonths, Text
+from .money import monthly_rate
 
 
 def _label(value: object) -> str:
@@ -64,9 +65,7 @@ class LoanContract(Strict):
 
     def _to_monthly(self, rate: Decimal) -> Fraction:
         """Monthly rate in the loan's unit: annual / 12, or daily x 30 (360-day year)."""
-        if self.daily_rate is not None:
-            return Fraction(rate) * 30
-        return Fraction(rate) / 12
+        return monthly_rate(rate, daily=self.daily_rate is not None)
 
     @property
     def monthly_rate(self) -> Fraction:

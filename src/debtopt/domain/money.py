@@ -48,9 +48,14 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-def cents_to_float(cents: int) -> float:
-    """For JSON only: the shortest float repr of whole cents prints exactly."""
-    return cents / 100
+def monthly_rate(rate: Decimal | Fraction | int, *, daily: bool) -> Fraction:
+    """A rate per month, exact: an annual rate / 12, a daily rate x 30 (the 360-day year).
+
+    money-model.md, "Units": never rounded. The one definition: the loans'
+    properties (and so validation) and the ledger's terms (`ledger.terms`
+    re-exports it) all call this.
+    """
+    return Fraction(rate) * 30 if daily else Fraction(rate) / 12
 
 
 def round_half_away(value: Fraction) -> int:

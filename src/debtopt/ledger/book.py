@@ -21,8 +21,8 @@ from ..domain.offers import BorrowOffer, HardshipPlan
 from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
-from .offers import Effect, OfferBook, attribute_restricted
-from .terms import LoanTerms, compile_contract, compile_loan, convert_for_hardship, hardship_rate
+from .offers import Effect, OfferBook, attribute_restricted, restricted_used
+from .terms import DueRule, LoanTerms, compile_contract, compile_loan, convert_for_hardship, percent_of
 
 Pair = tuple[int, int]
 
@@ -48,6 +48,10 @@ class Statement:
     regular_due: list[int]  # R
     due: list[int]  # min(D, A + R)
     restricted: tuple[tuple[int, frozenset[int]], ...] = ()  # (proceeds, accounts they may pay)
+
+    def cash_taken(self, payments: Sequence[int]) -> int:
+        """What `payments` take from the month's cash: restricted proceeds pay their loans first."""
+        return sum(payments) - sum(restricted_used(self.restricted, payments)) if self.restricted else sum(payments)
 
 
 @dataclass(slots=True)
@@ -93,8 +97,6 @@ class Ledger:
         # Per loan, per month: (num, den) of r_t and rp_t, so a month is integer arithmetic.
         self.rate_pairs = [self.rate_row(t, horizon) for t in self.terms]
         self.penalty_pairs = [self.penalty_row(t, horizon) for t in self.terms]
-        self.min_percent_pairs = [_pair(t.min_percent) for t in self.terms]
-        self.late_pct_pairs = [_pair(t.late_fee_percent) for t in self.terms]
 
     @staticmethod
     def rate_row(terms: LoanTerms, months: int) -> list[Pair]:
@@ -126,28 +128,59 @@ class Ledger:
 
 
 @dataclass(slots=True)
+class Account:
+    """One account between months: its terms, its state, its rates by month, what it was charged.
+
+    `terms` is None until an offer opens the account. `rates` are r_t by plan month
+    from `opened_at` (its first month: 1, or the month after an offer opens it or a
+    hardship plan converts it); `penalty_rates` rp_t from `penalty_from` (a converted
+    loan keeps the original's). `charges`: penalty interest and late fees so far, for
+    a hardship plan's waiver.
+    """
+
+    terms: LoanTerms | None
+    balance: int = 0
+    arrears: int = 0
+    overdue_run: int = 0
+    escalated: bool = False
+    opened_at: int = 1
+    rates: list[Pair] = field(default_factory=list)
+    penalty_rates: list[Pair] = field(default_factory=list)
+    penalty_from: int = 1
+    min_percent: Pair = (0, 1)
+    late_fee_percent: Pair = (0, 1)
+    charges: int = 0
+
+    def rate_in_month(self, t: int) -> Pair:
+        """r_t of plan month t (clamped to the rows it has: none before it opens, the last after)."""
+        return _row_at(self.rates, t - self.opened_at)
+
+    def penalty_rate_in_month(self, t: int) -> Pair:
+        return _row_at(self.penalty_rates, t - self.penalty_from)
+
+
+def _row_at(rows: list[Pair], k: int) -> Pair:
+    if not rows:
+        return (0, 1)
+    return rows[min(max(k, 0), len(rows) - 1)]
+
+
+def _scenario_account(ledger: Ledger, i: int) -> Account:
+    terms = ledger.terms[i]
+    return Account(terms, terms.balance, terms.arrears, terms.months_overdue, rates=ledger.rate_pairs[i],
+                   penalty_rates=ledger.penalty_pairs[i], min_percent=_pair(terms.min_percent),
+                   late_fee_percent=_pair(terms.late_fee_percent))
+
+
+@dataclass(slots=True)
 class LedgerRun:
     """The state of every account between months, and what has happened so far."""
 
     ledger: Ledger
     month: int = 0
-    balance: list[int] = field(default_factory=list)
-    arrears: list[int] = field(default_factory=list)
-    overdue_run: list[int] = field(default_factory=list)
-    escalated: list[bool] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)  # the scenario's loans, then one per borrowing offer
     savings: int = 0
     results: list[MonthResult] = field(default_factory=list)
-    # Per account: its terms (None until an offer opens it), the plan month of its
-    # first month, rate rows indexed from that month, and penalty interest and fees so far.
-    terms: list[LoanTerms | None] = field(default_factory=list)
-    opened_at: list[int] = field(default_factory=list)
-    rate_rows: list[list[Pair]] = field(default_factory=list)
-    rate_from: list[int] = field(default_factory=list)
-    penalty_rows: list[list[Pair]] = field(default_factory=list)
-    penalty_from: list[int] = field(default_factory=list)
-    min_pct: list[Pair] = field(default_factory=list)
-    late_pct: list[Pair] = field(default_factory=list)
-    charges: list[int] = field(default_factory=list)  # penalty interest + late fees accrued, for waivers
     offers: OfferBook | None = None
     _statement: Statement | None = None
     _effects: list[Effect] = field(default_factory=list)
@@ -155,28 +188,21 @@ class LedgerRun:
     def __post_init__(self) -> None:
         ledger = self.ledger
         n = len(ledger.terms)
-        k = len(ledger.account_ids) - n
-        self.terms = [*ledger.terms, *([None] * k)]
-        self.balance = [t.balance for t in ledger.terms] + [0] * k
-        self.arrears = [t.arrears for t in ledger.terms] + [0] * k
-        self.overdue_run = [t.months_overdue for t in ledger.terms] + [0] * k
-        self.escalated = [False] * (n + k)
-        self.opened_at = [1] * (n + k)
-        self.rate_rows = [*ledger.rate_pairs, *([[]] * k)]
-        self.rate_from = [1] * (n + k)
-        self.penalty_rows = [*ledger.penalty_pairs, *([[]] * k)]
-        self.penalty_from = [1] * (n + k)
-        self.min_pct = [*ledger.min_percent_pairs, *([(0, 1)] * k)]
-        self.late_pct = [*ledger.late_pct_pairs, *([(0, 1)] * k)]
-        self.charges = [0] * (n + k)
+        self.accounts = [_scenario_account(ledger, i) for i in range(n)]
+        self.accounts += [Account(None) for _ in range(len(ledger.account_ids) - n)]
         self.savings = ledger.starting_cash
         if ledger.scenario.offers:
             self.offers = OfferBook(ledger.scenario, n)
 
     @property
+    def remaining(self) -> int:
+        """What every account owes now (cents)."""
+        return sum(a.balance for a in self.accounts)
+
+    @property
     def finished(self) -> bool:
         """All loans closed, or the horizon reached."""
-        return self.month >= self.ledger.horizon_months or not any(self.balance)
+        return self.month >= self.ledger.horizon_months or not any(a.balance for a in self.accounts)
 
     def open_month(self, takes: Sequence[Take] = ()) -> Statement:
         """Steps 1-4 of the next month, and the cash at hand (money-model.md, "Cash").
@@ -192,8 +218,9 @@ class LedgerRun:
         sn, sd = ledger.savings_monthly_rate
         savings_interest = mul_round(sn, sd, self.savings) if self.savings > 0 else 0
         cash = ledger.budget_by_month[t - 1] + ledger.inflow_by_month[t - 1] + self.savings + savings_interest
-        n = len(self.terms)
-        is_open = [b > 0 for b in self.balance]
+        accounts = self.accounts
+        n = len(accounts)
+        is_open = [a.balance > 0 for a in accounts]
         effects: list[Effect] = []
         if takes:
             if self.offers is None:
@@ -205,22 +232,23 @@ class LedgerRun:
         owed = [0] * n
         regular = [0] * n
         due = [0] * n
-        for i, terms in enumerate(self.terms):
+        for i, acc in enumerate(accounts):
             if not is_open[i]:
                 continue
+            terms = acc.terms
             assert terms is not None
-            b, a = self.balance[i], self.arrears[i]
-            rn, rd = self.rate_rows[i][t - self.rate_from[i]]
-            pn, pd = self.penalty_rows[i][t - self.penalty_from[i]]
+            b, a = acc.balance, acc.arrears
+            rn, rd = acc.rates[t - acc.opened_at]
+            pn, pd = acc.penalty_rates[t - acc.penalty_from]
             interest[i] = mul_round(rn, rd, b - a)
             penalty[i] = mul_round(pn, pd, a)
             d = b + interest[i] + penalty[i]
             owed[i] = d
-            if terms.kind == "revolving" and not terms.grace_months:
-                mn, md = self.min_pct[i]
+            if terms.due_rule is DueRule.REVOLVING_PERCENT:  # the common case, without a call
+                mn, md = acc.min_percent
                 r = max(terms.min_floor, mul_round(mn, md, d))
             else:
-                r = terms.regular_due(d, interest[i], penalty[i], t - self.opened_at[i] + 1)
+                r = terms.regular_due(d, interest[i], penalty[i], t - acc.opened_at + 1)
             regular[i] = r
             due[i] = min(d, a + r)
         statement = Statement(
@@ -228,9 +256,9 @@ class LedgerRun:
             cash_available=cash,
             savings_interest=savings_interest,
             is_open=is_open,
-            balance=list(self.balance),
-            arrears=list(self.arrears),
-            overdue_run=list(self.overdue_run),
+            balance=[a.balance for a in accounts],
+            arrears=[a.arrears for a in accounts],
+            overdue_run=[a.overdue_run for a in accounts],
             interest=interest,
             penalty=penalty,
             owed=owed,
@@ -275,31 +303,32 @@ class LedgerRun:
         spent = self._check_payments(st, payments)
         converting = {e.hardship_account: e for e in self._effects if e.hardship_account is not None}
         rows = []
-        for i, terms in enumerate(self.terms):
+        for i, acc in enumerate(self.accounts):
             if not st.is_open[i]:
                 continue
+            terms = acc.terms
             assert terms is not None
             p = payments[i]
             unpaid = st.due[i] - p if p < st.due[i] else 0
             if unpaid:
-                ln, ld = self.late_pct[i]
+                ln, ld = acc.late_fee_percent
                 fee = terms.late_fee + mul_round(ln, ld, unpaid)
             else:
                 fee = 0
             new_balance = st.owed[i] - p + fee
             new_arrears = unpaid + fee
-            self.charges[i] += st.penalty[i] + fee
+            acc.charges += st.penalty[i] + fee
             if i in converting and new_balance > 0:
-                new_balance = self._convert(i, converting[i], new_balance, t)
+                new_balance = self._convert(acc, converting[i], new_balance, t)
                 new_arrears = 0
             overdue = new_arrears > 0
-            run = self.overdue_run[i] + 1 if overdue else 0
-            escalated = overdue and run == terms.escalation_months and not self.escalated[i]
+            run = acc.overdue_run + 1 if overdue else 0
+            escalated = overdue and run == terms.escalation_months and not acc.escalated
             if escalated:
-                self.escalated[i] = True
-            self.balance[i] = new_balance
-            self.arrears[i] = new_arrears
-            self.overdue_run[i] = run
+                acc.escalated = True
+            acc.balance = new_balance
+            acc.arrears = new_arrears
+            acc.overdue_run = run
             rows.append(LoanMonthResult(i, p, st.interest[i], st.penalty[i], fee, st.due[i], new_balance,
                                         new_arrears, overdue, run, new_balance == 0, escalated))
         for effect in self._effects:
@@ -314,20 +343,19 @@ class LedgerRun:
         self.results.append(result)
         return result
 
-    def _convert(self, i: int, effect: Effect, balance: int, t: int) -> int:
+    def _convert(self, acc: Account, effect: Effect, balance: int, t: int) -> int:
         """A hardship plan accepted after month t's payment: B - waiver + fee, from t + 1 on its terms."""
         scenario = self.ledger.scenario
         plan = scenario.offers[scenario.offer_index(effect.offer)]
-        assert isinstance(plan, HardshipPlan) and self.terms[i] is not None
-        waived = min(balance, _percent_of(plan.waive_percent, self.charges[i]))
+        assert isinstance(plan, HardshipPlan) and acc.terms is not None
+        waived = min(balance, percent_of(plan.waive_percent, acc.charges))
         converted = balance - waived
-        fee = _percent_of(plan.fee_percent, converted)
+        fee = percent_of(plan.fee_percent, converted)
         effect.waived, effect.fees, effect.amount = waived, fee, converted + fee
-        terms = convert_for_hardship(self.terms[i], plan, converted + fee, t)  # type: ignore[arg-type]
-        self.terms[i] = terms
-        self.opened_at[i] = t + 1
-        self.rate_rows[i] = [_pair(hardship_rate(plan))] * max(0, self.ledger.horizon_months - t)
-        self.rate_from[i] = t + 1
+        terms = convert_for_hardship(acc.terms, plan, converted + fee, t)
+        acc.terms = terms
+        acc.opened_at = t + 1
+        acc.rates = [_pair(terms.rate)] * max(0, self.ledger.horizon_months - t)
         return converted + fee
 
     def _open(self, effect: Effect, t: int) -> None:
@@ -335,18 +363,13 @@ class LedgerRun:
         scenario = self.ledger.scenario
         offer = scenario.offers[scenario.offer_index(effect.offer)]
         assert isinstance(offer, BorrowOffer) and effect.opens_account is not None
-        j = effect.opens_account
         terms = compile_contract(offer.loan, offer.id, effect.opening_balance)
         months_left = max(0, self.ledger.horizon_months - t)
-        self.terms[j] = terms
-        self.balance[j] = effect.opening_balance
-        self.opened_at[j] = self.rate_from[j] = self.penalty_from[j] = t + 1
-        self.rate_rows[j] = Ledger.rate_row(terms, months_left)
-        self.penalty_rows[j] = Ledger.penalty_row(terms, months_left)
-        self.min_pct[j] = _pair(terms.min_percent)
-        self.late_pct[j] = _pair(terms.late_fee_percent)
-
-
-def _percent_of(rate: object, cents: int) -> int:
-    fraction = Fraction(str(rate))
-    return mul_round(fraction.numerator, fraction.denominator, cents)
+        acc = self.accounts[effect.opens_account]
+        acc.terms = terms
+        acc.balance = effect.opening_balance
+        acc.opened_at = acc.penalty_from = t + 1
+        acc.rates = Ledger.rate_row(terms, months_left)
+        acc.penalty_rates = Ledger.penalty_row(terms, months_left)
+        acc.min_percent = _pair(terms.min_percent)
+        acc.late_fee_percent = _pair(terms.late_fee_percent)

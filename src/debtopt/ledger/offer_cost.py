@@ -16,10 +16,9 @@ from ..domain.money import from_cents, to_cents
 from ..domain.offers import BorrowOffer
 from ..domain.scenario import Scenario
 from .book import Ledger
+from .offers import proceeds
+from .terms import ANNUAL_COST_LINES
 
-# The lines Chinese regulation draws on a loan's all-in annual cost (the report
-# says what each means): 24 % and 36 % a year.
-LINES = (0.36, 0.24)
 _MAX_MONTHS = 600
 
 
@@ -33,7 +32,7 @@ class OfferCost:
     monthly_irr: float | None
     annual_rate: float | None  # 12 x monthly IRR
     effective_annual_rate: float | None
-    crosses: float | None  # the highest of LINES the annual cost is above, if any
+    crosses: float | None  # the highest of ANNUAL_COST_LINES the annual cost is above, if any
 
     @property
     def flows(self) -> list[int]:
@@ -47,9 +46,8 @@ def offer_cost(scenario: Scenario, offer_id: str, amount_cents: int | None = Non
         raise ValueError(f"offer {offer_id} is a {offer.kind}, not a loan: it has no rate of its own")
     x = to_cents(offer.max_amount) if amount_cents is None else amount_cents
     contract = offer.loan
-    added = _percent(offer.fee_added_percent, x)
-    received = x - _percent(offer.fee_deducted_percent, x) - to_cents(offer.fee)
-    opening = x + added
+    money = proceeds(offer, x)
+    received, opening = money.received, money.opening_balance
     loan = contract.model_dump(mode="json", exclude_none=True, by_alias=True)
     loan.update(id=offer.id, balance=str(from_cents(opening)))
     alone = scenario_from_dict({
@@ -66,22 +64,14 @@ def offer_cost(scenario: Scenario, offer_id: str, amount_cents: int | None = Non
         st = run.open_month()
         payments.append(st.due[0])
         run.settle([st.due[0]])
-    if run.balance[0]:
-        payments[-1] += run.balance[0]  # still owed after 50 years: repaid at the end, for the rate's sake
+    if run.remaining:
+        payments[-1] += run.remaining  # still owed after 50 years: repaid at the end, for the rate's sake
     monthly = _irr([received, *(-p for p in payments)])
     annual = None if monthly is None else 12 * monthly
     effective = None if monthly is None else (1 + monthly) ** 12 - 1
-    crosses = next((line for line in LINES if annual is not None and annual > line), None)
+    crosses = next((float(line) for line in reversed(ANNUAL_COST_LINES) if annual is not None and annual > float(line)),
+                   None)
     return OfferCost(offer.id, offer.kind, x, received, payments, monthly, annual, effective, crosses)
-
-
-def _percent(rate: object, cents: int) -> int:
-    from fractions import Fraction
-
-    from ..domain.money import mul_round
-
-    f = Fraction(str(rate))
-    return mul_round(f.numerator, f.denominator, cents)
 
 
 def _irr(flows: list[int]) -> float | None:

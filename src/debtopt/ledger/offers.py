@@ -7,19 +7,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from ..domain.money import mul_round, to_cents
+from ..domain.choices import OfferKind
+from ..domain.money import to_cents
 from ..domain.months import month_index
 from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
 from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
+from .terms import percent_of
 
 
-def _pct(rate: object, cents: int) -> int:
-    fraction = Fraction(str(rate))
-    return mul_round(fraction.numerator, fraction.denominator, cents)
+@dataclass(frozen=True, slots=True)
+class Proceeds:
+    """What borrowing `amount` cents from an offer does (offers.md, "Borrowing offers")."""
+
+    amount: int  # X, borrowed
+    opening_balance: int  # X + round(fee_added_percent X): the new loan's balance
+    received: int  # X - round(fee_deducted_percent X) - fee: paid out in the month taken
+    fees: int  # fee added + fee deducted + the fixed fee
+
+
+def proceeds(offer: BorrowOffer, amount: int) -> Proceeds:
+    """The opening balance, the money received and the fees of borrowing `amount` cents."""
+    added = percent_of(offer.fee_added_percent, amount)
+    deducted = percent_of(offer.fee_deducted_percent, amount) + to_cents(offer.fee)
+    return Proceeds(amount, amount + added, amount - deducted, added + deducted)
 
 
 @dataclass(slots=True)
@@ -93,17 +106,16 @@ class OfferBook:
             low, high = to_cents(offer.min_amount), to_cents(offer.max_amount)
             if not low <= x <= high or x <= 0:
                 raise ScheduleError(f"{where}: {x / 100:.2f} is outside {low / 100:.2f} to {high / 100:.2f}", month=t)
-            added = _pct(offer.fee_added_percent, x)
-            deducted = _pct(offer.fee_deducted_percent, x) + to_cents(offer.fee)
-            received = x - deducted
-            if received < 0:
+            money = proceeds(offer, x)
+            if money.received < 0:
                 raise ScheduleError(f"{where}: the fees are more than the {x / 100:.2f} borrowed", month=t)
             restricted = None
-            if offer.kind != "cash-loan":
+            if offer.kind != OfferKind.CASH_LOAN:
                 ids = offer.pays if offer.pays is not None else [loan.id for loan in self.scenario.loans]
                 restricted = frozenset(self.scenario.loan_index(loan_id) for loan_id in ids)
-            return Effect(offer.id, offer.kind, t, x, received=received, restricted_to=restricted,
-                          opens_account=self.account_of[offer.id], opening_balance=x + added, fees=added + deducted)
+            return Effect(offer.id, offer.kind, t, x, received=money.received, restricted_to=restricted,
+                          opens_account=self.account_of[offer.id], opening_balance=money.opening_balance,
+                          fees=money.fees)
         if isinstance(offer, AssetSale):
             amount = to_cents(offer.amount)
             if take.amount not in (None, amount):
@@ -119,22 +131,30 @@ class OfferBook:
         return Effect(offer.id, offer.kind, t, None, hardship_account=i)
 
 
-def attribute_restricted(effects: Sequence[Effect], payments: Sequence[int]) -> int:
-    """Restricted proceeds used by this month's payments to their loans; returns the total used.
+def restricted_used(restricted: Sequence[tuple[int, frozenset[int]]], payments: Sequence[int]) -> list[int]:
+    """Of each (proceeds, accounts they may pay), what this month's payments use.
 
     Offers are served in the scenario's order, each from what is still unpaid
     to its loans, so overlapping `pays` lists are attributed deterministically.
     """
     left = list(payments)
-    total = 0
-    for effect in effects:
-        if effect.restricted_to is None:
-            continue
-        budget = effect.received
-        for i in sorted(effect.restricted_to):
+    used = []
+    for received, accounts in restricted:
+        budget = received
+        for i in sorted(accounts):
             use = min(budget, left[i])
             left[i] -= use
             budget -= use
-        effect.used = effect.received - budget
-        total += effect.used
-    return total
+        used.append(received - budget)
+    return used
+
+
+def attribute_restricted(effects: Sequence[Effect], payments: Sequence[int]) -> int:
+    """Restricted proceeds used by this month's payments to their loans (set on each effect); the total."""
+    restricted = [e for e in effects if e.restricted_to is not None]
+    if not restricted:
+        return 0
+    used = restricted_used([(e.received, e.restricted_to) for e in restricted], payments)  # type: ignore[misc]
+    for effect, amount in zip(restricted, used, strict=True):
+        effect.used = amount
+    return sum(used)

@@ -126,7 +126,7 @@ def plan_from_run(run: LedgerRun, strategy: str, with_months: bool = True) -> Pl
                 loans=loans,
             )
         )
-    remaining = sum(run.balance)
+    remaining = run.remaining
     effects = [e for result in run.results for e in result.effects]
     borrowed = sum(e.amount or 0 for e in effects if e.opens_account is not None)
     asset_sales = sum(e.received for e in effects if e.kind == "asset-sale")

@@ -1,22 +1,44 @@
-"""A loan's contract compiled to integer cents and exact rate fractions.
+"""A loan's contract compiled to integer cents and exact rate fractions: the one home of its rules.
 
 Compiled once per scenario so the monthly step is integer arithmetic only.
+Everything the contract says about a loan's terms is here: which rule sets its
+regular due (`DueRule`, decided once from the loan's kind and method), the
+installment and principal factors per unit of opening balance, the monthly
+rate of an annual or daily rate, a percent of cents, and the regulatory lines
+on a loan's annual cost. The ledger's month (`book.py`) and the optimizer's
+float view (`optimize/data.py`) read these terms and interpret nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import Enum
 from fractions import Fraction
 
+from ..domain.choices import LoanKind, RepaymentMethod
 from ..domain.loans import Loan, LoanContract
-from ..domain.money import round_half_away, to_cents
+from ..domain.money import monthly_rate, mul_round, round_half_away, to_cents
 from ..domain.offers import HardshipPlan
+
+# The lines Chinese regulation draws on a loan's all-in annual cost (the report
+# says what each means): 24 % and 36 % a year, lowest first.
+ANNUAL_COST_LINES: tuple[Decimal, ...] = (Decimal("0.24"), Decimal("0.36"))
+
+
+class DueRule(Enum):
+    """How a loan's regular due R is set (money-model.md step 3, offers.md "Bullet")."""
+
+    REVOLVING_PERCENT = "revolving-percent"  # max(min_floor, round(min_percent x D))
+    FIXED_INSTALLMENT = "fixed-installment"  # a level amount: given, or the annuity payment
+    EQUAL_PRINCIPAL = "equal-principal"  # round(B0 / n) + I + P
+    BULLET = "bullet"  # nothing until due_month, then all it owes
 
 
 @dataclass(frozen=True, slots=True)
 class LoanTerms:
     id: str
-    kind: str  # "revolving" | "installment" | "bullet"
+    due_rule: DueRule
     balance: int  # cents at the start
     arrears: int
     months_overdue: int
@@ -28,12 +50,16 @@ class LoanTerms:
     penalty_multiplier: Fraction
     min_percent: Fraction
     min_floor: int
-    installment: int | None  # fixed regular due (given, or the annuity payment)
-    principal_part: int | None  # equal-principal: round(B0 / term)
+    installment: int | None  # FIXED_INSTALLMENT: the level due (given, or the annuity payment)
+    principal_part: int | None  # EQUAL_PRINCIPAL: round(B0 / term)
     late_fee: int
     late_fee_percent: Fraction
     due_month: int | None = None  # bullet: nothing due in the loan's first due_month months
     grace_months: int = 0  # hardship plan (展期): nothing due in the first grace_months after conversion
+    # The installment or principal part per cent of opening balance (`installment_factor`,
+    # `principal_factor`); 0 when the due does not scale with it (a given installment, a
+    # revolving or bullet loan). What an offer's new loan owes, linear in what is borrowed.
+    opening_factor: Fraction = Fraction(0)
 
     def rate_in_month(self, t: int) -> Fraction:
         if self.promo_rate is not None and t <= self.promo_months:
@@ -51,35 +77,47 @@ class LoanTerms:
         A bullet loan (offers.md) owes nothing before its `due_month` has passed,
         then the whole of what it owes.
         """
-        if self.kind == "bullet":
+        rule = self.due_rule
+        if rule is DueRule.BULLET:
             assert self.due_month is not None
             return 0 if loan_month <= self.due_month else owed
         if loan_month <= self.grace_months:
             return 0
-        if self.kind == "revolving":
-            share = round_half_away(self.min_percent * owed)
-            return max(self.min_floor, share)
-        if self.principal_part is not None:
+        if rule is DueRule.REVOLVING_PERCENT:
+            return max(self.min_floor, round_half_away(self.min_percent * owed))
+        if rule is DueRule.EQUAL_PRINCIPAL:
+            assert self.principal_part is not None
             return self.principal_part + interest + penalty
         assert self.installment is not None
         return self.installment
 
-    def late_fee_on(self, unpaid: int) -> int:
-        """F of step 6: charged when at least a cent of the due is unpaid."""
-        if unpaid <= 0:
-            return 0
-        return self.late_fee + round_half_away(self.late_fee_percent * unpaid)
+
+def percent_of(rate: Decimal | Fraction | str, cents: int) -> int:
+    """round(rate x cents), half away from zero, exact (cents >= 0): every fee or share a
+    percent of an amount sets (offers' fees, a hardship plan's waiver and fee)."""
+    fraction = rate if isinstance(rate, Fraction) else Fraction(str(rate))
+    return mul_round(fraction.numerator, fraction.denominator, cents)
 
 
-def annuity_payment(principal_cents: int, monthly_rate: Fraction, term_months: int) -> int:
-    """等额本息: the level payment of `principal` over `term` at `monthly_rate`, to the cent.
+def installment_factor(rate: Fraction, term_months: int) -> Fraction:
+    """等额本息: the level payment per cent of principal, r (1 + r)^n / ((1 + r)^n - 1); 1/n at 0 %."""
+    if rate == 0:
+        return Fraction(1, term_months)
+    growth = (1 + rate) ** term_months
+    return rate * growth / (growth - 1)
+
+
+def principal_factor(term_months: int) -> Fraction:
+    """等额本金: the principal part per cent of principal, 1/n."""
+    return Fraction(1, term_months)
+
+
+def annuity_payment(principal_cents: int, rate: Fraction, term_months: int) -> int:
+    """等额本息: the level payment of `principal` over `term` at `rate` a month, to the cent.
 
         A = P * r / (1 - (1 + r) ** -n), or P / n when r = 0.
     """
-    if monthly_rate == 0:
-        return round_half_away(Fraction(principal_cents, term_months))
-    growth = (1 + monthly_rate) ** term_months
-    return round_half_away(principal_cents * monthly_rate * growth / (growth - 1))
+    return round_half_away(principal_cents * installment_factor(rate, term_months))
 
 
 def compile_loan(loan: Loan) -> LoanTerms:
@@ -94,18 +132,24 @@ def compile_contract(
     not_yet_due = balance - arrears  # B0 of the spec
     installment: int | None = None
     principal_part: int | None = None
-    if loan.kind == "installment":
-        if loan.installment is not None:
-            installment = to_cents(loan.installment)
-        elif loan.method == "equal-principal":
-            assert loan.term_months is not None
-            principal_part = round_half_away(Fraction(not_yet_due, loan.term_months))
+    factor = Fraction(0)
+    if loan.kind == LoanKind.REVOLVING:
+        rule = DueRule.REVOLVING_PERCENT
+    elif loan.kind == LoanKind.BULLET:
+        rule = DueRule.BULLET
+    elif loan.installment is not None:
+        rule, installment = DueRule.FIXED_INSTALLMENT, to_cents(loan.installment)
+    else:
+        assert loan.term_months is not None
+        if loan.method == RepaymentMethod.EQUAL_PRINCIPAL:
+            rule, factor = DueRule.EQUAL_PRINCIPAL, principal_factor(loan.term_months)
+            principal_part = round_half_away(not_yet_due * factor)
         else:
-            assert loan.term_months is not None
-            installment = annuity_payment(not_yet_due, loan.monthly_rate, loan.term_months)
+            rule, factor = DueRule.FIXED_INSTALLMENT, installment_factor(loan.monthly_rate, loan.term_months)
+            installment = round_half_away(not_yet_due * factor)
     return LoanTerms(
         id=loan_id,
-        kind=loan.kind,
+        due_rule=rule,
         balance=balance,
         arrears=arrears,
         months_overdue=months_overdue,
@@ -122,15 +166,16 @@ def compile_contract(
         late_fee=to_cents(loan.late_fee),
         late_fee_percent=Fraction(loan.late_fee_percent),
         due_month=loan.due_month,
+        opening_factor=factor,
     )
 
 
 def hardship_rate(plan: HardshipPlan) -> Fraction:
     """The converted loan's monthly rate: annual / 12 or daily x 30; 0 when none is given."""
     if plan.daily_rate is not None:
-        return Fraction(plan.daily_rate) * 30
+        return monthly_rate(plan.daily_rate, daily=True)
     if plan.annual_rate is not None:
-        return Fraction(plan.annual_rate) / 12
+        return monthly_rate(plan.annual_rate, daily=False)
     return Fraction(0)
 
 
@@ -146,15 +191,17 @@ def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int, 
     rate = hardship_rate(plan)
     installment: int | None = None
     principal_part: int | None = None
-    if plan.method == "equal-principal":
-        principal_part = round_half_away(Fraction(balance, plan.term_months))
+    if plan.method == RepaymentMethod.EQUAL_PRINCIPAL:
+        rule, factor = DueRule.EQUAL_PRINCIPAL, principal_factor(plan.term_months)
+        principal_part = round_half_away(balance * factor)
     else:
-        installment = annuity_payment(balance, rate, plan.term_months)
+        rule, factor = DueRule.FIXED_INSTALLMENT, installment_factor(rate, plan.term_months)
+        installment = round_half_away(balance * factor)
     return replace(
         original,
         # the original's penalty rate from the month after acceptance (the ledger run keeps its monthly rows)
         penalty_rate=original.penalty_rate_in_month(month + 1),
-        kind="installment",
+        due_rule=rule,
         balance=balance,
         arrears=0,
         months_overdue=0,
@@ -165,4 +212,21 @@ def convert_for_hardship(original: LoanTerms, plan: HardshipPlan, balance: int, 
         principal_part=principal_part,
         due_month=None,
         grace_months=plan.grace_months,
+        opening_factor=factor,
     )
+
+
+__all__ = [
+    "ANNUAL_COST_LINES",
+    "DueRule",
+    "LoanTerms",
+    "annuity_payment",
+    "compile_contract",
+    "compile_loan",
+    "convert_for_hardship",
+    "hardship_rate",
+    "installment_factor",
+    "monthly_rate",
+    "percent_of",
+    "principal_factor",
+]

@@ -1,18 +1,20 @@
-"""The scenario as the solver sees it: floats in cents, and the big-M bounds from the data.
+"""The scenario as the solver sees it: a float view of the ledger's terms, and the big-M bounds.
 
-Everything here comes from `debtopt.ledger.Ledger` (the compiled contract), so the
-model and the ledger read the same terms. Money is in cents throughout the model.
+Everything here comes from `debtopt.ledger.Ledger` and `ledger.terms` (the compiled
+contract: each loan's `DueRule`, its rates by month, its installment or principal
+factor), so the model and the ledger read the same terms; this module adds no rule
+of its own. Money is in cents throughout the model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
+from ..domain.choices import OfferKind
 from ..domain.months import month_index
 from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
 from ..ledger import Ledger
-from ..ledger.terms import compile_contract, hardship_rate
+from ..ledger.terms import DueRule, LoanTerms, compile_contract, convert_for_hardship
 
 
 @dataclass(slots=True)
@@ -20,7 +22,7 @@ class LoanData:
     """One loan's terms, per month t = 0..T-1 (plan month t + 1)."""
 
     id: str
-    kind: str  # "revolving" | "fixed" (installment amount) | "principal" (equal-principal)
+    due_rule: DueRule
     balance: float  # B at the start (cents)
     arrears: float  # A at the start
     months_overdue: int  # k at the start
@@ -29,8 +31,8 @@ class LoanData:
     penalty_rate: list[float]  # rp_t
     min_percent: float
     min_floor: float
-    installment: float  # fixed regular due (kind "fixed")
-    principal_part: float  # round(B0 / term) (kind "principal")
+    installment: float  # the level due (FIXED_INSTALLMENT)
+    principal_part: float  # round(B0 / term) (EQUAL_PRINCIPAL)
     late_fee: float
     late_fee_percent: float
     # Bounds from the data: the most the loan can be, month by month, with no payment at all.
@@ -49,8 +51,10 @@ class LoanData:
     # index `start` (the month after the decision) with B_start = (1 + fee_added) X, A_start = 0.
     start: int = 0
     offer: int = -1  # index into ModelData.offers, -1 for a scenario loan
-    installment_factor: float = 0.0  # annuity: R = factor * B_start (computed once on the opening balance)
-    principal_factor: float = 0.0  # equal-principal: part = B_start / term
+    # An offer's new loan or a converted loan: its due computed once on the opening balance,
+    # R = installment + installment_factor * B_start, part = principal_part + principal_factor * B_start
+    installment_factor: float = 0.0
+    principal_factor: float = 0.0
     opening_min: float = 0.0  # B_start when taken (min_amount (1 + fee_added))
     opening_max: float = 0.0
     grace_until: int = 0  # hardship plan's loan: nothing regular due in month indices start..grace_until-1
@@ -106,32 +110,22 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
     T = ledger.horizon_months if horizon is None else min(horizon, ledger.horizon_months)
     loans = []
     for i, terms in enumerate(ledger.terms):
-        rate = [n / d for n, d in ledger.rate_pairs[i][:T]]
-        penalty = [n / d for n, d in ledger.penalty_pairs[i][:T]]
-        if terms.kind == "revolving":
-            kind = "revolving"
-        elif terms.kind == "bullet":
-            kind = "bullet"
-        elif terms.principal_part is not None:
-            kind = "principal"
-        else:
-            kind = "fixed"
         loan = LoanData(
             id=terms.id,
-            kind=kind,
+            due_rule=terms.due_rule,
             balance=float(terms.balance),
             arrears=float(terms.arrears),
             months_overdue=terms.months_overdue,
             escalation_months=terms.escalation_months,
-            rate=rate,
-            penalty_rate=penalty,
+            rate=[n / d for n, d in ledger.rate_pairs[i][:T]],
+            penalty_rate=[n / d for n, d in ledger.penalty_pairs[i][:T]],
             min_percent=float(terms.min_percent),
             min_floor=float(terms.min_floor),
             installment=float(terms.installment or 0),
             principal_part=float(terms.principal_part or 0),
             late_fee=float(terms.late_fee),
             late_fee_percent=float(terms.late_fee_percent),
-            due_month=int(getattr(terms, "due_month", None) or 0),
+            due_month=terms.due_month or 0,
         )
         _bounds(loan, T)
         loans.append(loan)
@@ -154,7 +148,7 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
         else:
             _cash_bounds(loan, data.cash_max)
     for offer in data.offers:
-        if offer.kind == "hardship-plan" and offer.months:
+        if offer.kind == OfferKind.HARDSHIP_PLAN and offer.months:
             # converted from the first month it may be accepted: B_min and the cash to be current no longer hold
             loan, first = loans[offer.loan], offer.months[0]
             for t in range(first, T):
@@ -183,12 +177,13 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
             data.offers.append(od)
             for t in months:
                 od.copies[t] = len(data.loans)
-                data.loans.append(_converted_loan(data.loans[i], i, offer, len(data.offers) - 1, t + 1, T))
+                data.loans.append(_converted_loan(ledger.terms[i], data.loans[i], i, offer, len(data.offers) - 1,
+                                                  t + 1, T))
             continue
         if not isinstance(offer, BorrowOffer):
             continue
         pays = None
-        if offer.kind != "cash-loan":
+        if offer.kind != OfferKind.CASH_LOAN:
             ids = offer.pays if offer.pays is not None else ledger.loan_ids
             pays = sorted(scenario.loan_index(loan_id) for loan_id in ids)
         od = OfferData(offer.id, offer.kind, months, min_amount=float(offer.min_amount * 100),
@@ -202,36 +197,24 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
             data.loans.append(_new_loan(offer, od, len(data.offers) - 1, t + 1, T))
 
 
-def _annuity_factor(r: Fraction, n: int) -> float:
-    """The annuity installment per unit of opening balance: r (1 + r)^n / ((1 + r)^n - 1), 1/n at 0 %."""
-    return float(Fraction(1, n) if r == 0 else r * (1 + r) ** n / ((1 + r) ** n - 1))
-
-
-def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, start: int, T: int) -> LoanData:
+def _converted_loan(terms: LoanTerms, original: LoanData, i: int, plan: HardshipPlan, j: int, start: int,
+                    T: int) -> LoanData:
     """The loan a hardship plan accepted in month index start - 1 makes of `original`
     (ledger.terms.convert_for_hardship): from `start` an installment loan at the plan's rate,
     its part computed once on the converted balance, nothing due for grace_months; the
     original's penalty rates (by plan month), late fees and escalation months."""
-    r = hardship_rate(plan)
-    n = plan.term_months
-    rate = [0.0] * T
-    for t in range(start, T):
-        rate[t] = float(r)
-    installment_factor = principal_factor = 0.0
-    if plan.method == "equal-principal":
-        kind, principal_factor = "principal", 1.0 / n
-    else:
-        kind = "fixed"
-        installment_factor = _annuity_factor(r, n)
+    converted = convert_for_hardship(terms, plan, 0, start)
+    rate = [0.0] * start + [float(converted.rate)] * (T - start)
+    factor = float(converted.opening_factor)
     high = original.balance_max[start] * (1.0 + float(plan.fee_percent)) + 1.0
     loan = LoanData(
         id=f"{original.id}~{plan.id}@{start}",
-        kind=kind,
+        due_rule=converted.due_rule,
         balance=0.0,
         arrears=0.0,
         months_overdue=0,
         escalation_months=original.escalation_months,
-        rate=rate,
+        rate=rate[:T],
         penalty_rate=[0.0] * start + original.penalty_rate[start:T],
         min_percent=0.0,
         min_floor=0.0,
@@ -241,11 +224,11 @@ def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, star
         late_fee_percent=original.late_fee_percent,
         start=start,
         offer=j,
-        installment_factor=installment_factor,
-        principal_factor=principal_factor,
+        installment_factor=factor if converted.due_rule is DueRule.FIXED_INSTALLMENT else 0.0,
+        principal_factor=factor if converted.due_rule is DueRule.EQUAL_PRINCIPAL else 0.0,
         opening_min=0.0,
         opening_max=high,
-        grace_until=start + plan.grace_months,
+        grace_until=start + converted.grace_months,
         converted_from=i,
     )
     _bounds(loan, T)
@@ -253,35 +236,20 @@ def _converted_loan(original: LoanData, i: int, plan: HardshipPlan, j: int, star
 
 
 def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> LoanData:
-    """The loan an offer taken in month index start - 1 opens: its months counted from `start`."""
-    contract = offer.loan
-    terms = compile_contract(contract, offer.id, 0)
+    """The loan an offer taken in month index start - 1 opens: its months counted from `start`,
+    its terms the ledger's for an opening balance B_start (`LoanTerms.opening_factor`)."""
+    terms = compile_contract(offer.loan, offer.id, 0)
     rate = [0.0] * T
     penalty = [0.0] * T
     for t in range(start, T):
         rate[t] = float(terms.rate_in_month(t - start + 1))
         penalty[t] = float(terms.penalty_rate_in_month(t - start + 1))
-    installment_factor = principal_factor = 0.0
-    installment = 0.0
-    if terms.kind == "revolving":
-        kind = "revolving"
-    elif terms.kind == "bullet":
-        kind = "bullet"
-    elif contract.installment is not None:
-        kind, installment = "fixed", float(contract.installment * 100)
-    elif contract.method == "equal-principal":
-        assert contract.term_months is not None
-        kind, principal_factor = "principal", 1.0 / contract.term_months
-    else:
-        assert contract.term_months is not None
-        kind = "fixed"
-        r, n = contract.monthly_rate, contract.term_months
-        installment_factor = _annuity_factor(r, n)
+    factor = float(terms.opening_factor)
     low = max(od.min_amount, 1.0) * (1.0 + od.fee_added)
     high = od.max_amount * (1.0 + od.fee_added) + 1.0
     loan = LoanData(
         id=f"{offer.id}@{start}",
-        kind=kind,
+        due_rule=terms.due_rule,
         balance=0.0,
         arrears=0.0,
         months_overdue=0,
@@ -290,15 +258,15 @@ def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> 
         penalty_rate=penalty,
         min_percent=float(terms.min_percent),
         min_floor=float(terms.min_floor),
-        installment=installment,
+        installment=float(terms.installment or 0),
         principal_part=0.0,
         late_fee=float(terms.late_fee),
         late_fee_percent=float(terms.late_fee_percent),
-        due_month=(int(terms.due_month or 0) + start) if kind == "bullet" else 0,
+        due_month=((terms.due_month or 0) + start) if terms.due_rule is DueRule.BULLET else 0,
         start=start,
         offer=j,
-        installment_factor=installment_factor,
-        principal_factor=principal_factor,
+        installment_factor=factor if terms.due_rule is DueRule.FIXED_INSTALLMENT else 0.0,
+        principal_factor=factor if terms.due_rule is DueRule.EQUAL_PRINCIPAL else 0.0,
         opening_min=low,
         opening_max=high,
     )
@@ -316,7 +284,7 @@ def _cash_max(data: ModelData) -> list[float]:
     extra = [0.0] * data.horizon
     for offer in data.offers:
         if offer.months:
-            extra[offer.months[0]] += offer.max_amount if offer.kind != "asset-sale" else offer.amount
+            extra[offer.months[0]] += offer.max_amount if offer.kind != OfferKind.ASSET_SALE else offer.amount
     out, cash = [], data.starting_cash
     for t in range(data.horizon):
         cash = cash * data.savings_growth + data.budget[t] + extra[t]
@@ -389,13 +357,13 @@ def _bounds(loan: LoanData, T: int) -> None:
         n = (1.0 + r) * x + rp * a + 1.0
         if t < loan.grace_until:
             reg, g = 0.0, n
-        elif loan.kind == "revolving":
+        elif loan.due_rule is DueRule.REVOLVING_PERCENT:
             reg = max(loan.min_floor, loan.min_percent * d) + 1.0
             g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * n))
-        elif loan.kind == "principal":
+        elif loan.due_rule is DueRule.EQUAL_PRINCIPAL:
             reg = part_hi + top * b + 1.0
             g = max(0.0, x - part_lo + 1.0)
-        elif loan.kind == "bullet":
+        elif loan.due_rule is DueRule.BULLET:
             reg = 0.0 if t + 1 <= loan.due_month else d
             g = n if t + 1 <= loan.due_month else 0.0
         else:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..ledger.terms import DueRule
 from .data import LoanData, ModelData, OfferData
 
 INF = float("inf")
@@ -78,11 +79,6 @@ class Rows:
     @property
     def n_rows(self) -> int:
         return len(self.row_names)
-
-    def row_terms(self, r: int) -> tuple[list[int], list[float]]:
-        start = self.row_start[r]
-        end = self.row_start[r + 1] if r + 1 < len(self.row_start) else len(self.row_index)
-        return self.row_index[start:end], self.row_value[start:end]
 
 
 @dataclass(slots=True)
@@ -263,13 +259,13 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
         p.append(rows.var(f"p_{name}_{t + 1}", 0.0, dmax))
         U.append(rows.var(f"U_{name}_{t + 1}", 0.0, loan.due_max[t]))
         due.append(rows.var(f"due_{name}_{t + 1}", 0.0, loan.due_max[t]))
-        if loan.kind == "revolving":
+        if loan.due_rule is DueRule.REVOLVING_PERCENT:
             R.append(rows.var(f"R_{name}_{t + 1}", loan.min_floor, max(loan.min_floor, loan.regular_max[t])))
         else:
             R.append(None)
         forced = 1.0 if loan.paid_to_be_current[t] > cash_max[t] else 0.0
         o.append(rows.var(f"o_{name}_{t + 1}", forced, 1.0, integer=True))
-        if loan.kind == "bullet":
+        if loan.due_rule is DueRule.BULLET:
             fixed = 0.0 if t + 1 <= loan.due_month else 1.0
             z.append(rows.var(f"z_{name}_{t + 1}", fixed, fixed, integer=True))
         else:
@@ -429,15 +425,15 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
     loan, v = m.data.loans[i], m.loans[i]
     if t < loan.grace_until:  # a hardship plan's grace months: nothing regular is due
         return [], 0.0
-    if loan.kind == "revolving":
+    if loan.due_rule is DueRule.REVOLVING_PERCENT:
         col = v.R[t]
         assert col is not None
         return [(col, 1.0)], 0.0
-    if loan.kind == "fixed":
+    if loan.due_rule is DueRule.FIXED_INSTALLMENT:
         if loan.installment_factor:
             return [(v.B[loan.start], loan.installment_factor)], loan.installment
         return [], loan.installment
-    if loan.kind == "bullet":
+    if loan.due_rule is DueRule.BULLET:
         if t + 1 <= loan.due_month:
             return [], 0.0
         return m.owed(i, t), 0.0  # R = D: the whole amount is due
@@ -453,7 +449,7 @@ def regular_due(m: Model, i: int, t: int) -> None:
     no objective wants (at equal cost the replay decides).
     """
     loan, v = m.data.loans[i], m.loans[i]
-    if loan.kind != "revolving":
+    if loan.due_rule is not DueRule.REVOLVING_PERCENT:
         return
     col = v.R[t]
     assert col is not None
@@ -510,7 +506,7 @@ def arrears_at_most_balance(m: Model, i: int, t: int) -> None:
 
 def _regular_cap(loan: LoanData, t: int) -> float:
     """The most R can be in month t: its column's upper bound (revolving) or R_max,t."""
-    if loan.kind == "revolving":
+    if loan.due_rule is DueRule.REVOLVING_PERCENT:
         return max(loan.min_floor, loan.regular_max[t])
     return loan.regular_max[t]
 

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
-
-from ..domain.money import round_half_away
+from ..domain.choices import OfferKind
+from ..domain.offers import BorrowOffer
 from ..domain.plan import Plan, Schedule, Take
+from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from ..ledger import Ledger, LedgerRun, plan_from_run
-from ..ledger.book import Statement
+from ..ledger.offers import proceeds
 from .model import Model
 
 DRIFT_MONTHS = 3
@@ -112,7 +112,7 @@ class Decisions:
         return self.account_loan.get(account)
 
 
-def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Decisions:
+def decisions(scenario: Scenario, model: Model, values: list[float], reserve_cents: int = 0) -> Decisions:
     """The model's decisions (see `Decisions`). The amount borrowed is rounded up to the
     cent (within the offer's limits), so the proceeds cover what the model paid out of them;
     with a reserve, it borrows up to `reserve_cents` more (within its limit): where the model
@@ -128,18 +128,19 @@ def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Deci
             if values[y] < 0.5:
                 continue
             amount = None
-            if offer.kind == "hardship-plan":
+            if offer.kind == OfferKind.HARDSHIP_PLAN:
                 switch[offer.account] = (t + 1, offer.copies[t])
-            elif offer.kind != "asset-sale":
+            elif offer.kind != OfferKind.ASSET_SALE:
                 low, high = max(1, math.ceil(offer.min_amount - 1e-9)), int(offer.max_amount + 1e-9)
                 amount = min(high, max(low, math.ceil(values[ov.X[t]] - 1e-6)))
                 # the ledger rounds the deducted fee: a cent or two more borrowed, so what it
                 # receives covers what the model used or received
                 need = math.ceil(values[ov.used[t]] - 1e-6) if t in ov.used else 0
-                deducted = Fraction(str(offer.fee_deducted))
-                while amount < high and amount - round_half_away(deducted * amount) - round(offer.fee) < need:
+                borrow = scenario.offers[scenario.offer_index(offer.id)]
+                assert isinstance(borrow, BorrowOffer)
+                while amount < high and proceeds(borrow, amount).received < need:
                     amount += 1
-                if offer.kind == "cash-loan" or offer.pays is None:
+                if offer.kind == OfferKind.CASH_LOAN or offer.pays is None:
                     amount = min(high, amount + reserve_cents)
                 elif reserve_cents and t in ov.used:
                     from_cash = sum(values[model.loans[k].p[t]] for k in offer.pays) - values[ov.used[t]]
@@ -148,20 +149,6 @@ def decisions(model: Model, values: list[float], reserve_cents: int = 0) -> Deci
             takes.setdefault(t + 1, []).append(Take(offer=offer.id, month=t + 1, amount=amount))
             break
     return Decisions(takes, account_loan, switch)
-
-
-def _spend(st: Statement, want: list[int]) -> int:
-    """Cash the payments take: restricted proceeds pay their loans first (ledger.offers.attribute_restricted)."""
-    total = sum(want)
-    left = list(want)
-    for received, accounts in st.restricted:
-        budget = received
-        for i in sorted(accounts):
-            use = min(budget, left[i])
-            left[i] -= use
-            budget -= use
-        total -= received - budget
-    return total
 
 
 def round_months(
@@ -174,8 +161,8 @@ def round_months(
     back extra payments and payments to loans overdue anyway, never a due, for later
     months' rounding; `overdue_first` says which of the two gives first."""
     width = len(run.ledger.account_ids)
-    dec = decisions(model, values, reserve_cents)
-    hardship = {o.id: o.account for o in model.data.offers if o.kind == "hardship-plan"}
+    dec = decisions(run.ledger.scenario, model, values, reserve_cents)
+    hardship = {o.id: o.account for o in model.data.offers if o.kind == OfferKind.HARDSHIP_PLAN}
     taken: list[Take] = []
     rows: list[list[int]] = []
     worst = worst_rate = 0.0
@@ -183,7 +170,7 @@ def round_months(
     while not run.finished and run.month < T:
         month_takes = []
         for take in dec.takes.get(run.month + 1, []):
-            if take.offer in hardship and run.balance[hardship[take.offer]] == 0:
+            if take.offer in hardship and run.accounts[hardship[take.offer]].balance == 0:
                 dec.switch.pop(hardship[take.offer], None)  # the loan closed: nothing to convert
                 continue
             month_takes.append(take)
@@ -218,7 +205,7 @@ def round_months(
                 want[i], role[i] = max(0, math.floor(mp + drift + 1e-6)), "overdue"
             want[i] = min(want[i], st.owed[i])
         n = width
-        reserve = reserve_cents - (st.cash_available - _spend(st, want))
+        reserve = reserve_cents - (st.cash_available - st.cash_taken(want))
         if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
             reserve += max(0, math.floor(values[model.S[t + 1]] + 1e-6))
         if reserve > 0:  # keep a few cents for later rounding, from extra payments and from loans
@@ -229,7 +216,7 @@ def round_months(
             for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
                 reserve = _cut(want, reserve, order, floors)
         for _ in range(4 + 2 * n):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
-            short = _spend(st, want) - st.cash_available
+            short = st.cash_taken(want) - st.cash_available
             if short <= 0:
                 break
             short = _cut(want, short, [i for i in range(n) if role[i] == "overdue"], [0] * n)
@@ -240,7 +227,7 @@ def round_months(
         if st.month == run.ledger.horizon_months:
             # The last month: the cents floors kept for later rounding have no later; what the
             # replay holds beyond the model's own savings pays debt down.
-            left = max(0, st.cash_available - _spend(st, want) - math.ceil(values[model.S[t + 1]] - 1e-6))
+            left = max(0, st.cash_available - st.cash_taken(want) - math.ceil(values[model.S[t + 1]] - 1e-6))
             payers = [i for i in range(n) if st.is_open[i] and dec.loan_at(i, t) is not None]
             for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
                 extra = min(left, st.owed[i] - want[i])
@@ -253,7 +240,7 @@ def round_months(
         for i in range(n):
             k = dec.loan_at(i, t + 1)
             if st.is_open[i] and k is not None:
-                dev = abs(run.balance[i] - values[model.loans[k].B[t + 1]])
+                dev = abs(run.accounts[i].balance - values[model.loans[k].B[t + 1]])
                 worst = max(worst, dev)
                 total += dev
         # Drift per loan-month elapsed. The ledger rounds up to four amounts of a loan's month

@@ -31,7 +31,7 @@ def _owed_at_end(ledger: Ledger, decide: Decide) -> int:
     run = ledger.start()
     while not run.finished:
         run.settle(decide(run, run.open_month()))
-    return sum(run.balance)
+    return run.remaining
 
 
 def clears(scenario: Scenario) -> str | None:

@@ -10,6 +10,7 @@ The result satisfies every row of the model to float precision.
 from __future__ import annotations
 
 from ..domain.plan import Plan
+from ..ledger.terms import DueRule
 from .model import Model
 
 EPS = 1e-6
@@ -88,13 +89,13 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
                 values[model.loans[i].B[t]] = B[i]
             r, rp = loan.rate[t], loan.penalty_rate[t]
             D = (1 + r) * B[i] + (rp - r) * A[i]
-            if loan.kind == "revolving":
+            if loan.due_rule is DueRule.REVOLVING_PERCENT:
                 R = max(loan.min_floor, loan.min_percent * D)
             elif t < loan.grace_until:
                 R = 0.0
-            elif loan.kind == "fixed":
+            elif loan.due_rule is DueRule.FIXED_INSTALLMENT:
                 R = loan.installment + loan.installment_factor * opening.get(i, 0.0)
-            elif loan.kind == "bullet":
+            elif loan.due_rule is DueRule.BULLET:
                 R = 0.0 if t + 1 <= loan.due_month else D
             else:
                 R = loan.principal_part + loan.principal_factor * opening.get(i, 0.0) + r * B[i] + (rp - r) * A[i]
@@ -140,7 +141,7 @@ def simulate(model: Model, intent: list[list[tuple[int, bool, bool]]],
             values[v.due[t]] = due
             values[v.U[t]] = U
             values[v.o[t]] = float(o)
-            if loan.kind == "bullet":
+            if loan.due_rule is DueRule.BULLET:
                 values[v.z[t]] = 0.0 if t + 1 <= loan.due_month else 1.0
             else:
                 values[v.z[t]] = 1.0 if D <= A[i] + x["R"] else 0.0

@@ -28,25 +28,19 @@ def _fraction(n: int, d: int) -> Fraction:
     return Fraction(n, d)
 
 
-def _rate_of(rows: list[tuple[int, int]], first: int, t: int) -> Fraction:
-    """The rate in plan month t from an account's rows (they start at plan month `first`)."""
-    if not rows:
-        return Fraction(0)
-    return _fraction(*rows[min(max(t - first, 0), len(rows) - 1)])
-
-
 def _next_rate(run: LedgerRun, i: int, t: int) -> Fraction:
     """r_{t+1}: what a unit left on loan i costs next month (the promotion may end), as the
     ledger run has it: an offer's new loan and a converted loan carry their own rates."""
-    return _rate_of(run.rate_rows[i], run.rate_from[i], min(t + 1, run.ledger.horizon_months))
+    return _fraction(*run.accounts[i].rate_in_month(min(t + 1, run.ledger.horizon_months)))
 
 
 def _shortfall_cost(run: LedgerRun, i: int, t: int) -> tuple[Fraction, int]:
     """What a unit of unpaid due costs: next month's penalty rate plus the percent late fee;
     then the fixed late fee, to break ties."""
-    terms = run.terms[i]
+    account = run.accounts[i]
+    terms = account.terms
     assert terms is not None
-    rate = _rate_of(run.penalty_rows[i], run.penalty_from[i], min(t + 1, run.ledger.horizon_months))
+    rate = _fraction(*account.penalty_rate_in_month(min(t + 1, run.ledger.horizon_months)))
     return rate + terms.late_fee_percent, terms.late_fee
 
 
@@ -69,7 +63,7 @@ def _smallest_first(st: Statement) -> list[int]:
 def _urgent_first(run: LedgerRun, st: Statement) -> list[int]:
     """Closest to escalation first (months left before it), then the smallest due."""
     def key(i: int) -> tuple[int, int, int]:
-        terms = run.terms[i]
+        terms = run.accounts[i].terms
         assert terms is not None
         months_left = terms.escalation_months - st.overdue_run[i] if st.arrears[i] else terms.escalation_months
         return (months_left, st.due[i], i)

@@ -63,7 +63,7 @@ def _spend_restricted(run: LedgerRun, st: Statement, decide: Decide) -> list[int
 
 
 def _rate(run: LedgerRun, i: int, t: int) -> Fraction:
-    terms = run.terms[i]
+    terms = run.accounts[i].terms
     return Fraction(0) if terms is None else terms.rate_in_month(t)
 
 
