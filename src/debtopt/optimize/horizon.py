@@ -32,7 +32,6 @@ from .start import plan_intent, plan_takes, simulate
 # The stages after the counting ones, by which equal counts are told apart.
 LATER = ("remaining", "net_cost")
 
-TRACE: list[tuple] = []  # (stage, T', seconds, status, short optimum, bound, best full value): for benchmarks
 
 
 @dataclass(slots=True)
@@ -146,7 +145,6 @@ def prove_stage(
                                  0.99, 0.0, True)
             if then.values is not None:
                 consider(then.values)
-        TRACE.append((name, Tp, round(time.perf_counter() - began, 2), out.status.value, out.objective, best_bound, best_value))
         if proved():
             break
         if Tp >= T:

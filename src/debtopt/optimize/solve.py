@@ -313,9 +313,3 @@ def check_solver_name(name: str) -> None:
         available = ", ".join(["highs", "pulp-highs", "cbc", *[s for s in pulp.listSolvers(onlyAvailable=True) if s not in ("HiGHS", "COIN_CMD")]])
         raise SolverError(f"unknown solver '{name}'; available here: {available}")
 
-
-def solver_available(name: str) -> bool:
-    try:
-        return bool(make_solver(name, 1.0, None, None, False).available())
-    except Exception:
-        return False
