@@ -9,7 +9,7 @@ import pytest
 
 from debtopt.domain import scenario_from_dict
 from debtopt.domain.offers import AssetSale, BorrowOffer, HardshipPlan
-from debtopt.errors import ScenarioError
+from debtopt.errors import OptionError, ScenarioError
 from debtopt.strategies import run_strategy
 
 BASE: dict[str, Any] = {
@@ -121,19 +121,19 @@ def test_custom_strategy_takes_the_offers_named() -> None:
     (["bank:99:100"], "outside the plan"),
     (["bank:2:lots"], "'lots' is not an amount"),
 ])
-def test_take_errors_name_the_option(texts: list[str], words: str) -> None:
+def test_take_errors_name_the_parameter(texts: list[str], words: str) -> None:
     from debtopt.strategies import parse_takes
 
-    with pytest.raises(ScenarioError) as caught:
+    with pytest.raises(OptionError) as caught:
         parse_takes(scenario_from_dict(BASE), texts)
-    assert caught.value.issues[0].path == "--take" and words in caught.value.issues[0].message
+    assert caught.value.issues[0].path == "takes" and words in caught.value.issues[0].message
 
 
 def test_heuristics_take_no_offers() -> None:
     from debtopt.strategies import parse_takes
 
     scenario = scenario_from_dict(BASE)
-    with pytest.raises(ScenarioError, match="heuristics take no offers"):
+    with pytest.raises(OptionError, match="takes: heuristics take no offers"):
         run_strategy(scenario, "avalanche", None, parse_takes(scenario, ["car:3"]))
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debtopt.domain import scenario_from_dict
-from debtopt.errors import ScenarioError
+from debtopt.errors import OptionError
 from debtopt.strategies import HEURISTICS, best_heuristic, run_heuristics, run_strategy
 from debtopt.strategies.allocate import fill_in_order, fill_pro_rata
 
@@ -109,9 +109,22 @@ def test_urgency_keeps_the_loan_nearest_escalation_current() -> None:
     assert avalanche["dear"].overdue and avalanche["dear"].escalated
 
 
-def test_unknown_strategy_is_a_scenario_error() -> None:
-    with pytest.raises(ScenarioError, match="unknown strategy 'magic'"):
+def test_unknown_strategy_is_an_option_error_naming_the_parameter() -> None:
+    with pytest.raises(OptionError, match="strategy: unknown strategy 'magic'") as caught:
         run_strategy(scenario_from_dict(TWO_CARDS), "magic")
+    assert [issue.path for issue in caught.value.issues] == ["strategy"]
+
+
+@pytest.mark.parametrize(("order", "path", "words"), [
+    (None, "order", "the custom strategy needs an order"),
+    (["dear", "nope"], "order", "no loan 'nope'"),
+    (["dear", "dear"], "order", "named twice"),
+])
+def test_custom_order_errors_name_the_parameter(order: list[str] | None, path: str, words: str) -> None:
+    with pytest.raises(OptionError) as caught:
+        run_strategy(scenario_from_dict(TWO_CARDS), "custom", order)
+    (issue,) = caught.value.issues
+    assert issue.path == path and words in issue.message
 
 
 def test_best_heuristic_is_the_first_in_the_contract_order() -> None:

@@ -10,12 +10,18 @@ from ..domain.months import month_index
 from ..domain.money import to_cents
 from ..domain.plan import Plan, Schedule, Take
 from ..domain.scenario import Scenario
-from ..errors import FieldIssue, ScenarioError
+from ..errors import FieldIssue, OptionError
 from ..ledger import Ledger, LedgerRun, Statement, replay
 from .allocate import fill_in_order
 from .heuristics import HEURISTICS, Custom, Decide
 
 STRATEGIES = (*HEURISTICS, "custom")
+
+
+def _bad(path: str, message: str) -> OptionError:
+    """An option of the call at fault (`strategy`, `order`, `takes`), named as the API spells it;
+    each edge translates the name to its own (`--order`, `query.order`)."""
+    return OptionError([FieldIssue(path, message)])
 
 
 def propose_schedule(scenario: Scenario | Ledger, decide: Decide, takes: Sequence[Take] = ()) -> Schedule:
@@ -45,8 +51,8 @@ def propose_schedule(scenario: Scenario | Ledger, decide: Decide, takes: Sequenc
         rows.append(payments)
     if by_month:
         t = min(by_month)
-        raise ScenarioError([FieldIssue("--take", f"{by_month[t][0].offer} in month {t}: the plan ended in month "
-                                                  f"{run.month}, every loan already paid off")])
+        raise _bad("takes", f"{by_month[t][0].offer} in month {t}: the plan ended in month {run.month}, "
+                          "every loan already paid off")
     return Schedule(payments=rows, decisions=list(takes))
 
 
@@ -80,25 +86,25 @@ def parse_takes(scenario: Scenario, texts: Sequence[str]) -> list[Take]:
     for text in texts:
         parts = text.split(":")
         if len(parts) not in (2, 3) or not parts[0]:
-            raise ScenarioError([FieldIssue("--take", f"'{text}' is not OFFER:MONTH[:AMOUNT], e.g. mum:2027-02:15000")])
+            raise _bad("takes", f"'{text}' is not OFFER:MONTH[:AMOUNT], e.g. mum:2027-02:15000")
         offer_id, month_text = parts[0], parts[1]
         try:
             scenario.offer_index(offer_id)
         except KeyError:
             known = ", ".join(o.id for o in scenario.offers) or "none"
-            raise ScenarioError([FieldIssue("--take", f"no offer '{offer_id}'; the offers are {known}")]) from None
+            raise _bad("takes", f"no offer '{offer_id}'; the offers are {known}") from None
         try:
             month = int(month_text) if month_text.isdigit() else month_index(scenario.start, month_text)
         except ValueError as exc:
-            raise ScenarioError([FieldIssue("--take", f"{offer_id}: {exc}")]) from None
+            raise _bad("takes", f"{offer_id}: {exc}") from None
         if not 1 <= month <= scenario.horizon_months:
-            raise ScenarioError([FieldIssue("--take", f"{offer_id}: month {month_text} is outside the plan")])
+            raise _bad("takes", f"{offer_id}: month {month_text} is outside the plan")
         amount = None
         if len(parts) == 3 and parts[2]:
             try:
                 amount = to_cents(parts[2])
             except (ArithmeticError, ValueError, TypeError):
-                raise ScenarioError([FieldIssue("--take", f"{offer_id}: '{parts[2]}' is not an amount")]) from None
+                raise _bad("takes", f"{offer_id}: '{parts[2]}' is not an amount") from None
         takes.append(Take(offer=offer_id, month=month, amount=amount))
     return takes
 
@@ -113,9 +119,9 @@ def resolve_order(scenario: Scenario, order: Sequence[str]) -> list[int]:
             i = accounts.index(loan_id)
         else:
             known = ", ".join(loan.id for loan in scenario.loans)
-            raise ScenarioError([FieldIssue("--order", f"no loan '{loan_id}'; the loans are {known}")])
+            raise _bad("order", f"no loan '{loan_id}'; the loans are {known}")
         if i in indices:
-            raise ScenarioError([FieldIssue("--order", f"'{loan_id}' is named twice; name each loan once")])
+            raise _bad("order", f"'{loan_id}' is named twice; name each loan once")
         indices.append(i)
     return indices
 
@@ -126,15 +132,15 @@ def run_strategy(
     """The plan of one heuristic (or `custom` with `order`, and the offers it `takes`), replayed by the ledger."""
     ledger = Ledger(scenario)
     if takes and name != "custom":
-        raise ScenarioError([FieldIssue("--take", "heuristics take no offers; use --strategy custom with --order")])
+        raise _bad("takes", "heuristics take no offers; use the custom strategy with an order")
     if name == "custom":
         if not order:
-            raise ScenarioError([FieldIssue("--order", "the custom strategy needs an order: loan ids, dearest first")])
+            raise _bad("order", "the custom strategy needs an order: loan ids, dearest first")
         decide: Decide = Custom(resolve_order(scenario, order))
     elif name in HEURISTICS:
         decide = HEURISTICS[name]
     else:
-        raise ScenarioError([FieldIssue("--strategy", f"unknown strategy '{name}'; choose one of {', '.join(STRATEGIES)}")])
+        raise _bad("strategy", f"unknown strategy '{name}'; choose one of {', '.join(STRATEGIES)}")
     return replay(ledger, propose_schedule(ledger, decide, takes), strategy=name)
 
 
