@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from ..domain.choices import OfferKind
 from ..domain.money import mul_round
 from ..domain.months import month_label
 from ..domain.plan import Decision, Escalation, LoanMonth, MonthRow, Plan, Schedule, Take, Totals
@@ -74,17 +76,45 @@ def plan_from_run(run: LedgerRun, strategy: str, with_months: bool = True) -> Pl
     `with_months=False` leaves `months` empty and builds only the totals, escalations and
     decisions: what a batch over thousands of portfolios records (the rows were half its time).
     """
-    ledger = run.ledger
-    scenario = ledger.scenario
-    ids = ledger.account_ids
     c = _Cents().__getitem__
+    months, escalated, sums = _month_rows(run, c, with_months)
+    return Plan.model_construct(
+        strategy=strategy,
+        currency=run.ledger.scenario.currency,
+        months=months,
+        totals=_totals(run, sums, len(escalated), c),
+        escalated=escalated,
+        decisions=_decision_rows(run, c),
+        solver=None,
+        notes=[],
+    )
+
+
+@dataclass(slots=True)
+class _Sums:
+    """What the month rows add up to (cents, counts)."""
+
+    paid: int = 0
+    interest: int = 0
+    penalty: int = 0
+    fees: int = 0
+    savings_interest: int = 0
+    overdue_months: int = 0
+    max_run: int = 0
+
+
+def _month_rows(run: LedgerRun, c: Any, with_months: bool) -> tuple[list[MonthRow], list[Escalation], _Sums]:
+    """The month rows (none without `with_months`), the escalations and the sums of a finished run."""
+    ledger = run.ledger
+    start = ledger.scenario.start
+    ids = ledger.account_ids
     months = []
     escalated = []
     paid = interest = penalty = fees = savings_interest = 0
     overdue_months = 0
     max_run = max((t.months_overdue for t in ledger.terms), default=0)
     for result in run.results:
-        date = month_label(scenario.start, result.month)
+        date = month_label(start, result.month)
         savings_interest += result.savings_interest
         loans = []
         for r in result.loans:
@@ -96,58 +126,42 @@ def plan_from_run(run: LedgerRun, strategy: str, with_months: bool = True) -> Pl
             max_run = max(max_run, r.overdue_run)
             if r.escalated:
                 escalated.append(Escalation.model_construct(id=ids[r.index], month=result.month, date=date))
-            if not with_months:
-                continue
-            loans.append(
-                _trusted(LoanMonth, {
-                    "id": ids[r.index],
-                    "payment": c(r.payment),
-                    "interest": c(r.interest),
-                    "penalty_interest": c(r.penalty),
-                    "fees": c(r.fee),
-                    "due": c(r.due),
-                    "balance": c(r.balance),
-                    "arrears": c(r.arrears),
-                    "overdue": r.overdue,
-                    "months_overdue": r.overdue_run,
-                    "closed": r.closed,
-                    "escalated": r.escalated,
-                })
-            )
-        if not with_months:
-            continue
-        months.append(
-            MonthRow.model_construct(
-                month=result.month,
-                date=date,
-                cash_available=c(result.cash_available),
-                saved=c(result.saved),
-                savings_interest=c(result.savings_interest),
-                loans=loans,
-            )
-        )
+            if with_months:
+                loans.append(_trusted(LoanMonth, {
+                    "id": ids[r.index], "payment": c(r.payment), "interest": c(r.interest),
+                    "penalty_interest": c(r.penalty), "fees": c(r.fee), "due": c(r.due), "balance": c(r.balance),
+                    "arrears": c(r.arrears), "overdue": r.overdue, "months_overdue": r.overdue_run,
+                    "closed": r.closed, "escalated": r.escalated,
+                }))
+        if with_months:
+            months.append(MonthRow.model_construct(
+                month=result.month, date=date, cash_available=c(result.cash_available), saved=c(result.saved),
+                savings_interest=c(result.savings_interest), loans=loans))
+    return months, escalated, _Sums(paid, interest, penalty, fees, savings_interest, overdue_months, max_run)
+
+
+def _totals(run: LedgerRun, sums: _Sums, escalations: int, c: Any) -> Totals:
     remaining = run.remaining
     effects = [e for result in run.results for e in result.effects]
     borrowed = sum(e.amount or 0 for e in effects if e.opens_account is not None)
-    asset_sales = sum(e.received for e in effects if e.kind == "asset-sale")
+    asset_sales = sum(e.received for e in effects if e.kind == OfferKind.ASSET_SALE)
     offer_fees = sum(e.fees for e in effects)
     keep_value = sum(e.keep_value for e in effects)
     waived = sum(e.waived for e in effects)
     unused = sum(e.unused for e in effects)
-    cost = interest + penalty + fees + offer_fees + keep_value - waived
+    cost = sums.interest + sums.penalty + sums.fees + offer_fees + keep_value - waived
     after_payoff = _savings_interest_after(run)
-    decisions = _decision_rows(run, c)
-    totals = Totals.model_construct(
-        paid=c(paid),
-        interest=c(interest),
-        penalty_interest=c(penalty),
-        fees=c(fees),
+    return Totals.model_construct(
+        paid=c(sums.paid),
+        interest=c(sums.interest),
+        penalty_interest=c(sums.penalty),
+        fees=c(sums.fees),
         cost=c(cost),
-        savings_interest=c(savings_interest),
-        net_cost=c(cost - savings_interest - after_payoff),
-        overdue_months=overdue_months,
-        max_consecutive_overdue=max_run,
-        escalations=len(escalated),
+        savings_interest=c(sums.savings_interest),
+        net_cost=c(cost - sums.savings_interest - after_payoff),
+        overdue_months=sums.overdue_months,
+        max_consecutive_overdue=sums.max_run,
+        escalations=escalations,
         payoff_month=run.month if remaining == 0 else None,
         remaining_balance=c(remaining),
         final_savings=c(run.savings),
@@ -157,16 +171,6 @@ def plan_from_run(run: LedgerRun, strategy: str, with_months: bool = True) -> Pl
         keep_value=c(keep_value),
         waived=c(waived),
         unused_proceeds=c(unused),
-    )
-    return Plan.model_construct(
-        strategy=strategy,
-        currency=scenario.currency,
-        months=months,
-        totals=totals,
-        escalated=escalated,
-        decisions=decisions,
-        solver=None,
-        notes=[],
     )
 
 
