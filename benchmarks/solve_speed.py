@@ -49,11 +49,14 @@ from scenarios import random_scenario_dict  # noqa: E402
 from debtopt.domain import Scenario, load_scenario, scenario_from_dict  # noqa: E402
 from debtopt.domain.months import month_label  # noqa: E402
 from debtopt.ledger import Ledger  # noqa: E402
+import debtopt  # noqa: E402
+from debtopt.domain.choices import SolverName, Stage  # noqa: E402
+from debtopt.domain.options import SolveOptions  # noqa: E402
 from debtopt.optimize import optimize  # noqa: E402
 from debtopt.optimize.data import model_data  # noqa: E402
 from debtopt.optimize.model import build  # noqa: E402
-from debtopt.optimize.solve import HIGHS_OPTIONS, HighsBackend, PulpBackend, make_solver  # noqa: E402
-from debtopt.optimize.start import plan_intent, plan_takes, simulate  # noqa: E402
+from debtopt.optimize.points import plan_point  # noqa: E402
+from debtopt.optimize.solve import HIGHS_OPTIONS, HighsBackend, PulpBackend, SolveLimits, make_solver  # noqa: E402
 from debtopt.strategies import best_heuristic  # noqa: E402
 
 SEED = 42  # every generated case, with or without offers: the same loans for the same size
@@ -111,14 +114,14 @@ def _first_stage(backend_class, model, objective: dict[int, float], start: list[
 
 def pulp_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
     """The same stage through PuLP's own HiGHS class."""
-    return _first_stage(PulpBackend, model, objective, start,
-                        lambda b: b.prob.solve(make_solver("highs", time_limit, 0.99, 0.0, True)))
+    return _first_stage(lambda m: PulpBackend(m, SolverName.PULP_HIGHS), model, objective, start,
+                        lambda b: b.prob.solve(make_solver(SolverName.PULP_HIGHS, time_limit, 0.99, 0.0, True)))
 
 
 def backend_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
     """The same stage through the optimizer's HiGHS backend (arrays into highspy)."""
     return _first_stage(HighsBackend, model, objective, start,
-                        lambda b: b.solve("highs", time_limit, 0.99, 0.0, True))
+                        lambda b: b.solve(SolveLimits(time_limit), 0.99, 0.0, True))
 
 
 # --- Offers for generated scenarios -------------------------------------------------------------
@@ -282,7 +285,7 @@ def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dic
     began = time.perf_counter()
     try:
         # offer_worth re-solves once per offer taken: extra work, timed separately below
-        plan = optimize(scenario, time_limit_seconds=time_limit, offer_worth=False)
+        plan = optimize(scenario, SolveOptions(time_limit_seconds=time_limit, offer_worth=False))
     except Exception as exc:  # a benchmark reports a crash as a result; the other cases still run
         return failed(label, scenario, time.perf_counter() - began, exc)
     total = time.perf_counter() - began
@@ -290,7 +293,7 @@ def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dic
     if worth and scenario.offers:
         began = time.perf_counter()
         try:
-            optimize(scenario, time_limit_seconds=time_limit, offer_worth=True)
+            debtopt.optimize(scenario, time_limit_seconds=time_limit, offer_worth=True)
             with_worth = time.perf_counter() - began
         except Exception as exc:  # as above: reported, not raised
             with_worth = f"ERROR ({type(exc).__name__})"
@@ -298,10 +301,12 @@ def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dic
     heuristic = best_heuristic(scenario)
     ledger = Ledger(scenario)
     model = build(model_data(ledger))
-    # the optimizer's own warm start: every account (offers' new loans too) and the heuristic's decisions
-    start = simulate(model, plan_intent(heuristic, ledger.account_ids, model.data.horizon), plan_takes(heuristic))
-    objective = model.objective("escalations")
+    # a start from the heuristic: its choices (o, z, y) fixed, the LP completes them (points.py)
+    objective = model.objective(Stage.ESCALATIONS)
     stage_limit = min(10.0, time_limit)
+    start = plan_point(ledger, model, heuristic, [], objective, SolveLimits(stage_limit))
+    if start is None:
+        return failed(label, scenario, total, RuntimeError("the best heuristic's choices have no point of the model"))
     try:
         p_load, p_solve = pulp_first_stage(model, objective, start, stage_limit)
     except IndexError:  # PuLP 4.2's HiGHS reads row values that a solve without a solution lacks

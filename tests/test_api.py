@@ -254,6 +254,6 @@ def test_optimize_is_the_function_even_after_the_subpackage_is_imported() -> Non
     import subprocess
     import sys
 
-    code = ("from debtopt.optimize import STAGES\nimport debtopt.optimize.api\nimport debtopt, debtopt.api\n"
+    code = ("from debtopt.optimize import STAGES\nimport debtopt.optimize.pipeline\nimport debtopt, debtopt.api\n"
             "assert debtopt.optimize is debtopt.api.optimize, debtopt.optimize\n")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -138,11 +138,12 @@ def test_heuristics_take_no_offers() -> None:
 
 
 def test_optimizer_weighs_every_offer() -> None:
+    from debtopt.domain.options import solve_options
     from debtopt.ledger import Ledger, replay
     from debtopt.optimize import optimize
 
     scenario = scenario_from_dict(BASE)
-    plan = optimize(scenario, time_limit_seconds=10, offer_worth=False)
+    plan = optimize(scenario, solve_options(time_limit_seconds=10))
     assert not any("does not weigh" in note for note in plan.notes)
     ledger = Ledger(scenario)
     assert replay(ledger, plan.to_schedule(ledger.account_ids)).rank_key() == plan.rank_key()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from debtopt.analysis.document import ReasonCode
 from debtopt.analysis.report_data import build_report_data
 from debtopt.domain import scenario_from_dict
-from debtopt.optimize import optimize
+from debtopt.api import optimize
 from debtopt.report.render import render
 
 from report_checks import check_reasons_agree, check_rows_add_up

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from debtopt.analysis.document import ReportData
 from debtopt.analysis.report_data import build_report_data
 from debtopt.domain import load_scenario
-from debtopt.optimize import optimize
+from debtopt.api import optimize
 from debtopt.report.render import render
 from debtopt.cli.report import report
 

@@ -9,7 +9,7 @@ from typing import Any
 from debtopt.analysis.reasons import explain
 from debtopt.analysis.report_data import build_report_data
 from debtopt.domain import load_scenario, scenario_from_dict
-from debtopt.optimize import optimize
+from debtopt.api import optimize
 from debtopt.report.render import render
 from debtopt.strategies import best_heuristic, parse_takes, run_strategy
 

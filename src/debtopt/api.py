@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -236,13 +237,16 @@ def heuristic_plans(scenario: Scenario, names: Sequence[str] | None = None, *,
 
 # ---------------------------------------------------------------- optimize
 def _solve(scenario: Scenario, options: SolveOptions) -> Plan:
-    """The optimizer's plan for validated options: every optimize of the service goes through here."""
+    """The optimizer's plan for validated options: every optimize of the service goes through here.
+    Then what the analyses add to it: the extra cash that clears debt left at the horizon, and
+    (with `options.offer_worth`) what each offer is worth."""
+    from .analysis.cash import with_extra_cash
+    from .analysis.offer_worth import with_offer_worth
     from .optimize import optimize as _optimize
 
-    return _optimize(scenario, objective=options.objective.value, overdue_price=options.overdue_price,
-                     max_consecutive_overdue=options.max_consecutive_overdue, solver=options.solver.value,
-                     time_limit_seconds=options.time_limit_seconds, warm_start=options.warm_start,
-                     offer_worth=options.offer_worth)
+    deadline = time.perf_counter() + options.time_limit_seconds
+    plan = with_extra_cash(scenario, _optimize(scenario, options), options, deadline)
+    return with_offer_worth(scenario, plan, options, deadline) if options.offer_worth else plan
 
 
 def _shown(plan: Plan, options: SolveOptions) -> Plan:

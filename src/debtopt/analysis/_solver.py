@@ -12,9 +12,10 @@ from ..ledger import Ledger, replay
 
 def _optimize(scenario: Scenario, *, time_limit_seconds: float, starts: Sequence[Plan] = ()) -> Plan:
     """The optimizer's plan of a what-if scenario: short limits, no offer worth, started from `starts`."""
+    from ..domain.options import SolveOptions
     from ..optimize import optimize
 
-    return optimize(scenario, time_limit_seconds=time_limit_seconds, offer_worth=False, starts=list(starts))
+    return optimize(scenario, SolveOptions(time_limit_seconds=time_limit_seconds, offer_worth=False), starts=starts)
 
 
 def replayed_on(scenario: Scenario, plan: Plan) -> list[Plan]:

@@ -1,6 +1,7 @@
 """How much more cash a month would clear the debt within the horizon.
 
-Bisection on an extra monthly amount added to the budget of every month
+`with_extra_cash` adds it to an optimizer's plan that leaves debt at T
+(`SolverReport.extra_cash`, and a note). Bisection on an extra monthly amount added to the budget of every month
 (`monthly` and every `changes` entry): the smallest whole-cent amount with which
 some heuristic plan, replayed by the ledger, leaves nothing owed at T. It is an
 upper bound on the true minimum (an optimizer could do a little better); it is
@@ -12,10 +13,42 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from ..domain.money import from_cents
+from ..domain.money import format_money, from_cents
+from ..domain.options import SolveOptions
+from ..domain.plan import Plan
 from ..domain.scenario import Scenario
+from ..domain.solver import ExtraCash
 from ..ledger import Ledger
 from ..strategies import HEURISTICS, Decide
+
+# The search may overrun the caller's deadline up to this: a plan that owes gets an answer.
+MIN_SEARCH_SECONDS = 2.0
+
+
+def with_extra_cash(scenario: Scenario, plan: Plan, options: SolveOptions, deadline: float) -> Plan:
+    """`plan` (the optimizer's, of `scenario`) with, when debt is left at T, the smallest extra
+    monthly amount found that clears it (`plan.solver.extra_cash`) and a note saying so.
+
+    Searches until `deadline` (a `time.perf_counter()` value), but for at least
+    MIN_SEARCH_SECONDS. The search replays heuristics only: no option of the solve
+    (`options`) changes it.
+    """
+    if plan.totals.remaining_balance <= 0 or plan.solver is None:
+        return plan
+    found = extra_monthly_to_clear(scenario, deadline=max(deadline, time.perf_counter() + MIN_SEARCH_SECONDS))
+    owed = format_money(int(plan.totals.remaining_balance * 100), scenario.currency)
+    if found is None:
+        extra = ExtraCash(amount=None)
+        note = (f"{owed} is still owed at month {scenario.horizon_months}; no extra monthly amount "
+                "that clears it was found within the time limit.")
+    else:
+        amount, how = found
+        extra = ExtraCash(amount=float(amount), cleared_by=how)
+        note = (f"{owed} is still owed at month {scenario.horizon_months}: "
+                f"{format_money(int(amount * 100), scenario.currency)} more a month would clear it "
+                f"within the horizon (the '{how}' plan does).")
+    solver = plan.solver.model_copy(update={"extra_cash": extra})
+    return plan.model_copy(update={"solver": solver, "notes": [*plan.notes, note]})
 
 
 def with_extra_monthly(scenario: Scenario, extra_cents: int) -> Scenario:

@@ -10,6 +10,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,14 @@ class StageStatus(StrEnum):
     INFEASIBLE = "infeasible"
     ERROR = "error"
     SKIPPED = "skipped"  # no time left: the previous incumbent carries over
+
+
+class PlanSource(StrEnum):
+    """Which plan the optimizer returns."""
+
+    ROUNDED = "rounded"  # its own optimum, rounded to whole cents and replayed
+    SHORT_HORIZON = "short_horizon"  # a short-horizon plan, continued by a heuristic, replayed better
+    START = "start"  # a heuristic's (or a given start's) plan: fell_back_to names it
 
 
 class _Report(BaseModel):
@@ -137,6 +146,26 @@ class ExtraCash(_Report):
     cleared_by: str | None = None  # the plan that clears it with that amount
 
 
+class RoundedPlan(_Report):
+    """The rounded optimum's figures, when the plan shown is another one."""
+
+    escalations: int
+    overdue_months: int
+    remaining_balance: float
+    net_cost: float
+
+    @classmethod
+    def of(cls, plan: Any) -> RoundedPlan:
+        t = plan.totals
+        return cls(escalations=t.escalations, overdue_months=t.overdue_months,
+                   remaining_balance=float(t.remaining_balance), net_cost=float(t.net_cost))
+
+    def rank_key(self) -> tuple[int, int, Decimal, Decimal]:
+        """As `Plan.rank_key()` (the figures are whole cents)."""
+        return (self.escalations, self.overdue_months, Decimal(repr(self.remaining_balance)),
+                Decimal(repr(self.net_cost)))
+
+
 class Timings(_Report):
     build_seconds: float
     solve_seconds: float
@@ -152,6 +181,11 @@ class SolverReport(_Report):
     objective: Objective
     stages: list[StageResult]
     fell_back_to: str | None = None
+    # Which plan is shown, and (when it is not the rounded optimum) the rounded optimum's
+    # figures: a test counts a rounded optimum that loses to a heuristic. In the JSON only
+    # when the plan shown is not the rounded optimum.
+    chosen: PlanSource = PlanSource.ROUNDED
+    rounded: RoundedPlan | None = None
     model: ModelSize
     replay_deviation: ReplayDeviation | None = None
     cash_values: list[float] | None = None  # per plan month: what one more unit of cash saves
@@ -178,7 +212,9 @@ class SolverReport(_Report):
         extra = data.pop("extra_cash", None)
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if key in ("cash_values", "offers") and value is None:
+            if key in ("cash_values", "offers", "rounded") and value is None:
+                continue
+            if key == "chosen" and value == PlanSource.ROUNDED:
                 continue
             if key == "replay_deviation" and value is None:
                 value = {}
@@ -208,7 +244,9 @@ __all__ = [
     "ExtraCash",
     "ModelSize",
     "OfferWorth",
+    "PlanSource",
     "ReplayDeviation",
+    "RoundedPlan",
     "SolveStatus",
     "SolverReport",
     "StageResult",

@@ -1,14 +1,17 @@
-"""Layer 4: the optimizer. The money contract as a MILP (PuLP, HiGHS by default).
+"""Layer 4: the optimizer. The money contract as a MILP (HiGHS through highspy; PuLP for CBC).
 
+    from debtopt.domain.options import solve_options
     from debtopt.optimize import optimize
-    plan = optimize(scenario)                       # the contract's order
-    plan = optimize(scenario, objective="cost")     # money alone
-    plan = optimize(scenario, max_consecutive_overdue=1, solver="cbc", time_limit_seconds=20)
+    plan = optimize(scenario, solve_options())                     # the contract's order
+    plan = optimize(scenario, solve_options(objective="cost"))     # money alone
+    plan = optimize(scenario, solve_options(max_consecutive_overdue=1, solver="cbc", time_limit_seconds=20))
 
-PuLP is imported in this package and nowhere else.
+`optimize` is a script of named steps (pipeline.py). PuLP and highspy are imported in
+this package and nowhere else.
 """
 
-from .api import STAGES, optimize
+from ..domain.choices import STAGES
+from .pipeline import optimize
 from .results import SolveStatus, StageResult, StageStatus
 
 __all__ = ["STAGES", "SolveStatus", "StageResult", "StageStatus", "optimize"]

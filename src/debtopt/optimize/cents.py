@@ -14,45 +14,30 @@ to be half a cent above the due:
 An LP. Its optimum finds the half cents elsewhere (a loan overdue anyway paid a
 little less, a little less saved) at a cost of cents; schedule.py rounds it like
 any solution, and the better of the two replays is kept. None when the choices
-leave no half cent to find, or without HiGHS.
+leave no half cent to find.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .fixed import Level, LowerRows, integer_columns, solve_with_integers_fixed
 from .model import Model
-from .results import StageStatus
+from .solve import SolveLimits
 
 MARGIN_CENTS = 0.5
 
 
-def with_half_cent_margin(model: Model, levels: list[tuple[str, float]], values: list[float],
-                          objective: dict[int, float], time_limit: float) -> list[float] | None:
+def with_half_cent_margin(model: Model, levels: list[Level], values: list[float], objective: dict[int, float],
+                          limits: SolveLimits) -> list[float] | None:
     """The LP above from `values`' integer choices, with the stage rows `levels`, best for `objective`."""
-    from .solve import HighsBackend, highspy
-
-    if highspy is None:
-        return None
-    backend = HighsBackend(model)  # its own: the stages' backend may have its integers fixed (duals.py)
-    h = backend.highs
-    for name, level in levels:
-        backend.add_upper(name, model.objective(name), level)
-    integer = np.flatnonzero(np.array(model.rows.col_integer, dtype=bool)).astype(np.int32)
-    if len(integer):
-        at = np.round(np.array([values[j] for j in integer], dtype=np.float64))
-        h.changeColsBounds(len(integer), integer, at, at)
-        h.changeColsIntegrality(len(integer), integer, np.full(len(integer), highspy.HighsVarType.kContinuous))
     index: list[int] = []
     for i, v in enumerate(model.loans):
         for t in range(model.data.loans[i].start, model.data.horizon):
             if values[v.o[t]] < 0.5 and values[v.z[t]] < 0.5 and values[v.B[t + 1]] > 0.5:
                 index += [v.p[t], v.due[t]]
-    rows = len(index) // 2
-    if rows:
-        h.addRows(rows, np.full(rows, MARGIN_CENTS), np.full(rows, highspy.kHighsInf), len(index),
-                  np.arange(0, len(index), 2, dtype=np.int32), np.array(index, dtype=np.int32),
-                  np.tile(np.array([1.0, -1.0]), rows))
-    backend.set_objective(objective)
-    out = backend.solve("highs", time_limit, None, None, False)
-    return out.values if out.status == StageStatus.OPTIMAL else None
+    n = len(index) // 2
+    margins = LowerRows(np.full(n, MARGIN_CENTS), np.arange(0, len(index), 2, dtype=np.int32),
+                        np.array(index, dtype=np.int32), np.tile(np.array([1.0, -1.0]), n))
+    integers = np.array([values[j] for j in integer_columns(model)], dtype=np.float64)
+    return solve_with_integers_fixed(model, integers, levels, objective, limits, margins)

@@ -23,17 +23,15 @@ def cash_values(backend: object, model: Model, values: list[float], time_limit: 
 
     Changes the backend's model (integers fixed): call it after the last stage only.
     """
+    from .fixed import fix_integers, integer_columns
     from .solve import HighsBackend, highspy
 
-    if not isinstance(backend, HighsBackend) or highspy is None:
+    if not isinstance(backend, HighsBackend):
         return None  # the duals are read from HiGHS; CBC through PuLP gives none here
     h = backend.highs
     rows = model.rows
-    integer = np.flatnonzero(np.array(rows.col_integer, dtype=bool)).astype(np.int32)
-    if len(integer):
-        fixed = np.round(np.array([values[j] for j in integer], dtype=np.float64))
-        h.changeColsBounds(len(integer), integer, fixed, fixed)
-        h.changeColsIntegrality(len(integer), integer, np.full(len(integer), highspy.HighsVarType.kContinuous))
+    integer = integer_columns(model)
+    fix_integers(h, integer, np.array([values[j] for j in integer], dtype=np.float64))
     h.setOptionValue("time_limit", float(time_limit))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

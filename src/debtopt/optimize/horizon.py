@@ -8,7 +8,9 @@ bound for the full stage. Its payments, rounded to cents and replayed, then
 continued month T'+1..T by each heuristic, are full plans; when the best of them
 reaches the bound, the stage is proved without solving the full model.
 T' grows (x 1.5) until that happens or the time is up; the best continued plan
-is the full model's warm start either way.
+is the full model's warm start either way. Every plan is judged by its ledger
+figures (points.plan_value); a short model's start is the best plan's choices
+(points.start_from_plan).
 
 solver-notes.md: this proved a 10 x 60 case the full model could not in 5 minutes.
 """
@@ -17,29 +19,31 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..domain.choices import SolverName, Stage
 from ..domain.plan import Plan
 from ..ledger import Ledger, plan_from_run
 from ..strategies.heuristics import HEURISTICS
 from .data import model_data
 from .model import Model, build
+from .points import Incumbent, start_from_plan
 from .schedule import prefix_setting, round_months
-from .solve import make_backend
-from .start import plan_intent, plan_takes, simulate
+from .solve import SolveLimits, make_backend
 
 # The stages after the counting ones, by which equal counts are told apart.
-LATER = ("remaining", "net_cost")
+LATER = (Stage.REMAINING, Stage.NET_COST)
 
+ValueOf = Callable[[Stage, Incumbent], float]
 
 
 @dataclass(slots=True)
 class ShortResult:
     bound: float | None  # the proved lower bound on the stage (a whole count), None if none
-    plan: Plan | None  # the best full plan found (ledger-replayed)
-    values: list[float] | None  # that plan as a point of the full model
-    value: float | None  # the stage objective at that point
+    best: Incumbent | None  # the best start found for the full model: a continued plan, or the start given
+    plan: Plan | None  # the best ledger plan known (the start's plan if nothing better was found)
+    value: float | None  # the stage objective of `best`
     seconds: float
     horizon: int  # the last T' tried
 
@@ -70,86 +74,97 @@ def continued_plans(ledger: Ledger, short: Model, values: list[float]) -> list[P
     return plans
 
 
-def prove_stage(
-    ledger: Ledger,
-    full: Model,
-    solver: str,
-    name: str,
-    fixed: list[tuple[str, float]],
-    incumbent: list[float] | None,
-    incumbent_plan: Plan | None,
-    deadline: float,
-    max_consecutive_overdue: int | None,
-    value_of: Callable[[str, list[float]], float],
-) -> ShortResult:
-    """Bound and solve the counting stage `name` on growing horizons, until proved or `deadline`.
+@dataclass(slots=True)
+class _Search:
+    """The best continued plan so far on one counting stage, and the bound proved."""
 
-    `fixed` are the earlier stages' (name, level) rows, added to the short models
+    ledger: Ledger
+    stage: Stage
+    levels: Sequence[tuple[Stage, float]]  # the earlier stages' rows (name, most it may reach)
+    limit: int | None  # max_consecutive_overdue
+    value_of: ValueOf
+    best: Incumbent | None
+    best_value: float | None
+    best_plan: Plan | None
+    bound: float | None = None
+    tie_key: tuple[float, ...] | None = None
+    tie: tuple[Incumbent, Plan] | None = None
+
+    def consider(self, short: Model, point: list[float]) -> None:
+        for plan in continued_plans(self.ledger, short, point):
+            if self.limit is not None and plan.totals.max_consecutive_overdue > self.limit:
+                continue
+            candidate = Incumbent(plan=plan)
+            if any(self.value_of(name, candidate) > level for name, level in self.levels):
+                continue
+            value = self.value_of(self.stage, candidate)
+            if self.best_value is None or value < self.best_value - 1e-9:
+                self.best_value, self.best, self.best_plan = value, candidate, plan
+            # among plans equal on this stage, the one better on the stages after it
+            # starts the next (a start already at 0 debt left skips the remaining stage);
+            # the search itself keeps warm-starting from the first found, which is faster
+            key = (round(value), *(self.value_of(later, candidate) for later in LATER))
+            if self.tie_key is None or key < self.tie_key:
+                self.tie_key, self.tie = key, (candidate, plan)
+
+    def proved(self) -> bool:
+        return self.bound is not None and self.best_value is not None and self.best_value <= self.bound + 0.5
+
+    def result(self, seconds: float, horizon: int) -> ShortResult:
+        best, plan = self.best, self.best_plan
+        if self.tie is not None and self.tie_key is not None and self.best_value is not None \
+                and self.tie_key[0] <= round(self.best_value):
+            best, plan = self.tie
+        return ShortResult(self.bound, best, plan, self.best_value, seconds, horizon)
+
+
+def prove_stage(ledger: Ledger, full: Model, solver: SolverName, stage: Stage, levels: Sequence[tuple[Stage, float]],
+                start: Incumbent | None, start_plan: Plan | None, deadline: float, limit: int | None,
+                value_of: ValueOf) -> ShortResult:
+    """Bound and solve the counting stage `stage` on growing horizons, until proved or `deadline`.
+
+    `levels` are the earlier stages' (name, level) rows, added to the short models
     too (still relaxations: a plan's counts within T' are at most its counts).
+    `start_plan` is the ledger plan the short models start from.
     """
     began = time.perf_counter()
     T = full.data.horizon
     Tp = first_horizon(full)
-    best_bound: float | None = None
-    best_values = incumbent
-    best_value = None if incumbent is None else value_of(name, incumbent)
-    best_plan = incumbent_plan
-    tie_key: tuple[float, ...] | None = None
-    tie: tuple[list[float], Plan] | None = None
-    while True:
-        left = deadline - time.perf_counter()
-        if left <= 0.2:
-            break
-        short = build(model_data(ledger, Tp), max_consecutive_overdue)
-        backend = make_backend(short, solver)
-        for fixed_name, level in fixed:
-            backend.add_upper(fixed_name, short.objective(fixed_name), level)
-        backend.set_objective(short.objective(name))
-        if best_plan is not None:
-            backend.set_start(simulate(short, plan_intent(best_plan, ledger.account_ids, Tp), plan_takes(best_plan)))
-        out = backend.solve(solver, left, 0.99, 0.0, best_plan is not None)
-        if out.bound is not None:
-            bound = float(math.ceil(out.bound - 1e-6))
-            best_bound = bound if best_bound is None else max(best_bound, bound)
-        def consider(point: list[float]) -> None:
-            nonlocal best_value, best_values, best_plan, tie_key, tie
-            for plan in continued_plans(ledger, short, point):
-                if max_consecutive_overdue is not None and plan.totals.max_consecutive_overdue > max_consecutive_overdue:
-                    continue
-                values = simulate(full, plan_intent(plan, ledger.account_ids, T), plan_takes(plan))
-                if any(value_of(f, values) > level for f, level in fixed):
-                    continue
-                value = value_of(name, values)
-                if best_value is None or value < best_value - 1e-9:
-                    best_value, best_values, best_plan = value, values, plan
-                # among plans equal on this stage, the one better on the stages after it
-                # starts the next (a start already at 0 debt left skips the remaining stage);
-                # the search itself keeps warm-starting from the first found, which is faster
-                key = (round(value), *(value_of(later, values) for later in LATER))
-                if tie_key is None or key < tie_key:
-                    tie_key, tie = key, (values, plan)
-
-        def proved() -> bool:
-            return best_bound is not None and best_value is not None and best_value <= best_bound + 0.5
-
-        if out.values is not None:
-            consider(out.values)
-        if out.values is not None and out.objective is not None and name != "overdue" and not proved():
-            # The stage's optimum on T' months may leave loans deep in arrears at T', which
-            # the heuristics then cannot save; the same optimum with the fewest overdue
-            # months within T' leaves them in better shape.
-            backend.add_upper(name, short.objective(name), math.floor(out.objective + 1e-6) + 0.5)
-            backend.set_objective(short.objective("overdue"))
-            backend.set_start(out.values)
-            then = backend.solve(solver, max(0.2, min(0.5 * (deadline - time.perf_counter()), 2 * out.seconds + 0.5)),
-                                 0.99, 0.0, True)
-            if then.values is not None:
-                consider(then.values)
-        if proved():
-            break
-        if Tp >= T:
+    search = _Search(ledger, stage, levels, limit, value_of, start,
+                     None if start is None else value_of(stage, start), start_plan)
+    while deadline - time.perf_counter() > 0.2:
+        _search_horizon(search, build(model_data(ledger, Tp), limit), solver, deadline)
+        if search.proved() or Tp >= T:
             break
         Tp = min(T, max(Tp + 2, int(Tp * 1.5)))
-    if tie is not None and tie_key is not None and best_value is not None and tie_key[0] <= round(best_value):
-        best_values, best_plan = tie
-    return ShortResult(best_bound, best_plan, best_values, best_value, time.perf_counter() - began, Tp)
+    return search.result(time.perf_counter() - began, Tp)
+
+
+def _search_horizon(search: _Search, short: Model, solver: SolverName, deadline: float) -> None:
+    """One T': the short model's optimum (its bound raises the search's), its months continued."""
+    backend = make_backend(short, solver)
+    levels = [(short.objective(name), level) for name, level in search.levels]
+    for (name, _), (coefs, level) in zip(search.levels, levels, strict=True):
+        backend.add_upper(name, coefs, level)
+    coefs = short.objective(search.stage)
+    backend.set_objective(coefs)
+    warm = search.best_plan is not None and start_from_plan(
+        search.ledger, short, backend, search.best_plan, levels, coefs, SolveLimits(deadline - time.perf_counter()))
+    out = backend.solve(SolveLimits(deadline - time.perf_counter()), 0.99, 0.0, warm)
+    if out.bound is not None:
+        bound = float(math.ceil(out.bound - 1e-6))
+        search.bound = bound if search.bound is None else max(search.bound, bound)
+    if out.values is not None:
+        search.consider(short, out.values)
+    if out.values is None or out.objective is None or search.stage == Stage.OVERDUE or search.proved():
+        return
+    # The stage's optimum on T' months may leave loans deep in arrears at T', which the
+    # heuristics then cannot save; the same optimum with the fewest overdue months
+    # within T' leaves them in better shape.
+    backend.add_upper(search.stage, coefs, math.floor(out.objective + 1e-6) + 0.5)
+    backend.set_objective(short.objective(Stage.OVERDUE))
+    backend.set_start(out.values)
+    seconds = max(0.2, min(0.5 * (deadline - time.perf_counter()), 2 * out.seconds + 0.5))
+    then = backend.solve(SolveLimits(seconds), 0.99, 0.0, True)
+    if then.values is not None:
+        search.consider(short, then.values)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.choices import OfferKind, Stage
 from ..ledger.terms import DueRule
 from .data import LoanData, ModelData, OfferData
 
@@ -155,48 +156,53 @@ class Model:
         weighted     net_cost + overdue_price * overdue (overdue_price in cents)
         """
         out: dict[int, float] = {}
-
-        def add(terms: list[tuple[int, float]], scale: float = 1.0) -> None:
-            for col, coef in terms:
-                out[col] = out.get(col, 0.0) + coef * scale
-
         T = self.data.horizon
-        loans = self.data.loans
-        if name == "escalations":
-            add([(v.esc, 1.0) for v in self.loans])
-        elif name == "overdue":
-            for i, loan in enumerate(loans):
-                for t in range(loan.start, T):
-                    add(self.counted(i, t))
-        elif name == "remaining":
-            add([(v.B[T], 1.0) for v in self.loans])
-        elif name in ("net_cost", "weighted"):
-            for i in range(self.data.n):
-                for t in range(loans[i].start, T):
-                    add(self.charges(i, t))
-            # offers.md, "Costs": fees of offers taken and the value of assets sold
-            for offer, ov in zip(self.data.offers, self.offers):
-                for t in offer.months:
-                    if offer.kind == "asset-sale":
-                        add([(ov.y[t], offer.keep_value)])
-                    elif offer.kind == "hardship-plan":
-                        # the fee on what is converted, less the waiver: fee_percent (moveB - waiver) - waiver
-                        add([(ov.moveB[t], offer.fee_percent), (ov.waiver[t], -(1.0 + offer.fee_percent))])
-                    else:
-                        add([(ov.X[t], offer.fee_added + offer.fee_deducted), (ov.y[t], offer.fee)])
-            # Savings interest over the whole horizon, the months after the payoff
-            # included (docs/model.md, "Best"): counting it only while a loan is
-            # open would reward keeping a cent owed to let the savings earn.
-            g = self.data.savings_growth
-            if g != 1.0:
-                add([(self.S[t], -(g - 1.0)) for t in range(T)])
-            if name == "weighted":
-                for i, loan in enumerate(loans):
-                    for t in range(loan.start, T):
-                        add(self.counted(i, t), overdue_price)
+        if name == Stage.ESCALATIONS:
+            _add(out, [(v.esc, 1.0) for v in self.loans])
+        elif name == Stage.OVERDUE:
+            self._add_overdue(out)
+        elif name == Stage.REMAINING:
+            _add(out, [(v.B[T], 1.0) for v in self.loans])
+        elif name in (Stage.NET_COST, Stage.WEIGHTED):
+            self._add_net_cost(out)
+            if name == Stage.WEIGHTED:
+                self._add_overdue(out, overdue_price)
         else:
             raise ValueError(f"unknown stage objective {name!r}")
         return out
+
+    def _add_overdue(self, out: dict[int, float], scale: float = 1.0) -> None:
+        for i, loan in enumerate(self.data.loans):
+            for t in range(loan.start, self.data.horizon):
+                _add(out, self.counted(i, t), scale)
+
+    def _add_net_cost(self, out: dict[int, float]) -> None:
+        T = self.data.horizon
+        loans = self.data.loans
+        for i in range(self.data.n):
+            for t in range(loans[i].start, T):
+                _add(out, self.charges(i, t))
+        # offers.md, "Costs": fees of offers taken and the value of assets sold
+        for offer, ov in zip(self.data.offers, self.offers):
+            for t in offer.months:
+                if offer.kind == OfferKind.ASSET_SALE:
+                    _add(out, [(ov.y[t], offer.keep_value)])
+                elif offer.kind == OfferKind.HARDSHIP_PLAN:
+                    # the fee on what is converted, less the waiver: fee_percent (moveB - waiver) - waiver
+                    _add(out, [(ov.moveB[t], offer.fee_percent), (ov.waiver[t], -(1.0 + offer.fee_percent))])
+                else:
+                    _add(out, [(ov.X[t], offer.fee_added + offer.fee_deducted), (ov.y[t], offer.fee)])
+        # Savings interest over the whole horizon, the months after the payoff
+        # included (docs/model.md, "Best"): counting it only while a loan is
+        # open would reward keeping a cent owed to let the savings earn.
+        g = self.data.savings_growth
+        if g != 1.0:
+            _add(out, [(self.S[t], -(g - 1.0)) for t in range(T)])
+
+
+def _add(out: dict[int, float], terms: list[tuple[int, float]], scale: float = 1.0) -> None:
+    for col, coef in terms:
+        out[col] = out.get(col, 0.0) + coef * scale
 
 
 def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
@@ -209,7 +215,7 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     offers = [_offer_variables(rows, j, offer, data) for j, offer in enumerate(data.offers)]
     model = Model(data, rows, loans, S, max_consecutive_overdue, offers, zero)
     for j, offer in enumerate(data.offers):
-        if offer.kind == "hardship-plan":
+        if offer.kind == OfferKind.HARDSHIP_PLAN:
             for t in offer.months:
                 model.converting.setdefault((offer.loan, t), []).append(j)
     for j in range(len(offers)):
@@ -278,7 +284,7 @@ def _offer_variables(rows: Rows, j: int, offer: OfferData, data: ModelData) -> O
     """y in {0, 1} per month it may be taken in; X in [0, max_amount]; used >= 0;
     a hardship plan's moveB <= B_max,t+1, moveA <= A_max,t+1, waiver, w in [0, 1]."""
     y, X, used = {}, {}, {}
-    if offer.kind == "hardship-plan":
+    if offer.kind == OfferKind.HARDSHIP_PLAN:
         loan = data.loans[offer.loan]
         out = OfferVars(y, X, used)
         for t in offer.months:
@@ -290,7 +296,7 @@ def _offer_variables(rows: Rows, j: int, offer: OfferData, data: ModelData) -> O
         return out
     for t in offer.months:
         y[t] = rows.var(f"y_o{j}_{t + 1}", 0.0, 1.0, integer=True)
-        if offer.kind != "asset-sale":
+        if offer.kind != OfferKind.ASSET_SALE:
             X[t] = rows.var(f"X_o{j}_{t + 1}", 0.0, offer.max_amount)
             if offer.pays is not None:
                 used[t] = rows.var(f"used_o{j}_{t + 1}", 0.0, offer.max_amount)
@@ -313,9 +319,9 @@ def offer_rows(m: Model, j: int) -> None:
     """
     offer, ov, rows = m.data.offers[j], m.offers[j], m.rows
     rows.row(f"offer_once_{j}", [(ov.y[t], 1.0) for t in offer.months], upper=1.0)
-    if offer.kind == "asset-sale":
+    if offer.kind == OfferKind.ASSET_SALE:
         return
-    if offer.kind == "hardship-plan":
+    if offer.kind == OfferKind.HARDSHIP_PLAN:
         hardship_rows(m, j)
         return
     for t in offer.months:
@@ -385,7 +391,7 @@ def one_hardship_plan_per_loan(m: Model) -> None:
     """docs/model.md: one hardship plan per loan (only needed when a loan has two offers)."""
     by_loan: dict[int, list[int]] = {}
     for j, offer in enumerate(m.data.offers):
-        if offer.kind == "hardship-plan":
+        if offer.kind == OfferKind.HARDSHIP_PLAN:
             by_loan.setdefault(offer.loan, []).append(j)
     for i, js in by_loan.items():
         if len(js) > 1:
@@ -612,9 +618,9 @@ def cash(m: Model, t: int) -> None:
     g = m.data.savings_growth
     terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v, loan in zip(m.loans, m.data.loans) if loan.start <= t]
     for offer, ov in zip(m.data.offers, m.offers):
-        if t not in ov.y or offer.kind == "hardship-plan":
+        if t not in ov.y or offer.kind == OfferKind.HARDSHIP_PLAN:
             continue
-        if offer.kind == "asset-sale":
+        if offer.kind == OfferKind.ASSET_SALE:
             terms.append((ov.y[t], -offer.amount))
         elif offer.pays is None:
             terms += [(ov.X[t], -(1.0 - offer.fee_deducted)), (ov.y[t], offer.fee)]

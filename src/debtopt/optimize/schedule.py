@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
+
 from ..domain.choices import OfferKind
 from ..domain.offers import BorrowOffer
 from ..domain.plan import Plan, Schedule, Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
-from ..ledger import Ledger, LedgerRun, plan_from_run
+from ..ledger import Ledger, LedgerRun, Statement, plan_from_run
 from ..ledger.offers import proceeds
 from .model import Model
 
@@ -151,6 +153,14 @@ def decisions(scenario: Scenario, model: Model, values: list[float], reserve_cen
     return Decisions(takes, account_loan, switch)
 
 
+class Role(Enum):
+    """What the model does with a loan in a month, and so what its rounded payment aims at."""
+
+    CLOSE = "close"  # paid all it owes
+    CURRENT = "current"  # paid at least its due
+    OVERDUE = "overdue"  # paid the model's payment, short of the due
+
+
 def round_months(
     run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, overdue_first: bool = False
 ) -> tuple[list[list[int]], list[Take], float, float]:
@@ -160,95 +170,141 @@ def round_months(
     Savings are kept at `reserve_cents` or more (beyond the model's own) by holding
     back extra payments and payments to loans overdue anyway, never a due, for later
     months' rounding; `overdue_first` says which of the two gives first."""
-    width = len(run.ledger.account_ids)
     dec = decisions(run.ledger.scenario, model, values, reserve_cents)
-    hardship = {o.id: o.account for o in model.data.offers if o.kind == OfferKind.HARDSHIP_PLAN}
     taken: list[Take] = []
     rows: list[list[int]] = []
     worst = worst_rate = 0.0
-    T = model.data.horizon
-    while not run.finished and run.month < T:
-        month_takes = []
-        for take in dec.takes.get(run.month + 1, []):
-            if take.offer in hardship and run.accounts[hardship[take.offer]].balance == 0:
-                dec.switch.pop(hardship[take.offer], None)  # the loan closed: nothing to convert
-                continue
-            month_takes.append(take)
+    while not run.finished and run.month < model.data.horizon:
+        month_takes = _month_takes(run, model, dec)
         taken += month_takes
         st = run.open_month(month_takes)
         t = st.month - 1
-        want = [0] * width
-        role = [""] * width
-        for i in range(width):
-            k = dec.loan_at(i, t)
-            if not st.is_open[i] or k is None:
-                continue
-            v = model.loans[k]
-            mp = values[v.p[t]]
-            # a loan a hardship plan converts this month is closed only by paying all it owes: its
-            # balance after the month is the converted loan's (which a waiver may bring to 0)
-            k_after = dec.loan_at(i, t + 1)
-            after = model.loans[k if k_after is None else k_after]  # not v: converted this month
-            if (after is v and values[v.B[t + 1]] < 0.5) or mp >= st.owed[i] - 0.5:
-                want[i], role[i] = st.owed[i], "close"
-            elif values[v.o[t]] < 0.5:
-                # At least what brings the ledger's balance down to the model's next balance (no
-                # fee is due on a current loan): cents the ledger's rounding added are paid off the
-                # next month instead of piling up into a due a dime above the model's. Floors: no
-                # cent is rounded up out of savings the ledger may need later.
-                target = math.floor(st.owed[i] - values[v.B[t + 1]] + 1e-6) if after is v else 0
-                want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6), target), "current"
-            else:
-                # the model's payment plus what the ledger owes beyond the model (its rounding so
-                # far), so the unpaid part, the fee and next month's balance stay the model's
-                drift = st.owed[i] - sum(a * values[c] for c, a in model.owed(k, t)) if after is v else 0.0
-                want[i], role[i] = max(0, math.floor(mp + drift + 1e-6)), "overdue"
-            want[i] = min(want[i], st.owed[i])
-        n = width
-        reserve = reserve_cents - (st.cash_available - st.cash_taken(want))
-        if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
-            reserve += max(0, math.floor(values[model.S[t + 1]] + 1e-6))
-        if reserve > 0:  # keep a few cents for later rounding, from extra payments and from loans
-            # overdue anyway (a cent less there changes only cents, but comes back as arrears
-            # when the loan is brought current): which first is the caller's choice
-            extra = ([i for i in range(n) if role[i] == "current"], [min(st.due[i], want[i]) for i in range(n)])
-            behind = ([i for i in range(n) if role[i] == "overdue"], [0] * n)
-            for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
-                reserve = _cut(want, reserve, order, floors)
-        for _ in range(4 + 2 * n):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
-            short = st.cash_taken(want) - st.cash_available
-            if short <= 0:
-                break
-            short = _cut(want, short, [i for i in range(n) if role[i] == "overdue"], [0] * n)
-            floors = [min(st.due[i], want[i]) for i in range(n)]
-            short = _cut(want, short, [i for i in range(n) if role[i] == "current"], floors)
-            short = _cut(want, short, [i for i in range(n) if role[i] == "close"], floors)
-            short = _cut(want, short, [i for i in range(n) if role[i] in ("current", "close")], [0] * n)
+        want, role = _wanted(st, model, values, dec, t)
+        _keep_reserve(st, model, values, want, role, reserve_cents, overdue_first)
+        _fit_cash(st, want, role)
         if st.month == run.ledger.horizon_months:
-            # The last month: the cents floors kept for later rounding have no later; what the
-            # replay holds beyond the model's own savings pays debt down.
-            left = max(0, st.cash_available - st.cash_taken(want) - math.ceil(values[model.S[t + 1]] - 1e-6))
-            payers = [i for i in range(n) if st.is_open[i] and dec.loan_at(i, t) is not None]
-            for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
-                extra = min(left, st.owed[i] - want[i])
-                want[i] += extra
-                left -= extra
-        row = want
-        run.settle(row)
-        rows.append(row)
-        total = 0.0
-        for i in range(n):
-            k = dec.loan_at(i, t + 1)
-            if st.is_open[i] and k is not None:
-                dev = abs(run.accounts[i].balance - values[model.loans[k].B[t + 1]])
-                worst = max(worst, dev)
-                total += dev
+            _pay_down_at_the_end(st, model, values, dec, want)
+        run.settle(want)
+        rows.append(want)
+        month_worst, total = _deviation(run, st, model, values, dec)
+        worst = max(worst, month_worst)
         # Drift per loan-month elapsed. The ledger rounds up to four amounts of a loan's month
         # (interest, penalty interest, the percent minimum, the percent late fee) and the
         # payment is rounded too, so one month alone can differ by two cents: the drift is
         # judged over at least DRIFT_MONTHS months.
         worst_rate = max(worst_rate, total / (max(1, sum(st.is_open)) * max(t + 1, DRIFT_MONTHS)))
     return rows, taken, worst, worst_rate
+
+
+def _month_takes(run: LedgerRun, model: Model, dec: Decisions) -> list[Take]:
+    """The model's decisions of the next month, less a hardship plan on a loan already closed."""
+    hardship = {o.id: o.account for o in model.data.offers if o.kind == OfferKind.HARDSHIP_PLAN}
+    takes = []
+    for take in dec.takes.get(run.month + 1, []):
+        if take.offer in hardship and run.accounts[hardship[take.offer]].balance == 0:
+            dec.switch.pop(hardship[take.offer], None)  # the loan closed: nothing to convert
+            continue
+        takes.append(take)
+    return takes
+
+
+def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t: int
+            ) -> tuple[list[int], list[Role | None]]:
+    """Each account's payment in whole cents, from the model's month t, and its role."""
+    width = len(st.owed)
+    want = [0] * width
+    role: list[Role | None] = [None] * width
+    for i in range(width):
+        k = dec.loan_at(i, t)
+        if not st.is_open[i] or k is None:
+            continue
+        v = model.loans[k]
+        mp = values[v.p[t]]
+        # a loan a hardship plan converts this month is closed only by paying all it owes: its
+        # balance after the month is the converted loan's (which a waiver may bring to 0)
+        k_after = dec.loan_at(i, t + 1)
+        after = model.loans[k if k_after is None else k_after]  # not v: converted this month
+        if (after is v and values[v.B[t + 1]] < 0.5) or mp >= st.owed[i] - 0.5:
+            want[i], role[i] = st.owed[i], Role.CLOSE
+        elif values[v.o[t]] < 0.5:
+            # At least what brings the ledger's balance down to the model's next balance (no
+            # fee is due on a current loan): cents the ledger's rounding added are paid off the
+            # next month instead of piling up into a due a dime above the model's. Floors: no
+            # cent is rounded up out of savings the ledger may need later.
+            target = math.floor(st.owed[i] - values[v.B[t + 1]] + 1e-6) if after is v else 0
+            want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6), target), Role.CURRENT
+        else:
+            # the model's payment plus what the ledger owes beyond the model (its rounding so
+            # far), so the unpaid part, the fee and next month's balance stay the model's
+            drift = st.owed[i] - sum(a * values[c] for c, a in model.owed(k, t)) if after is v else 0.0
+            want[i], role[i] = max(0, math.floor(mp + drift + 1e-6)), Role.OVERDUE
+        want[i] = min(want[i], st.owed[i])
+    return want, role
+
+
+def _with_role(role: list[Role | None], *roles: Role) -> list[int]:
+    return [i for i, r in enumerate(role) if r in roles]
+
+
+def _keep_reserve(st: Statement, model: Model, values: list[float], want: list[int], role: list[Role | None],
+                  reserve_cents: int, overdue_first: bool) -> None:
+    """Hold back cents for later months' rounding, from extra payments and from loans overdue
+    anyway (a cent less there changes only cents, but comes back as arrears when the loan is
+    brought current): which first is the caller's choice. Never from a due."""
+    t = st.month - 1
+    reserve = reserve_cents - (st.cash_available - st.cash_taken(want))
+    if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
+        reserve += max(0, math.floor(values[model.S[t + 1]] + 1e-6))
+    if reserve <= 0:
+        return
+    n = len(want)
+    extra = (_with_role(role, Role.CURRENT), [min(st.due[i], want[i]) for i in range(n)])
+    behind = (_with_role(role, Role.OVERDUE), [0] * n)
+    for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
+        reserve = _cut(want, reserve, order, floors)
+
+
+def _fit_cash(st: Statement, want: list[int], role: list[Role | None]) -> None:
+    """Take what rounding asks beyond the cash at hand from loans overdue anyway, then from
+    payments above the due, and only at last from a due."""
+    n = len(want)
+    for _ in range(4 + 2 * n):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
+        short = st.cash_taken(want) - st.cash_available
+        if short <= 0:
+            return
+        short = _cut(want, short, _with_role(role, Role.OVERDUE), [0] * n)
+        floors = [min(st.due[i], want[i]) for i in range(n)]
+        short = _cut(want, short, _with_role(role, Role.CURRENT), floors)
+        short = _cut(want, short, _with_role(role, Role.CLOSE), floors)
+        _cut(want, short, _with_role(role, Role.CURRENT, Role.CLOSE), [0] * n)
+
+
+def _pay_down_at_the_end(st: Statement, model: Model, values: list[float], dec: Decisions, want: list[int]) -> None:
+    """The last month: the cents floors kept for later rounding have no later, and cash kept
+    after T is worth nothing in any objective (what is owed at T ranks before net cost, and
+    savings after T earn nothing within the horizon): all of it pays debt down. (The model's
+    own savings at T are float noise: half a cent it cannot pay, kept as a whole cent owed.)"""
+    t = st.month - 1
+    left = max(0, st.cash_available - st.cash_taken(want))
+    payers = [i for i in range(len(want)) if st.is_open[i] and dec.loan_at(i, t) is not None]
+    for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
+        extra = min(left, st.owed[i] - want[i])
+        want[i] += extra
+        left -= extra
+
+
+def _deviation(run: LedgerRun, st: Statement, model: Model, values: list[float], dec: Decisions
+               ) -> tuple[float, float]:
+    """(largest, sum of) |B_ledger - B_model| over the accounts after the month just settled."""
+    t = st.month - 1
+    worst = total = 0.0
+    for i in range(len(st.owed)):
+        k = dec.loan_at(i, t + 1)
+        if st.is_open[i] and k is not None:
+            dev = abs(run.accounts[i].balance - values[model.loans[k].B[t + 1]])
+            worst = max(worst, dev)
+            total += dev
+    return worst, total
 
 
 def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:

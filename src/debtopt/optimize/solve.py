@@ -7,10 +7,12 @@ PuLP's own HiGHS class rebuilds the model from its row objects in Python loops
 at every solve (0.65 s a stage at 20 x 120, against 0.17 s to load the arrays
 once), and fails on a solve that ends without a solution.
 
-`PulpBackend` (every other solver) loads the rows into a `pulp.LpProblem`
+`PulpBackend` ("pulp-highs", "cbc") loads the rows into a `pulp.LpProblem`
 (variables one call each, rows through PuLP's batch `lpSum_vars_coefs`), then
-solves with CBC (`pulp.COIN_CMD`, the cbcbox binary) or any solver PuLP knows by
-name. This is the only module of debtopt that imports PuLP or highspy.
+solves with PuLP's HiGHS class or CBC (`pulp.COIN_CMD`, the cbcbox binary).
+Only this module and fixed.py (the LP with integers fixed) import highspy; only
+this one imports PuLP. Every backend's `solve` takes `SolveLimits`, the one place
+a budget becomes a solver's options.
 """
 
 from __future__ import annotations
@@ -23,21 +25,29 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pulp
-
-try:
-    import highspy
-except ImportError:  # PuLP's other solvers still work
-    highspy = None
 
 from .model import INF, Model
 from .results import StageStatus
 
+from ..domain.choices import SolverName
+
 # "highs": arrays straight into highspy (the default); "pulp-highs": the same HiGHS
 # through PuLP's own HiGHS class (3-8x slower to load, rebuilt every stage: kept to
 # compare and as a fallback); "cbc": CBC through PuLP.
-SOLVER_ALIASES = {"highs": "HiGHS", "pulp-highs": "HiGHS", "cbc": "COIN_CMD"}
+
+
+@dataclass(frozen=True, slots=True)
+class SolveLimits:
+    """What one solver call may spend: wall-clock seconds, a safety cap (pipeline.Budget makes these).
+
+    Work limits (nodes, simplex iterations) belong here too: each backend's `solve`
+    is the one place that hands them to its solver.
+    """
+
+    seconds: float
 
 
 @dataclass(slots=True)
@@ -50,11 +60,11 @@ class SolveOutcome:
     message: str = ""
 
 
-def make_backend(model: Model, solver: str) -> HighsBackend | PulpBackend:
-    """The backend for a solver name: arrays straight into highspy for "highs", PuLP otherwise."""
-    if solver.lower() != "pulp-highs" and SOLVER_ALIASES.get(solver.lower(), solver) == "HiGHS" and highspy is not None:
+def make_backend(model: Model, solver: SolverName) -> Backend:
+    """The backend for a solver: arrays straight into highspy for "highs", PuLP otherwise."""
+    if solver == SolverName.HIGHS:
         return HighsBackend(model)
-    return PulpBackend(model)
+    return PulpBackend(model, solver)
 
 
 class HighsBackend:
@@ -89,6 +99,7 @@ class HighsBackend:
         self.n = n
         self._objective: dict[int, float] = {}
         self._start: np.ndarray | None = None
+        self._start_index = np.zeros(0, dtype=np.int32)
 
     def set_objective(self, coefs: dict[int, float]) -> None:
         self._objective = {j: c for j, c in coefs.items() if c}
@@ -109,23 +120,22 @@ class HighsBackend:
         integer = np.array(rows.col_integer, dtype=bool)
         x[integer] = np.round(x[integer])
         self._start = x
+        self._start_index = np.arange(self.n, dtype=np.int32)
 
-    def solve(
-        self,
-        solver: str,
-        time_limit: float,
-        gap_abs: float | None,
-        gap_rel: float | None,
-        warm_start: bool,
-    ) -> SolveOutcome:
+    def set_partial_start(self, columns: np.ndarray, values: np.ndarray) -> None:
+        """A start that gives only `columns` (the integers): HiGHS completes it with them fixed."""
+        self._start = np.asarray(values, dtype=np.float64)
+        self._start_index = np.asarray(columns, dtype=np.int32)
+
+    def solve(self, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None, warm_start: bool) -> SolveOutcome:
         h = self.highs
         began = time.perf_counter()
         try:
-            h.setOptionValue("time_limit", max(0.1, float(time_limit)))
+            h.setOptionValue("time_limit", max(0.1, float(limits.seconds)))
             h.setOptionValue("mip_abs_gap", 1e-6 if gap_abs is None else float(gap_abs))
             h.setOptionValue("mip_rel_gap", 1e-4 if gap_rel is None else float(gap_rel))
             if warm_start and self._start is not None:
-                h.setSolution(self.n, np.arange(self.n, dtype=np.int32), self._start)
+                h.setSolution(len(self._start_index), self._start_index, self._start)
             with _quiet_solver():
                 h.run()
             status = h.getModelStatus()
@@ -151,8 +161,9 @@ class HighsBackend:
 class PulpBackend:
     """One PuLP problem for every stage: the objective changes, fixing rows are added."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, solver: SolverName) -> None:
         rows = model.rows
+        self.solver = solver
         prob = pulp.LpProblem("debtopt", pulp.LpMinimize)
         self.vars = [
             prob.add_variable(
@@ -197,17 +208,10 @@ class PulpBackend:
                 x = float(round(x))
             var.setInitialValue(x, check=False)
 
-    def solve(
-        self,
-        solver: str,
-        time_limit: float,
-        gap_abs: float | None,
-        gap_rel: float | None,
-        warm_start: bool,
-    ) -> SolveOutcome:
+    def solve(self, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None, warm_start: bool) -> SolveOutcome:
         began = time.perf_counter()
         try:
-            engine = make_solver(solver, time_limit, gap_abs, gap_rel, warm_start)
+            engine = make_solver(self.solver, limits.seconds, gap_abs, gap_rel, warm_start)
             with _quiet_solver():
                 stats = self.prob.solve(engine)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
@@ -289,27 +293,13 @@ class QuietHiGHS(pulp.HiGHS):
             lp.solverModel.setOptionValue(key, value)
 
 
-def make_solver(name: str, time_limit: float, gap_abs: float | None, gap_rel: float | None, warm_start: bool):
-    """A configured PuLP solver: "highs" (in-process), "cbc" (cbcbox), or any PuLP solver name."""
-    pulp_name = SOLVER_ALIASES.get(name.lower(), name)
+def make_solver(name: SolverName, time_limit: float, gap_abs: float | None, gap_rel: float | None,
+                warm_start: bool) -> pulp.LpSolver:
+    """A configured PuLP solver: HiGHS in-process ("pulp-highs", or "highs" through PuLP) or CBC (cbcbox)."""
     limit = max(0.1, float(time_limit))
-    if pulp_name == "HiGHS":
-        return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
-    if pulp_name in ("COIN_CMD", "PULP_CBC_CMD"):
+    if name == SolverName.CBC:
         return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
-    try:
-        return pulp.getSolver(pulp_name, msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
-    except TypeError:
-        return pulp.getSolver(pulp_name, msg=False, timeLimit=limit)
+    return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
 
 
-def check_solver_name(name: str) -> None:
-    """Unknown names are the caller's mistake: say which names work."""
-    from ..errors import SolverError
-
-    pulp_name = SOLVER_ALIASES.get(name.lower(), name)
-    known = pulp.listSolvers()
-    if pulp_name not in known and pulp_name != "PULP_CBC_CMD":
-        available = ", ".join(["highs", "pulp-highs", "cbc", *[s for s in pulp.listSolvers(onlyAvailable=True) if s not in ("HiGHS", "COIN_CMD")]])
-        raise SolverError(f"unknown solver '{name}'; available here: {available}")
-
+Backend = HighsBackend | PulpBackend

@@ -1,0 +1,540 @@
+"""`optimize()`: the optimizer as a script of named steps, each with a typed result.
+
+In the manner of PyPSA's `optimize()`:
+
+    starts   = start_plans(scenario, options, given)      heuristics and given plans within the hard limit
+    built    = build_model(ledger, options)               data, model, backend
+    solved   = solve_stages(built, starts, options, budget)   each stage fixing the one before
+    replayed = round_and_replay(built, solved, budget)    the optimum in whole cents, replayed by the ledger
+    chosen   = choose_plan(built, solved, replayed, starts, options)   against the other plans
+    report   = solver_report(...)                         Plan.solver
+
+Every plan compared is a ledger replay, judged by its ledger figures. What each
+offer is worth and the extra cash that would clear the debt are analyses of the
+plan this returns (`debtopt.analysis`), not steps of the solve.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..domain.choices import COUNTING_STAGES, OPTIMAL, STAGES, Objective, Stage
+from ..domain.money import format_money
+from ..domain.options import SolveOptions
+from ..domain.plan import Plan
+from ..domain.scenario import Scenario
+from ..domain.solver import (
+    ModelSize,
+    PlanSource,
+    ReplayDeviation,
+    RoundedPlan,
+    SolverReport,
+    SolveStatus,
+    StageResult,
+    StageStatus,
+    Timings,
+)
+from ..errors import InfeasibleLimitError, ScheduleError, SolverError
+from ..ledger import Ledger
+from ..strategies import run_heuristics
+from . import duals
+from .cents import with_half_cent_margin
+from .data import model_data
+from .fixed import Level
+from .horizon import ShortResult, prove_stage
+from .model import Model, build
+from .points import Incumbent, plan_point, plan_value, start_from_plan
+from .schedule import Rounded, planned_overdue, round_solution
+from .solve import Backend, SolveLimits, SolveOutcome, make_backend
+
+# The share of what is left each stage may use, in the order of STAGES[objective].
+SHARES: dict[Objective, tuple[float, ...]] = {
+    Objective.LEXICOGRAPHIC: (0.4, 0.5, 0.6, 1.0),
+    Objective.COST: (0.5, 1.0),
+    Objective.WEIGHTED: (0.5, 1.0),
+}
+# The share of an integer stage's time the short-horizon relaxation may use first.
+SHORT_SHARE = 0.6
+# Stage objectives that are sums of nonnegative columns (model.py): 0 is their bound.
+NONNEGATIVE = frozenset({Stage.ESCALATIONS, Stage.OVERDUE, Stage.REMAINING})
+
+
+def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan] = ()) -> Plan:
+    """The optimal plan (ledger-replayed, `strategy="optimal"`), never worse than a heuristic.
+
+    `options.objective`: "lexicographic" (the contract's order: escalations, overdue
+    loan-months, remaining balance, net cost), "cost" (remaining balance, then net cost)
+    or "weighted" (remaining balance, then net cost + overdue_price per overdue
+    loan-month). `options.max_consecutive_overdue` is a hard limit (InfeasibleLimitError
+    when no plan meets it). `starts`: ledger plans of this scenario to start from and
+    to beat besides the heuristics. `plan.solver` says how the solve went.
+    """
+    began = time.perf_counter()
+    budget = Budget(began + options.time_limit_seconds)
+    ledger = Ledger(scenario)
+    check_limit_at_start(ledger, options.max_consecutive_overdue)
+    candidates = start_plans(scenario, options, starts)
+    built = build_model(ledger, options)
+    solved = solve_stages(built, candidates, options, budget)
+    cash = cash_values(built, solved, options, budget)
+    if solved.infeasible and options.max_consecutive_overdue is not None:
+        raise InfeasibleLimitError(
+            f"no plan keeps every loan within {options.max_consecutive_overdue} consecutive overdue months "
+            f"with this budget: raise the limit or the monthly cash"
+        )
+    replayed = round_and_replay(built, solved, budget)
+    chosen = choose_plan(built, solved, replayed, candidates, options)
+    report = solver_report(built, solved, replayed, chosen, cash, options, began)
+    return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
+                                          "notes": [*chosen.plan.notes, *chosen.notes]})
+
+
+# -- the budget ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What the solve may still spend, stage by stage; `limits` turns a share of it into one
+    solver call's `SolveLimits`. Today a wall-clock deadline, the safety cap of
+    `time_limit_seconds`; work limits (nodes, iterations) are its fields to come, and
+    nothing outside this class and `SolveLimits` reads the clock for a solve."""
+
+    deadline: float
+
+    def seconds_left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    @property
+    def spent(self) -> bool:
+        return self.seconds_left() <= 0.05
+
+    def limits(self, share: float = 1.0, *, at_least: float = 0.5, at_most: float = math.inf) -> SolveLimits:
+        return SolveLimits(min(at_most, max(at_least, self.seconds_left() * share)))
+
+    def part(self, share: float) -> Budget:
+        """The budget of a step that may use `share` of what is left."""
+        return Budget(time.perf_counter() + self.seconds_left() * share)
+
+
+# -- start plans ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartPlans:
+    """The heuristics' plans, then the given ones, each within the hard limit."""
+
+    plans: tuple[Plan, ...]
+    best: Plan | None  # the first of the best (the contract's order): the warm start and the floor to beat
+
+
+def start_plans(scenario: Scenario, options: SolveOptions, given: Sequence[Plan]) -> StartPlans:
+    limit = options.max_consecutive_overdue
+    plans = tuple(plan for plan in (*run_heuristics(scenario).values(), *given)
+                  if limit is None or plan.totals.max_consecutive_overdue <= limit)
+    return StartPlans(plans, min(plans, key=lambda plan: plan.rank_key()) if plans else None)
+
+
+def check_limit_at_start(ledger: Ledger, limit: int | None) -> None:
+    if limit is None:
+        return
+    for terms in ledger.terms:
+        if terms.months_overdue > limit:
+            raise InfeasibleLimitError(
+                f"loan '{terms.id}' is already {terms.months_overdue} months overdue at the start, "
+                f"more than the limit of {limit} consecutive overdue months"
+            )
+
+
+# -- build ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Objectives:
+    """Each stage's coefficients, built once per solve (the short horizons judge every
+    continued plan on several stages), and the value of a start on a stage."""
+
+    model: Model
+    overdue_price_cents: float
+    cache: dict[Stage, dict[int, float]] = field(default_factory=dict)
+
+    def of(self, stage: Stage) -> dict[int, float]:
+        if stage not in self.cache:
+            self.cache[stage] = self.model.objective(stage, self.overdue_price_cents)
+        return self.cache[stage]
+
+    def value(self, stage: Stage, start: Incumbent) -> float:
+        """A solver point's value in the model; a plan's, its ledger figure."""
+        if start.values is not None:
+            return _value(self.of(stage), start.values)
+        assert start.plan is not None
+        return plan_value(start.plan, stage, self.overdue_price_cents)
+
+    def levels(self, levels: Sequence[tuple[Stage, float]]) -> list[Level]:
+        return [(self.of(stage), level) for stage, level in levels]
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    ledger: Ledger
+    model: Model
+    backend: Backend
+    objectives: Objectives
+    seconds: float
+
+
+def build_model(ledger: Ledger, options: SolveOptions) -> Built:
+    began = time.perf_counter()
+    model = build(model_data(ledger), options.max_consecutive_overdue)
+    backend = make_backend(model, options.solver)
+    return Built(ledger, model, backend, Objectives(model, options.overdue_price_cents), time.perf_counter() - began)
+
+
+# -- solve the stages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    stages: tuple[StageResult, ...]
+    incumbent: Incumbent | None  # the last stage's optimum (or the start that carried it)
+    levels: tuple[tuple[Stage, float], ...]  # each stage's fixing row: the most it may reach
+    replayed: tuple[Plan, ...]  # ledger plans the short horizons found, candidates beside the rounded optimum
+    found_any: bool  # some stage was solved or proved (else the solver found nothing)
+    infeasible: bool
+    failure: str
+    seconds: float
+
+
+@dataclass(slots=True)
+class _Progress:
+    """The stage loop's state."""
+
+    incumbent: Incumbent | None
+    start_plan: Plan | None  # the ledger plan the short horizons start from
+    stages: list[StageResult] = field(default_factory=list)
+    levels: list[tuple[Stage, float]] = field(default_factory=list)
+    replayed: list[Plan] = field(default_factory=list)
+    found_any: bool = False
+    infeasible: bool = False
+    failure: str = ""
+
+
+def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget: Budget) -> Solved:
+    """One solve per stage, each fixing the optimum of the one before; counting stages are
+    first tried on short horizons (horizon.py); a stage a start already proves costs nothing."""
+    began = time.perf_counter()
+    warm = options.warm_start and starts.best is not None
+    progress = _Progress(Incumbent(plan=starts.best) if warm else None, starts.best if warm else None)
+    for stage, share in zip(STAGES[options.objective], SHARES[options.objective], strict=True):
+        if not _solve_stage(built, progress, stage, share, starts, options, budget):
+            break
+    return Solved(tuple(progress.stages), progress.incumbent, tuple(progress.levels), tuple(progress.replayed),
+                  progress.found_any, progress.infeasible, progress.failure, time.perf_counter() - began)
+
+
+def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts: StartPlans, options: SolveOptions,
+                 budget: Budget) -> bool:
+    """Solve (or carry, or prove) one stage; False when no plan exists at all (stop)."""
+    if p.incumbent is not None and budget.spent:
+        value = built.objectives.value(stage, p.incumbent)
+        p.stages.append(StageResult(name=stage, objective=value, bound=None, gap=None, proved=False, seconds=0.0,
+                                    status=StageStatus.SKIPPED))
+        _fix(built, p, stage, value)
+        return True
+    if stage in NONNEGATIVE and p.incumbent is not None and built.objectives.value(stage, p.incumbent) < 0.5:
+        # escalations, overdue months and balances are >= 0: a start at 0 is optimal as it is
+        # (the stage that would prove it costs seconds on a model with offers)
+        p.found_any = True
+        p.stages.append(StageResult(name=stage, objective=0.0, bound=0.0, gap=0.0, proved=True, seconds=0.0))
+        _fix(built, p, stage, 0.0)
+        return True
+    short = None
+    if stage in COUNTING_STAGES and options.objective == Objective.LEXICOGRAPHIC and p.incumbent is not None:
+        short = _short_horizons(built, p, stage, starts, options, budget.part(share * SHORT_SHARE))
+        if short is None:
+            return True  # proved
+    return _full_solve(built, p, stage, share, short, budget)
+
+
+def _short_horizons(built: Built, p: _Progress, stage: Stage, starts: StartPlans, options: SolveOptions,
+                    budget: Budget) -> ShortResult | None:
+    """A short-horizon relaxation first (horizon.py): it proves most counting stages in a
+    fraction of the full model's time, and improves the start when it does not. None: proved."""
+    objectives = built.objectives
+    short = prove_stage(built.ledger, built.model, options.solver, stage, p.levels, p.incumbent, p.start_plan,
+                        budget.deadline, options.max_consecutive_overdue, objectives.value)
+    if short.plan is not None and short.plan is not starts.best:
+        p.replayed.append(short.plan)
+    assert p.incumbent is not None
+    if short.best is not None and short.value is not None \
+            and short.value <= objectives.value(stage, p.incumbent) + 1e-9:
+        p.incumbent, p.start_plan = short.best, short.plan
+    value = objectives.value(stage, p.incumbent)
+    if short.bound is None or value > short.bound + 0.5:
+        return short
+    p.found_any = True
+    p.stages.append(StageResult(name=stage, objective=value, bound=short.bound, gap=max(0.0, value - short.bound),
+                                proved=True, seconds=short.seconds))
+    _fix(built, p, stage, value)
+    return None
+
+
+def _full_solve(built: Built, p: _Progress, stage: Stage, share: float, short: ShortResult | None,
+                budget: Budget) -> bool:
+    """The stage on the full model, from the incumbent; False when nothing was found and no start exists."""
+    integer = stage in COUNTING_STAGES
+    coefs = built.objectives.of(stage)
+    backend = built.backend
+    backend.set_objective(coefs)
+    warm = p.incumbent is not None and _set_start(built, p, coefs, budget.limits(share))
+    gap_abs, gap_rel = (0.99, 0.0) if integer else (0.5, 1e-7)
+    out = backend.solve(budget.limits(share), gap_abs, gap_rel, warm)
+    out = _with_short_bound(out, short)
+    if out.values is not None and out.objective is not None:
+        value = out.objective
+        p.incumbent = Incumbent(values=out.values)
+        p.found_any = True
+    elif p.incumbent is not None:
+        value = built.objectives.value(stage, p.incumbent)  # the start carries the stage
+        p.failure = p.failure or out.message or out.status.value
+    else:
+        p.infeasible = out.status == StageStatus.INFEASIBLE
+        p.failure = out.message or out.status.value
+        p.stages.append(StageResult(name=stage, objective=None, bound=out.bound, gap=None, proved=False,
+                                    seconds=out.seconds, status=out.status))
+        return False
+    bound = out.bound
+    if integer and bound is not None:
+        bound = float(math.ceil(bound - 1e-6))
+    gap = None if bound is None else max(0.0, value - bound)
+    tolerance = 1.0 if integer else max(1.0, 1e-6 * abs(value))
+    proved = (gap is not None and gap < tolerance) or (out.status == StageStatus.OPTIMAL and gap is None)
+    p.stages.append(StageResult(name=stage, objective=value, bound=bound, gap=gap, proved=proved, seconds=out.seconds,
+                                status=out.status))
+    _fix(built, p, stage, value)
+    return True
+
+
+def _set_start(built: Built, p: _Progress, coefs: dict[int, float], limits: SolveLimits) -> bool:
+    """The incumbent as the backend's start: a solver point as it is, a plan by its choices."""
+    assert p.incumbent is not None
+    if p.incumbent.values is not None:
+        built.backend.set_start(p.incumbent.values)
+        return True
+    assert p.incumbent.plan is not None
+    return start_from_plan(built.ledger, built.model, built.backend, p.incumbent.plan,
+                           built.objectives.levels(p.levels), coefs, limits)
+
+
+def _with_short_bound(out: SolveOutcome, short: ShortResult | None) -> SolveOutcome:
+    """The full solve's outcome with what the short horizons proved: their time and bound."""
+    if short is None:
+        return out
+    out.seconds += short.seconds
+    if short.bound is not None and (out.bound is None or out.bound < short.bound):
+        out.bound = short.bound
+    if short.bound is not None and out.objective is not None and out.objective < short.bound - 0.5:
+        # Below a proved bound: a point only float tolerance made feasible (balances of
+        # 1e16 cents at 30x360), not a plan. The incumbent carries the stage.
+        return SolveOutcome(StageStatus.TIME_LIMIT, None, short.bound, None, out.seconds, "numerically unsafe solution")
+    return out
+
+
+def _fix(built: Built, p: _Progress, stage: Stage, value: float) -> None:
+    """Fix a stage: its objective may not exceed the value reached (room for float noise only)."""
+    level = float(round(value)) + 0.5 if stage in COUNTING_STAGES else value + max(0.5, 1e-9 * abs(value))
+    built.backend.add_upper(stage, built.objectives.of(stage), level)
+    p.levels.append((stage, level))
+
+
+def _value(coefs: dict[int, float], values: list[float]) -> float:
+    return sum(c * values[j] for j, c in coefs.items())
+
+
+def cash_values(built: Built, solved: Solved, options: SolveOptions, budget: Budget) -> list[float] | None:
+    """What an extra unit of cash saves each month: duals of the cash rows, integers fixed (duals.py)."""
+    incumbent = solved.incumbent
+    if incumbent is None or incumbent.values is None or not solved.found_any \
+            or options.objective != Objective.LEXICOGRAPHIC or not solved.stages:
+        return None
+    try:
+        return duals.cash_values(built.backend, built.model, incumbent.values,
+                                 time_limit=budget.limits(at_most=5.0).seconds)
+    except Exception:  # an extra of the report, never a reason to lose the plan
+        return None
+
+
+# -- round and replay ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    rounded: Rounded | None  # the optimum in whole cents, as the ledger replays it
+    failure: str  # why rounding failed ('' if it did not)
+    seconds: float
+
+
+def round_and_replay(built: Built, solved: Solved, budget: Budget) -> Replayed:
+    """The optimum rounded to cents and replayed; again with half a cent above each due
+    (cents.py) when rounding cost a month the model kept current."""
+    began = time.perf_counter()
+    point = _final_point(built, solved, budget)
+    if point is None:
+        return Replayed(None, "", time.perf_counter() - began)
+    try:
+        rounded = round_solution(built.ledger, built.model, point)
+    except ScheduleError as exc:  # a bug in the rounding, never the user's: fall back, and say so
+        return Replayed(None, str(exc), time.perf_counter() - began)
+    if solved.found_any and len(solved.levels) > 1 and _counts(rounded.plan) > _model_counts(built.model, point):
+        objectives = built.objectives
+        again_point = with_half_cent_margin(built.model, objectives.levels(solved.levels[:-1]), point,
+                                            objectives.of(solved.stages[-1].name),
+                                            budget.limits(at_least=1.0, at_most=10.0))
+        if again_point is not None:
+            try:
+                again = round_solution(built.ledger, built.model, again_point)
+            except ScheduleError:
+                again = None
+            if again is not None and again.plan.rank_key() < rounded.plan.rank_key():
+                rounded = again
+    return Replayed(rounded, "", time.perf_counter() - began)
+
+
+def _final_point(built: Built, solved: Solved, budget: Budget) -> list[float] | None:
+    """The point to round: the last stage's optimum, or, when a plan carried every stage,
+    the best point making that plan's choices for the last stage (points.plan_point)."""
+    incumbent = solved.incumbent
+    if incumbent is None or incumbent.values is not None:
+        return None if incumbent is None else incumbent.values
+    assert incumbent.plan is not None
+    objectives = built.objectives
+    last = solved.stages[-1].name if solved.stages else Stage.NET_COST
+    return plan_point(built.ledger, built.model, incumbent.plan, objectives.levels(solved.levels[:-1]),
+                      objectives.of(last), budget.limits(at_least=1.0, at_most=10.0))
+
+
+def _counts(plan: Plan) -> tuple[int, int]:
+    return plan.totals.escalations, plan.totals.overdue_months
+
+
+def _model_counts(model: Model, values: list[float]) -> tuple[int, int]:
+    return round(_value(model.objective(Stage.ESCALATIONS), values)), planned_overdue(model, values)
+
+
+# -- choose against the other plans --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    plan: Plan
+    source: PlanSource
+    fell_back_to: str | None  # the start plan shown (its strategy), when it replays better or the solver failed
+    rounded: RoundedPlan | None  # the rounded optimum's figures when another plan is shown
+    deviation: ReplayDeviation | None
+    solver_failed: bool
+    notes: tuple[str, ...]
+
+
+def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartPlans,
+                options: SolveOptions) -> Chosen:
+    """The best of the rounded optimum, the short horizons' plans and the start plans, by
+    `Plan.rank_key()` (never worse than a heuristic), and the notes that say how it was found."""
+    notes: list[str] = []
+    if replayed.failure:
+        notes.append(f"Rounding the solver's plan to whole cents failed ({replayed.failure}); a heuristic's plan is shown.")
+    plan, source, deviation = _best_replayed(replayed.rounded, solved.replayed)
+    solver_failed = plan is None or not solved.found_any
+    best = starts.best
+    if solver_failed and best is not None:
+        plan = None
+    fell_back_to = None
+    if plan is None or (best is not None and best.rank_key() < plan.rank_key()):
+        if best is None:
+            raise SolverError(f"the solver found no plan ({solved.failure}) and no heuristic meets the limits")
+        fell_back_to = best.strategy
+        notes.append(f"The solver found no plan ({solved.failure}); this is the '{fell_back_to}' heuristic's plan."
+                     if solver_failed else f"The '{fell_back_to}' heuristic's plan replays better than the solver's "
+                     "rounded plan; it is the one shown.")
+        plan, source = best, PlanSource.START
+    if solved.stages and not all(s.proved for s in solved.stages) and not solver_failed:
+        notes.append("Not proved optimal within the time limit; each stage's gap is in solver.stages.")
+    if fell_back_to is None and not solver_failed:
+        lost = _rounding_loss(plan, solved.stages, len(built.ledger.account_ids), built.ledger.scenario.currency)
+        if lost:
+            notes.append(f"Rounding the solver's plan to whole cents cost {lost}: the plan shown is the best "
+                         "whole-cent plan found, not the solver's optimum.")
+    limit = options.max_consecutive_overdue
+    if limit is not None and plan.totals.max_consecutive_overdue > limit:
+        raise SolverError("the plan breaks the consecutive-overdue limit: this is a bug")
+    rounded = replayed.rounded
+    figures = RoundedPlan.of(rounded.plan) if rounded is not None and source != PlanSource.ROUNDED else None
+    return Chosen(plan, source, fell_back_to, figures, deviation, solver_failed, tuple(notes))
+
+
+def _best_replayed(rounded: Rounded | None, others: Sequence[Plan]
+                   ) -> tuple[Plan | None, PlanSource, ReplayDeviation | None]:
+    """The rounded optimum, or a short-horizon plan that replays better (rounding can tip a month
+    overdue; a replayed plan the stages met cannot); the deviation of the rounded optimum if shown."""
+    if rounded is None:
+        return None, PlanSource.ROUNDED, None
+    plan, source = rounded.plan, PlanSource.ROUNDED
+    for other in others:
+        if other.rank_key() < plan.rank_key():
+            plan, source = other, PlanSource.SHORT_HORIZON
+    if source != PlanSource.ROUNDED:
+        return plan, source, None
+    return plan, source, ReplayDeviation(max_cents=rounded.max_deviation,
+                                         max_cents_per_month=rounded.max_deviation_per_month)
+
+
+def _rounding_loss(plan: Plan, stages: Sequence[StageResult], accounts: int, currency: str) -> str:
+    """What the plan shown has beyond what the solver proved ('' if nothing): rounding to cents
+    can tip a month overdue that the model, in fractions of a cent, kept current, and the plan
+    shown is then a whole-cent plan of the short horizons, which may owe more at the end.
+    Owed differs by rounding alone up to a cent an account a month (the replay's drift bound)."""
+    proved = {s.name: s.objective for s in stages if s.proved and s.objective is not None}
+    parts = []
+    for stage, shown, words in ((Stage.ESCALATIONS, plan.totals.escalations, "escalation"),
+                                (Stage.OVERDUE, plan.totals.overdue_months, "overdue loan-month")):
+        if stage in proved and shown > round(proved[stage]):
+            extra = shown - round(proved[stage])
+            parts.append(f"{extra} {words}{'s' if extra != 1 else ''}")
+    owed = int(plan.totals.remaining_balance * 100)
+    if Stage.REMAINING in proved and owed - proved[Stage.REMAINING] > accounts * max(1, len(plan.months)):
+        parts.append(f"{format_money(owed - round(proved[Stage.REMAINING]), currency)} more owed at the end")
+    return " and ".join(parts)
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chosen, cash: list[float] | None,
+                  options: SolveOptions, began: float) -> SolverReport:
+    if chosen.solver_failed:
+        status = SolveStatus.FALLBACK
+    elif solved.stages and all(s.proved for s in solved.stages):
+        status = SolveStatus.OPTIMAL
+    else:
+        status = SolveStatus.TIME_LIMIT
+    rows = built.model.rows
+    return SolverReport(
+        name=options.solver,
+        status=status,
+        objective=options.objective,
+        stages=list(solved.stages),
+        fell_back_to=chosen.fell_back_to,
+        chosen=chosen.source,
+        rounded=chosen.rounded,
+        model=ModelSize(variables=rows.n_cols, rows=rows.n_rows, integers=sum(rows.col_integer)),
+        replay_deviation=chosen.deviation,
+        # per unit of cash in each plan month (currency per currency): what one more saves in net cost
+        cash_values=cash[: len(chosen.plan.months)] if cash is not None and chosen.fell_back_to is None else None,
+        timings=Timings(build_seconds=round(built.seconds, 4), solve_seconds=round(solved.seconds, 4),
+                        replay_seconds=round(replayed.seconds, 4),
+                        total_seconds=round(time.perf_counter() - began, 4)),
+    )
+
+
+__all__ = ["Budget", "optimize"]
