@@ -104,8 +104,7 @@ def check_identities(plan: Plan, scenario: Scenario) -> None:
         for d in plan.decisions
     )
     assert t.paid == start + t.borrowed + t.interest + t.penalty_interest + t.fees + added - t.waived - t.remaining_balance
-    if not plan.decisions:
-        assert t.paid == start + t.cost - t.remaining_balance
+    assert plan.decisions or t.paid == start + t.cost - t.remaining_balance
 
 
 def check_sweep(scenario: Scenario, plan: Plan) -> None:

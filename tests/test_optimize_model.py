@@ -58,6 +58,7 @@ def test_a_plans_choices_with_offers_make_a_point_with_its_counts(seed: int) -> 
     the choices y and the copies they open are read off the replay too."""
     from scenarios import random_scenario_with_offers
 
+    from debtopt.errors import OptionError, ScheduleError
     from debtopt.ledger import replay
     from debtopt.strategies import propose_schedule
     from debtopt.strategies.heuristics import HEURISTICS
@@ -71,7 +72,7 @@ def test_a_plans_choices_with_offers_make_a_point_with_its_counts(seed: int) -> 
         for name, decide in HEURISTICS.items():
             try:
                 plan = replay(ledger, propose_schedule(ledger, decide, takes), strategy=name)
-            except Exception:  # the take does not fit this plan (closed loan, beyond its end)
+            except (ScheduleError, OptionError):  # the take does not fit this plan (closed loan, beyond its end)
                 continue
             taken += bool(plan.decisions)
             values = plan_point(ledger, model, plan, [], model.objective(Stage.OVERDUE), LIMITS)

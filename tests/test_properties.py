@@ -170,10 +170,9 @@ def check_plan(s: Scenario, plan: Plan) -> None:
     assert T.final_savings == plan.months[-1].saved
 
     # the end: every loan closed (payoff month), or the horizon
-    if T.remaining_balance == 0:
-        assert T.payoff_month == n_months
-    else:
-        assert T.payoff_month is None and n_months == s.horizon_months
+    ended = T.payoff_month == n_months if T.remaining_balance == 0 else (
+        T.payoff_month is None and n_months == s.horizon_months)
+    assert ended, (T.remaining_balance, T.payoff_month, n_months)
 
     # per loan: no negative balances, 0 <= A <= B, closed loans stay closed, the overdue counter
     ids = [loan.id for loan in s.loans]
@@ -195,17 +194,14 @@ def check_plan(s: Scenario, plan: Plan) -> None:
             assert x.balance >= 0 and 0 <= x.arrears <= x.balance
             assert x.payment >= 0 and x.interest >= 0 and x.penalty_interest >= 0 and x.fees >= 0
             assert x.closed == (x.balance == 0)
-            if x.closed:
-                assert j == len(history) - 1, "no rows after a loan closes"
-                assert not x.overdue
+            assert not x.closed or (j == len(history) - 1 and not x.overdue), "no rows after a loan closes"
             assert x.overdue == (x.arrears >= Decimal("0.01"))
             k = k + 1 if x.overdue else 0
             assert x.months_overdue == k, "the counter counts consecutive overdue months and resets when current"
             assert (x.fees > 0) <= (x.payment < x.due), "a fee only when some of the due is unpaid"
             overdue_months += x.overdue
             max_run = max(max_run, k)
-        if len(history) < n_months:
-            assert history and history[-1][1].closed
+        assert len(history) == n_months or (history and history[-1][1].closed), "a loan leaves the rows closed"
         reached = [t for t, x in history if x.months_overdue >= loan.escalation_months]
         flagged = [t for t, x in history if x.escalated]
         assert flagged == reached[:1], "a loan escalates once, the first month its counter reaches the limit"
