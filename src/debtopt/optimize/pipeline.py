@@ -408,6 +408,8 @@ def _final_point(built: Built, solved: Solved, budget: Budget) -> list[float] | 
     incumbent = solved.incumbent
     if incumbent is None or incumbent.values is not None:
         return None if incumbent is None else incumbent.values
+    if not solved.found_any:  # every stage skipped: the start plan is shown as it is (a fallback)
+        return None
     assert incumbent.plan is not None
     objectives = built.objectives
     last = solved.stages[-1].name if solved.stages else Stage.NET_COST
