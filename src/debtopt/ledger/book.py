@@ -22,7 +22,7 @@ from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from .offers import Effect, OfferBook, attribute_restricted, restricted_used
-from .terms import DueRule, LoanTerms, compile_contract, compile_loan, convert_for_hardship, percent_of
+from .terms import DueRule, LoanTerms, compile_contract, compile_loan, convert_for_hardship, monthly_rate, percent_of
 
 Pair = tuple[int, int]
 
@@ -92,7 +92,7 @@ class Ledger:
         self.budget_by_month = self._budgets(scenario)
         self.inflow_by_month = self._inflows(scenario)
         self.starting_cash = to_cents(scenario.budget.starting_cash)
-        self.savings_monthly_rate = _pair(Fraction(scenario.budget.savings_rate) / 12)
+        self.savings_monthly_rate = _pair(monthly_rate(scenario.budget.savings_rate, daily=False))
         horizon = self.horizon_months
         # Per loan, per month: (num, den) of r_t and rp_t, so a month is integer arithmetic.
         self.rate_pairs = [self.rate_row(t, horizon) for t in self.terms]
