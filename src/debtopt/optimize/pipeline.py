@@ -46,7 +46,7 @@ from .data import model_data
 from .fixed import Level
 from .horizon import ShortResult, prove_stage
 from .model import Model, build
-from .points import Incumbent, plan_point, plan_value, start_from_plan
+from .points import Incumbent, model_escalations, plan_point, plan_value, start_from_plan
 from .schedule import Rounded, planned_overdue, round_solution
 from .solve import Backend, SolveLimits, SolveOutcome, make_backend
 
@@ -166,10 +166,13 @@ class Objectives:
         return self.cache[stage]
 
     def value(self, stage: Stage, start: Incumbent) -> float:
-        """A solver point's value in the model; a plan's, its ledger figure."""
+        """A solver point's value in the model; a plan's, its ledger figure (its escalations
+        as the model counts them: `points.model_escalations`)."""
         if start.values is not None:
             return _value(self.of(stage), start.values)
         assert start.plan is not None
+        if stage == Stage.ESCALATIONS:
+            return float(model_escalations(self.model, start.plan))
         return plan_value(start.plan, stage, self.overdue_price_cents)
 
     def levels(self, levels: Sequence[tuple[Stage, float]]) -> list[Level]:

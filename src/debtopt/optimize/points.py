@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..domain.choices import Stage
+from ..domain.choices import OfferKind, Stage
 from ..domain.plan import Plan, Take
 from ..ledger import Ledger, Statement
 from .fixed import Level, integer_columns, solve_with_integers_fixed
@@ -45,6 +45,25 @@ def plan_value(plan: Plan, stage: Stage | str, overdue_price_cents: float = 0.0)
     if stage == Stage.WEIGHTED:
         return net_cost + overdue_price_cents * t.overdue_months
     raise ValueError(f"unknown stage {stage!r}")
+
+
+def model_escalations(model: Model, plan: Plan) -> int:
+    """The plan's escalations as the model counts them: the ledger's, and once more for each loan
+    a hardship plan converted after it escalated whose run reaches its escalation_months again
+    (the model counts the converted copy's escalation apart: model.py, "pessimistic"). A plan's
+    value must be one the model can meet, or the stage fixed at it leaves the model no point."""
+    extra = 0
+    taken = {d.offer: d.month for d in plan.decisions}
+    for offer in model.data.offers:
+        month = taken.get(offer.id)
+        if offer.kind != OfferKind.HARDSHIP_PLAN or month is None:
+            continue
+        loan = model.data.loans[offer.loan]
+        before = any(e.id == loan.id and e.month <= month for e in plan.escalated)
+        again = any(row.months_overdue >= loan.escalation_months
+                    for m in plan.months if m.month > month for row in m.loans if row.id == loan.id)
+        extra += before and again
+    return plan.totals.escalations + extra
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,4 +176,4 @@ class Incumbent:
     plan: Plan | None = None
 
 
-__all__ = ["Incumbent", "plan_integers", "plan_point", "plan_value", "start_from_plan"]
+__all__ = ["Incumbent", "model_escalations", "plan_integers", "plan_point", "plan_value", "start_from_plan"]
