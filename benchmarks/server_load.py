@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import platform
 import sys
@@ -99,6 +100,37 @@ async def send_all(url: str, calls: list[Call], concurrency: int) -> tuple[list[
         return list(outcomes), time.perf_counter() - began
 
 
+def probe_health(url: str, stop: Any, out: Any, every_seconds: float = 0.1) -> None:
+    """In its own process: GET /healthz every 100 ms on one connection until `stop` is set.
+
+    A separate process, so the load client's own CPU time is not counted as the
+    server's; the latencies (seconds) go back through `out`.
+    """
+    seconds = []
+    with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client:
+        while not stop.is_set():
+            started = time.perf_counter()
+            response = client.get("/healthz")
+            seconds.append(time.perf_counter() - started if response.status_code == 200 else float("inf"))
+            time.sleep(every_seconds)
+    out.put(seconds)
+
+
+def send_with_probe(url: str, calls: list[Call], concurrency: int) -> tuple[list[Outcome], float, list[float]]:
+    """The load, with /healthz probed from another process while it runs."""
+    context = multiprocessing.get_context("spawn")
+    stop, out = context.Event(), context.Queue()
+    prober = context.Process(target=probe_health, args=(url, stop, out), daemon=True)
+    prober.start()
+    try:
+        outcomes, wall = asyncio.run(send_all(url, calls, concurrency))
+    finally:
+        stop.set()
+    health = out.get(timeout=REQUEST_TIMEOUT)
+    prober.join(timeout=10)
+    return outcomes, wall, health
+
+
 def server_timing(header: str) -> dict[str, float]:
     """'queue;dur=12.5, work;dur=830.0' -> {"queue": 0.0125, "work": 0.83} (seconds)."""
     out = {}
@@ -146,13 +178,13 @@ def run(requests: int = 500, concurrency: int = 16, time_limit: float = 1.0, opt
     calls = plan_calls(requests, optimize_every, time_limit)
     with running_server("--workers", str(workers), "--queue-size", str(max(64, concurrency * 2)),
                         "--queue-timeout", "120") as server:
-        outcomes, wall = asyncio.run(send_all(server.url, calls, concurrency))
+        outcomes, wall, health = send_with_probe(server.url, calls, concurrency)
         pool = server.health()["pool"]
     statuses = Counter(o.status for o in outcomes)
     return {"requests": requests, "concurrency": concurrency, "time_limit": time_limit,
             "optimize_every": optimize_every, "workers": workers, "wall": wall, "statuses": dict(statuses),
             "failed": [o for o in outcomes if o.status != 200 or o.error], "rows": summarize(outcomes),
-            "pool": pool}
+            "pool": pool, "health_ms": [seconds * 1000 for seconds in health], "load": os.getloadavg()}
 
 
 def markdown(result: dict[str, Any], command: str) -> str:
@@ -177,6 +209,11 @@ def markdown(result: dict[str, Any], command: str) -> str:
     for row in result["rows"]:
         lines.append(f"| {row['name']} | {row['count']} | {row['failed']} | {row['p50']:.0f} | {row['p95']:.0f} | "
                      f"{row['max']:.0f} | {row['work_p50']:.0f} | {row['work_p95']:.0f} |")
+    health = result["health_ms"]
+    lines += ["", f"`GET /healthz` probed every 100 ms from another process during the load: {len(health)} answers, "
+                  f"p50 {percentile(health, 0.50):.0f} ms, p95 {percentile(health, 0.95):.0f} ms, "
+                  f"max {max(health, default=float('nan')):.0f} ms (target: under 100 ms whatever the workers do). "
+                  "Load average at the end: " + " / ".join(f"{x:.1f}" for x in result["load"]) + "."]
     pool = result["pool"]
     lines += ["", f"Worker pool after the run: {pool['completed']} jobs completed, {pool['timed_out']} timed out, "
                   f"{pool['lost']} workers lost, {pool['rejected']} requests refused as busy.",

@@ -246,10 +246,26 @@ def warm_up(role: Role) -> None:
         threading.Thread(target=api.preload_charts, name="debtopt-warm-up", daemon=True).start()
 
 
+WORKER_NICENESS = 5
+
+
+def lower_priority() -> None:
+    """Run below the front door, so /healthz and refusals answer while solves run.
+
+    Workers are CPU-bound for seconds; at the same priority the scheduler gives
+    the event loop no more than its share of a busy core.
+    """
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # no nice() on this platform, or not allowed: same priority
+        pass
+
+
 def worker_main(conn: Connection, parent_pid: int, role: Role = "solve") -> None:
     """A worker process: answer jobs from `conn` one at a time until None or EOF."""
     die_with_parent(parent_pid)
     name_process(f"debtopt-{role}")
+    lower_priority()
     # The server stops its workers itself; Ctrl-C in its terminal must not print a traceback per worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
