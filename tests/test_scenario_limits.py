@@ -105,6 +105,21 @@ def test_toml_nan_and_infinity(tmp_path, toml_value):
     assert path == "loans[0].balance"
 
 
+@pytest.mark.parametrize("toml_value", ["-0", "[-0]", "[1, -0]"])
+def test_a_toml_integer_minus_zero_is_refused_with_its_line(tmp_path, toml_value):
+    text = ZHANG_SAN.replace("balance = 15600", f"balance = {toml_value}")
+    line = 1 + text[:text.index(f"balance = {toml_value}")].count("\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(file(tmp_path, text, "z.toml"))
+    assert f"signed zero at line {line}," in str(info.value)
+
+
+def test_minus_zero_in_a_string_or_a_comment_is_not_a_number(tmp_path):
+    text = ZHANG_SAN.replace("balance = 15600", "balance = 15600  # was = -0 once, [-0, 1]")
+    text = text.replace('name = "微粒贷"', 'name = "微粒贷 = -0"', 1)
+    assert load_scenario(file(tmp_path, text, "z.toml")).loans[0].balance == 15600
+
+
 @pytest.mark.parametrize(("value", "words"), [
     ("1_000", "without separators"), ("1,000", "without separators"), ("١٠٠٠", "digits 0-9"),
     ("１０００", "digits 0-9"), (" 1000", "spaces"), ("1000\n", "line break"), ("0x10", "not a number"),

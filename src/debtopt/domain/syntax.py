@@ -89,6 +89,9 @@ _AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _TOO_DEEP = b"(" * (MAX_DEPTH + 1)
 # TOML strings (the group: multi-line first) and comments (no group).
 _TOML_SKIP = re.compile(r'("""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\')|#[^\n]*')
+# An integer -0 (TOML's reader gives 0, so it is caught in the text): after = [ or , and not
+# part of a longer number, a float (-0.0 is caught as a NumberText) or a date.
+_SIGNED_ZERO = re.compile(r"(?:^|[=\[,])[ \t]*(-0)(?![\w.:+-])", re.MULTILINE)
 _LONG_TOKEN = re.compile(r"[^\s=,.\[\]{}#\"']{%d}" % (MAX_NUMBER_CHARS + 1))
 _DOTTED = re.compile(r"(?:\.[ \t]*[A-Za-z0-9_-]*[ \t]*){%d}" % MAX_DEPTH)
 _DOTTED_RAW = re.compile(r"(?:\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')?[ \t]*){%d}" % MAX_DEPTH)
@@ -160,6 +163,10 @@ def _check_toml_size(plain: str, outside: str, source: str | None) -> None:
         at = f" at {where(plain, found.start())}" if found else ""
         raise _refuse(f"a number or bare key longer than {MAX_NUMBER_CHARS} characters{at}; "
                       f"write numbers with at most {MAX_NUMBER_CHARS} characters", source)
+    if _SIGNED_ZERO.search(outside):
+        found = _SIGNED_ZERO.search(plain)
+        at = f" at {where(plain, found.start(1))}" if found else ""
+        raise _refuse(f"-0 is a signed zero{at}; write 0", source)
     longest = max(map(len, _TOML_SKIP.findall(plain)), default=0)
     if longest > MAX_TEXT_CHARS + 2:
         raise _refuse(f"a string of about {longest:,} characters; text fields hold at most {MAX_TEXT_CHARS:,}: "
