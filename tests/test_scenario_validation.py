@@ -400,14 +400,22 @@ def test_installment_with_revolving_fields(minimal_scenario):
     assert path == "loans[1].min_floor" and "only for revolving loans" in message
 
 
-@pytest.mark.parametrize(("months", "ok"), [(2, True), (3, False), (5, False)])
-def test_months_overdue_must_be_below_escalation_months(minimal_scenario, months, ok):
+@pytest.mark.parametrize(("months", "in_collection"), [(2, False), (3, True), (5, True)])
+def test_a_loan_as_overdue_as_its_escalation_is_in_collection(minimal_scenario, months, in_collection):
+    # money-model.md 1.1, item 8: accepted, and counted as escalated from month 1
     minimal_scenario["loans"][0].update(arrears=100, months_overdue=months, escalation_months=3)
-    if ok:
-        scenario_from_dict(minimal_scenario)
-    else:
-        path, message = only_issue(minimal_scenario)
-        assert path == "loans[0].months_overdue" and "escalation_months (3)" in message and "negotiate" in message
+    assert scenario_from_dict(minimal_scenario).loans[0].is_in_collection is in_collection
+
+
+def test_in_collection_false_contradicts_months_overdue(minimal_scenario):
+    minimal_scenario["loans"][0].update(arrears=100, months_overdue=3, escalation_months=3, in_collection=False)
+    path, message = only_issue(minimal_scenario)
+    assert path == "loans[0].in_collection" and "escalation_months (3)" in message and "remove" in message
+
+
+def test_in_collection_is_kept_for_a_loan_brought_current(minimal_scenario):
+    minimal_scenario["loans"][0]["in_collection"] = True
+    assert scenario_from_dict(minimal_scenario).loans[0].is_in_collection
 
 
 def test_promo_rate_without_promo_months(minimal_scenario):

@@ -26,6 +26,13 @@ class RepaymentMethod(StrEnum):
     EQUAL_PRINCIPAL = "equal-principal"
 
 
+class MinRule(StrEnum):
+    """money-model.md step 3, revolving: how the minimum payment is set (version 1.1)."""
+
+    PERCENT = "percent"  # max(min_floor, round(min_percent x D))
+    PERCENT_PLUS_INTEREST = "percent-plus-interest"  # max(min_floor, round(min_percent x B) + I + P)
+
+
 class OfferKind(StrEnum):
     """offers.md, "Kinds"."""
 
@@ -34,6 +41,7 @@ class OfferKind(StrEnum):
     CASH_LOAN = "cash-loan"
     ASSET_SALE = "asset-sale"
     HARDSHIP_PLAN = "hardship-plan"
+    SETTLEMENT = "settlement"
 
 
 # Offers that open a new loan (an account of their own in the ledger).
@@ -149,6 +157,7 @@ __all__ = [
     "Heuristic",
     "Language",
     "LoanKind",
+    "MinRule",
     "Objective",
     "OfferKind",
     "PlanFormat",

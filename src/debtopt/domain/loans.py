@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, StrictBool, field_validator
 
 from .fields import MAX_HORIZON_MONTHS, Count, Id, MonthNumber, Money, Rate, Strict, TermMonths, Text
 from .money import monthly_rate
@@ -42,10 +42,16 @@ class LoanContract(Strict):
     # revolving
     min_percent: Rate | None = None
     min_floor: Money | None = None
+    min_rule: Literal["percent", "percent-plus-interest"] = Field(
+        default="percent", description="revolving: the minimum is min_percent of what is owed (percent), or "
+        "min_percent of the balance plus the month's interest (percent-plus-interest, most US cards)")
     # installment
     installment: Money | None = None
     term_months: TermMonths | None = None
     method: Literal["annuity", "equal-principal"] | None = None
+    principal_part: Money | None = Field(
+        default=None, description="equal-principal: the principal part of each month's due, as the contract "
+        "set it (default: the balance not yet due / term_months)")
     # bullet (offers.md): nothing due in its first `due_month` months, then the whole balance
     due_month: MonthNumber | None = None
     # lateness
@@ -97,6 +103,18 @@ class LoanContract(Strict):
         return multiplier * self.rate_in_month(t)
 
 
+class SettlementSchedule(Strict):
+    """A settlement accepted in instalments, part-way through (offers.md 1.1, "Settlement").
+
+    The loan owes `parts`, one a month from the plan's first month, with no
+    interest while each is paid in full; a part not paid ends the settlement and
+    the lender's usual terms come back on `owed_if_broken` less what was paid.
+    """
+
+    parts: list[Money] = Field(min_length=1, max_length=MAX_HORIZON_MONTHS)
+    owed_if_broken: Money = Field(description="what the loan owed when the settlement was accepted, less the parts paid")
+
+
 class Loan(LoanContract):
     """One account with one lender (money-model.md, "A loan's state")."""
 
@@ -106,6 +124,14 @@ class Loan(LoanContract):
     balance: Money
     arrears: Money = Decimal(0)
     months_overdue: Count = Field(default=0, ge=0)
+    in_collection: StrictBool | None = Field(
+        default=None, description="already escalated (money-model.md item 8); implied when months_overdue "
+        "reaches escalation_months, and kept after the loan is brought current")
+    grace_months: MonthNumber = Field(default=0, description="installment: months from the start with nothing "
+                                      "regular due (展期)")
+    settlement: SettlementSchedule | None = None
+    charges_accrued: Money = Field(default=Decimal(0), description="penalty interest and late fees accrued before "
+                                   "the start, which a hardship plan's waive_percent counts with the plan's own")
     account_number: Label | None = Field(default=None, description="the lender's account or contract number, "
                                          "for the letters (left blank to fill when absent)")
 
@@ -117,5 +143,10 @@ class Loan(LoanContract):
     @property
     def display_name(self) -> str:
         return self.name or self.id
+
+    @property
+    def is_in_collection(self) -> bool:
+        """In collection at the start: said so, or as many months overdue as its escalation takes."""
+        return bool(self.in_collection) or self.months_overdue >= self.escalation_months
 
 

@@ -66,4 +66,22 @@ class HardshipPlan(OfferBase):
     waive_percent: Rate = Decimal(0)
 
 
-Offer = Annotated[BorrowOffer | AssetSale | HardshipPlan, Field(discriminator="kind")]
+class Settlement(OfferBase):
+    """A lender closes one loan for less than it owes (一次性结清减免, 协商还款; offers.md 1.1).
+
+    Accepted in month m, the loan is owed the price instead of that month's due:
+    `percent` of what it owes that month (D, after interest) or a fixed `amount`,
+    in `instalments` equal monthly parts from m (the last takes the remainder),
+    with no interest while each part is paid. The forgiven part is waived;
+    `forgiven_tax_rate` of it is owed as tax, paid from month m's cash.
+    """
+
+    kind: Literal["settlement"]
+    loan: Id = Field(description="id of the loan it settles")
+    percent: Rate | None = Field(default=None, description="the price as a share of what the loan owes that month")
+    amount: Money | None = Field(default=None, description="the price as a fixed sum")
+    instalments: Count = Field(default=1, ge=1, le=MAX_HORIZON_MONTHS)
+    forgiven_tax_rate: Rate = Field(default=Decimal(0), description="share of the forgiven amount owed as tax")
+
+
+Offer = Annotated[BorrowOffer | AssetSale | HardshipPlan | Settlement, Field(discriminator="kind")]

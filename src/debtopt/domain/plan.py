@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .choices import OfferKind
 from .scenario import Money
 from .solver import SolverReport
 
@@ -81,6 +82,8 @@ class Escalation(_Out):
     id: str
     month: int
     date: str
+    in_collection: bool = Field(default=False, description="already in collection when it first counted "
+                                "(money-model.md item 8): counted from that month, whatever the plan does")
 
 
 class Decision(_Out):
@@ -94,8 +97,10 @@ class Decision(_Out):
     received: Money = Field(description="cash received this month (proceeds less deducted fees, or the sale)")
     unused: Money = Field(description="proceeds the restricted offer could not pay to its loans: lost")
     fees: Money = Field(description="the offer's fees: added to the new balance, deducted, fixed, or the plan's fee")
-    waived: Money = Field(description="penalty interest and fees the lender forgave (hardship plan)")
+    waived: Money = Field(description="what the lender forgave: penalty interest and fees (hardship plan), "
+                          "or what is owed beyond the price (settlement)")
     keep_value: Money = Field(description="what keeping the sold asset was worth")
+    tax: Money = Field(default=Decimal(0), description="settlement: the tax on the forgiven part, paid that month")
 
 
 class Totals(_Out):
@@ -117,8 +122,13 @@ class Totals(_Out):
     asset_sales: Money = Field(default=Decimal(0), description="cash from assets sold")
     offer_fees: Money = Field(default=Decimal(0), description="fees of offers taken; part of cost")
     keep_value: Money = Field(default=Decimal(0), description="value of assets sold; part of cost")
-    waived: Money = Field(default=Decimal(0), description="forgiven by hardship plans; taken off cost")
+    waived: Money = Field(default=Decimal(0), description="forgiven by hardship plans and settlements; taken off cost")
+    forgiven_tax: Money = Field(default=Decimal(0), description="tax on settlements' forgiven parts; part of cost")
     unused_proceeds: Money = Field(default=Decimal(0), description="restricted proceeds that paid nothing")
+
+
+# Decisions whose amount the offer sets (the sale's amount, a settlement's price): not given back in a Take.
+_PRICED_BY_THE_OFFER = frozenset({OfferKind.ASSET_SALE, OfferKind.HARDSHIP_PLAN, OfferKind.SETTLEMENT})
 
 
 class Plan(_Out):
@@ -151,7 +161,7 @@ class Plan(_Out):
             rows.append(row)
         takes = [
             Take(offer=d.offer, month=d.month,
-                 amount=None if d.amount is None or d.kind in ("asset-sale", "hardship-plan") else int(d.amount * 100))
+                 amount=None if d.amount is None or d.kind in _PRICED_BY_THE_OFFER else int(d.amount * 100))
             for d in self.decisions
         ]
         return Schedule(payments=rows, decisions=takes)

@@ -10,7 +10,7 @@ from .growth import check_growth
 from .loans import Loan, LoanContract
 from .money import CENT
 from .months import LAST_MONTH, month_index, months_since_year_zero
-from .offers import AssetSale, BorrowOffer, HardshipPlan
+from .offers import AssetSale, BorrowOffer, HardshipPlan, Settlement
 from .scenario import MAX_MONTHLY_RATE, Scenario
 
 
@@ -96,12 +96,35 @@ def _check_loan(loan: Loan, path: str) -> Iterator[FieldIssue]:
         yield FieldIssue(f"{path}.months_overdue", "arrears are given, so the loan is overdue; say for how many months (1 or more)")
     if loan.months_overdue > 0 and loan.arrears == 0:
         yield FieldIssue(f"{path}.arrears", "months_overdue is given but no arrears; give the past-due amount")
-    if loan.months_overdue >= loan.escalation_months:
+    if loan.in_collection is False and loan.months_overdue >= loan.escalation_months:
         yield FieldIssue(
-            f"{path}.months_overdue",
-            f"{loan.months_overdue} months overdue has already reached escalation_months ({loan.escalation_months}); "
-            "this account is in collection: negotiate it separately, or set escalation_months to when the next step comes",
+            f"{path}.in_collection",
+            f"{loan.months_overdue} months overdue reaches escalation_months ({loan.escalation_months}), so the "
+            "account is in collection; remove in_collection = false (or lower months_overdue)",
         )
+    if loan.grace_months and loan.kind != "installment":
+        yield FieldIssue(f"{path}.grace_months", "only for installment loans; remove it")
+    if loan.settlement is not None:
+        yield from _check_settlement_schedule(loan, path)
+
+
+def _check_settlement_schedule(loan: Loan, path: str) -> Iterator[FieldIssue]:
+    """A settlement part-way through: the balance is the parts left, the loan is current."""
+    schedule = loan.settlement
+    assert schedule is not None
+    left = sum(schedule.parts, start=type(loan.balance)(0))
+    if left != loan.balance:
+        yield FieldIssue(f"{path}.settlement.parts", f"the parts add up to {left}, not the balance {loan.balance}; "
+                         "the balance of a settled loan is what is left of the price")
+    if any(part < CENT for part in schedule.parts):
+        yield FieldIssue(f"{path}.settlement.parts", "every part is at least 0.01")
+    if schedule.owed_if_broken < loan.balance:
+        yield FieldIssue(f"{path}.settlement.owed_if_broken",
+                         f"{schedule.owed_if_broken} is below the balance {loan.balance}; a settlement forgives, "
+                         "so the loan owed at least the price")
+    if loan.arrears > 0 or loan.months_overdue > 0:
+        yield FieldIssue(f"{path}.arrears", "a loan in a settlement schedule is current: no arrears, "
+                         "months_overdue 0 (in_collection = true keeps an escalation counted)")
 
 
 def _check_contract(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
@@ -127,6 +150,10 @@ def _check_contract(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
         yield FieldIssue(f"{path}.promo_rate", "promo_months is given without promo_rate; give the promotional rate")
     if loan.late_fee_percent > 1:
         yield FieldIssue(f"{path}.late_fee_percent", "above 100 %; write 5 % as 0.05")
+    if loan.min_rule != "percent" and loan.kind != "revolving":
+        yield FieldIssue(f"{path}.min_rule", "only for revolving loans; remove it or set kind = \"revolving\"")
+    if loan.principal_part is not None:
+        yield from _check_principal_part(loan, path)
     if loan.kind == "revolving":
         yield from _check_revolving(loan, path)
     elif loan.kind == "installment":
@@ -142,7 +169,7 @@ def _check_revolving(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
         yield FieldIssue(f"{path}.min_percent", "missing for a revolving loan; give the minimum payment share, e.g. 0.10")
     elif loan.min_percent > 1:
         yield FieldIssue(f"{path}.min_percent", "above 100 %; write 10 % as 0.10")
-    for field in ("installment", "term_months", "method"):
+    for field in ("installment", "term_months", "method", "principal_part"):
         if getattr(loan, field) is not None:
             yield FieldIssue(f"{path}.{field}", "only for installment loans; remove it or set kind = \"installment\"")
 
@@ -151,7 +178,7 @@ def _check_installment(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
     for field in ("min_percent", "min_floor"):
         if getattr(loan, field) is not None:
             yield FieldIssue(f"{path}.{field}", "only for revolving loans; remove it or set kind = \"revolving\"")
-    if loan.installment is None and loan.term_months is None:
+    if loan.installment is None and loan.term_months is None and loan.principal_part is None:
         yield FieldIssue(f"{path}.term_months", "an installment loan needs installment (the monthly amount) or term_months")
     if loan.installment is not None:
         if loan.method is not None:
@@ -160,10 +187,18 @@ def _check_installment(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
             yield FieldIssue(f"{path}.installment", "must be at least 0.01")
 
 
+def _check_principal_part(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
+    if loan.kind != "installment" or loan.method != "equal-principal":
+        yield FieldIssue(f"{path}.principal_part", "the principal part of an equal-principal loan; "
+                         "set kind = \"installment\" and method = \"equal-principal\", or remove it")
+    elif loan.principal_part is not None and loan.principal_part < CENT:
+        yield FieldIssue(f"{path}.principal_part", "must be at least 0.01")
+
+
 def _check_bullet(loan: LoanContract, path: str) -> Iterator[FieldIssue]:
     if loan.due_month is None:
         yield FieldIssue(f"{path}.due_month", "a bullet loan needs due_month: the months after opening before it is all due")
-    for field in ("min_percent", "min_floor", "installment", "term_months", "method"):
+    for field in ("min_percent", "min_floor", "installment", "term_months", "method", "principal_part"):
         if getattr(loan, field) is not None:
             yield FieldIssue(f"{path}.{field}", "not for bullet loans, which fall due whole at due_month; remove it")
 
@@ -186,6 +221,8 @@ def _check_offers(scenario: Scenario) -> Iterator[FieldIssue]:
             yield from _check_borrow(offer, path, loans)
         elif isinstance(offer, HardshipPlan):
             yield from _check_hardship(offer, path, loans)
+        elif isinstance(offer, Settlement):
+            yield from _check_settlement(offer, path, loans)
         elif isinstance(offer, AssetSale) and offer.amount < CENT:
             yield FieldIssue(f"{path}.amount", "must be at least 0.01")
 
@@ -220,3 +257,17 @@ def _check_hardship(offer: HardshipPlan, path: str, loans: dict[str, Loan]) -> I
     for field in ("fee_percent", "waive_percent"):
         if getattr(offer, field) > 1:
             yield FieldIssue(f"{path}.{field}", "above 100 %; write 50 % as 0.5")
+
+
+def _check_settlement(offer: Settlement, path: str, loans: dict[str, Loan]) -> Iterator[FieldIssue]:
+    if offer.loan not in loans:
+        yield FieldIssue(f"{path}.loan", f"no loan '{offer.loan}'; the loans are {', '.join(loans)}")
+    if (offer.percent is None) == (offer.amount is None):
+        yield FieldIssue(f"{path}.percent", "give the price as percent (of what the loan owes, e.g. 0.4) "
+                         "or as amount, one of the two")
+    if offer.percent is not None and not 0 < offer.percent <= 1:
+        yield FieldIssue(f"{path}.percent", "the share of what is owed, above 0 and at most 1 (40 % is 0.4)")
+    if offer.amount is not None and offer.amount < CENT:
+        yield FieldIssue(f"{path}.amount", "must be at least 0.01")
+    if offer.forgiven_tax_rate > 1:
+        yield FieldIssue(f"{path}.forgiven_tax_rate", "above 100 %; write 22 % as 0.22")

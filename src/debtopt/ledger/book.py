@@ -6,7 +6,9 @@ records the rows and totals. `replay` runs a whole schedule. Strategies step a
 `LedgerRun` to decide; the plan a user sees always comes from a fresh `replay`.
 
 Accounts are the scenario's loans, then one per borrowing offer (offers.md):
-closed until the offer is taken, then the new loan it opens.
+closed until the offer is taken, then the new loan it opens. A loan in
+collection (money-model.md item 8) counts as escalated from its first month;
+a settlement (offers.md 1.1, `settlement.py`) replaces a loan's due by its price.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from fractions import Fraction
 
 from ..domain.money import mul_round, to_cents
 from ..domain.months import month_index
-from ..domain.offers import BorrowOffer, HardshipPlan
+from ..domain.offers import BorrowOffer, HardshipPlan, Settlement
 from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from .offers import Effect, OfferBook, attribute_restricted, restricted_used
+from .settlement import SettlementState, forgiven_tax, pay_part, settlement_parts, settlement_price
 from .terms import DueRule, LoanTerms, compile_contract, compile_loan, convert_for_hardship, monthly_rate, percent_of
 
 Pair = tuple[int, int]
@@ -135,7 +138,8 @@ class Account:
     from `opened_at` (its first month: 1, or the month after an offer opens it or a
     hardship plan converts it); `penalty_rates` rp_t from `penalty_from` (a converted
     loan keeps the original's). `charges`: penalty interest and late fees so far, for
-    a hardship plan's waiver.
+    a hardship plan's waiver. `settlement`: the schedule in force, if the loan is
+    being settled in instalments.
     """
 
     terms: LoanTerms | None
@@ -150,6 +154,7 @@ class Account:
     min_percent: Pair = (0, 1)
     late_fee_percent: Pair = (0, 1)
     charges: int = 0
+    settlement: SettlementState | None = None
 
     def rate_in_month(self, t: int) -> Pair:
         """r_t of plan month t (clamped to the rows it has: none before it opens, the last after)."""
@@ -167,9 +172,13 @@ def _row_at(rows: list[Pair], k: int) -> Pair:
 
 def _scenario_account(ledger: Ledger, i: int) -> Account:
     terms = ledger.terms[i]
-    return Account(terms, terms.balance, terms.arrears, terms.months_overdue, rates=ledger.rate_pairs[i],
-                   penalty_rates=ledger.penalty_pairs[i], min_percent=_pair(terms.min_percent),
-                   late_fee_percent=_pair(terms.late_fee_percent))
+    schedule = None
+    if terms.settlement_parts:
+        schedule = SettlementState(list(terms.settlement_parts), terms.settlement_owed_if_broken)
+    return Account(terms, terms.balance, terms.arrears, terms.months_overdue, escalated=terms.in_collection,
+                   rates=ledger.rate_pairs[i], penalty_rates=ledger.penalty_pairs[i],
+                   min_percent=_pair(terms.min_percent), late_fee_percent=_pair(terms.late_fee_percent),
+                   charges=terms.charges_accrued, settlement=schedule)
 
 
 @dataclass(slots=True)
@@ -182,6 +191,9 @@ class LedgerRun:
     savings: int = 0
     results: list[MonthResult] = field(default_factory=list)
     offers: OfferBook | None = None
+    # (account, plan month) of each loan that was in collection when it first counted
+    in_collection: list[tuple[int, int]] = field(default_factory=list)
+    reversed_waivers: int = 0  # waivers of settlements in force at the start that broke: back into cost
     _statement: Statement | None = None
     _effects: list[Effect] = field(default_factory=list)
 
@@ -191,6 +203,7 @@ class LedgerRun:
         self.accounts = [_scenario_account(ledger, i) for i in range(n)]
         self.accounts += [Account(None) for _ in range(len(ledger.account_ids) - n)]
         self.savings = ledger.starting_cash
+        self.in_collection = [(i, 1) for i in range(n) if ledger.terms[i].in_collection]
         if ledger.scenario.offers:
             self.offers = OfferBook(ledger.scenario, n)
 
@@ -227,6 +240,12 @@ class LedgerRun:
                 raise ScheduleError(f"month {t}: the scenario has no offers to take", month=t)
             effects = self.offers.effects(t, takes, is_open)
         cash += sum(e.received for e in effects if e.restricted_to is None)
+        settling = {e.settles_account: e for e in effects if e.settles_account is not None}
+        for e in effects:
+            if e.hardship_account is not None and (e.hardship_account in settling
+                                                   or accounts[e.hardship_account].settlement is not None):
+                raise ScheduleError(f"month {t}, offer {e.offer}: loan {self.ledger.account_ids[e.hardship_account]} "
+                                    "is being settled; a hardship plan cannot convert it", month=t)
         interest = [0] * n
         penalty = [0] * n
         owed = [0] * n
@@ -234,6 +253,12 @@ class LedgerRun:
         due = [0] * n
         for i, acc in enumerate(accounts):
             if not is_open[i]:
+                continue
+            if acc.settlement is not None:  # a settlement schedule: this month's part, nothing charged
+                if i in settling:
+                    raise ScheduleError(f"month {t}, offer {settling[i].offer}: loan {self.ledger.account_ids[i]} "
+                                        "is already being settled", t, self.ledger.account_ids[i])
+                owed[i], regular[i], due[i] = acc.balance, acc.settlement.parts[0], acc.settlement.parts[0]
                 continue
             terms = acc.terms
             assert terms is not None
@@ -251,6 +276,12 @@ class LedgerRun:
                 r = terms.regular_due(d, interest[i], penalty[i], t - acc.opened_at + 1)
             regular[i] = r
             due[i] = min(d, a + r)
+            if i in settling:  # instead of the month's due, the price (its first part)
+                owed[i], regular[i], due[i] = self._price(settling[i], d)
+                cash -= settling[i].tax
+        if cash < 0:
+            raise ScheduleError(f"month {t}: the tax on a settlement's forgiven part is more than the cash at hand",
+                                month=t)
         statement = Statement(
             month=t,
             cash_available=cash,
@@ -269,6 +300,21 @@ class LedgerRun:
         self._statement = statement
         self._effects = effects
         return statement
+
+    def _price(self, effect: Effect, owed: int) -> tuple[int, int, int]:
+        """A settlement accepted this month on a loan owing `owed`: (the price, its first part twice);
+        the price, the forgiven part and its tax are set on the decision."""
+        scenario = self.ledger.scenario
+        offer = scenario.offers[scenario.offer_index(effect.offer)]
+        assert isinstance(offer, Settlement)
+        price = settlement_price(offer, owed)
+        try:
+            first = settlement_parts(price, offer.instalments)[0]
+        except ScheduleError as exc:
+            raise ScheduleError(f"month {effect.month}, offer {offer.id}: {exc}", month=effect.month) from None
+        effect.amount, effect.waived = price, owed - price
+        effect.tax = forgiven_tax(offer, owed - price)
+        return price, first, first
 
     def _check_payments(self, st: Statement, payments: Sequence[int]) -> int:
         """The cash the payments take from the month's free cash; ScheduleError if not allowed."""
@@ -302,6 +348,7 @@ class LedgerRun:
         t = st.month
         spent = self._check_payments(st, payments)
         converting = {e.hardship_account: e for e in self._effects if e.hardship_account is not None}
+        settling = {e.settles_account: e for e in self._effects if e.settles_account is not None}
         rows = []
         for i, acc in enumerate(self.accounts):
             if not st.is_open[i]:
@@ -309,6 +356,13 @@ class LedgerRun:
             terms = acc.terms
             assert terms is not None
             p = payments[i]
+            if i in settling:
+                acc.settlement = self._start_settlement(settling[i], st.owed[i])
+            if acc.settlement is not None:
+                row, refund = self._pay_settlement(i, acc, st, p)
+                spent -= refund
+                rows.append(row)
+                continue
             unpaid = st.due[i] - p if p < st.due[i] else 0
             if unpaid:
                 ln, ld = acc.late_fee_percent
@@ -321,16 +375,7 @@ class LedgerRun:
             if i in converting and new_balance > 0:
                 new_balance = self._convert(acc, converting[i], new_balance, t)
                 new_arrears = 0
-            overdue = new_arrears > 0
-            run = acc.overdue_run + 1 if overdue else 0
-            escalated = overdue and run == terms.escalation_months and not acc.escalated
-            if escalated:
-                acc.escalated = True
-            acc.balance = new_balance
-            acc.arrears = new_arrears
-            acc.overdue_run = run
-            rows.append(LoanMonthResult(i, p, st.interest[i], st.penalty[i], fee, st.due[i], new_balance,
-                                        new_arrears, overdue, run, new_balance == 0, escalated))
+            rows.append(self._advance(i, acc, st, p, fee, new_balance, new_arrears))
         for effect in self._effects:
             if effect.opens_account is not None:
                 self._open(effect, t)
@@ -342,6 +387,47 @@ class LedgerRun:
         self._effects = []
         self.results.append(result)
         return result
+
+    @staticmethod
+    def _advance(i: int, acc: Account, st: Statement, p: int, fee: int, balance: int, arrears: int) -> LoanMonthResult:
+        """Step 7's new state: overdue when A' >= 0.01, the run k', escalation when k' reaches E (once)."""
+        terms = acc.terms
+        assert terms is not None
+        overdue = arrears > 0
+        run = acc.overdue_run + 1 if overdue else 0
+        escalated = overdue and run >= terms.escalation_months and not acc.escalated
+        if escalated:
+            acc.escalated = True
+        acc.balance, acc.arrears, acc.overdue_run = balance, arrears, run
+        return LoanMonthResult(i, p, st.interest[i], st.penalty[i], fee, st.due[i], balance, arrears, overdue, run,
+                               balance == 0, escalated)
+
+    def _start_settlement(self, effect: Effect, price: int) -> SettlementState:
+        scenario = self.ledger.scenario
+        offer = scenario.offers[scenario.offer_index(effect.offer)]
+        assert isinstance(offer, Settlement)
+        owed = price + effect.waived  # D of the month
+        return SettlementState(settlement_parts(price, offer.instalments), owed, effect)
+
+    def _pay_settlement(self, i: int, acc: Account, st: Statement, p: int) -> tuple[LoanMonthResult, int]:
+        """A month of the settlement schedule on account i: (its row, tax refunded to the month's cash)."""
+        state = acc.settlement
+        assert state is not None and acc.terms is not None
+        outcome = pay_part(state, p, acc.terms.late_fee, acc.late_fee_percent)
+        refund = 0
+        if not outcome.broken:
+            acc.settlement = state if state.parts else None
+            return self._advance(i, acc, st, p, 0, outcome.balance, 0), 0
+        acc.settlement = None
+        acc.charges += outcome.fee
+        effect = state.effect
+        if effect is None:
+            self.reversed_waivers += outcome.reversed_waiver
+        else:
+            effect.waived -= outcome.reversed_waiver
+            if effect.month == st.month:  # the first part unpaid: nothing was forgiven, no tax is due
+                refund, effect.tax = effect.tax, 0
+        return self._advance(i, acc, st, p, outcome.fee, outcome.balance, outcome.arrears), refund
 
     def _convert(self, acc: Account, effect: Effect, balance: int, t: int) -> int:
         """A hardship plan accepted after month t's payment: B - waiver + fee, from t + 1 on its terms."""

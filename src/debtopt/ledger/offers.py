@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..domain.choices import OfferKind
 from ..domain.money import to_cents
 from ..domain.months import month_index
-from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
+from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan, Settlement
 from ..domain.plan import Take
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
@@ -50,8 +50,10 @@ class Effect:
     fees: int = 0  # fee added + fee deducted + fixed fee, or the hardship fee (set on acceptance)
     keep_value: int = 0
     hardship_account: int | None = None
+    settles_account: int | None = None  # a settlement's loan: its price is `amount` (set when the month opens)
     used: int = 0  # restricted proceeds that paid their loans (set on settle)
     waived: int = 0  # set on acceptance
+    tax: int = 0  # a settlement's tax on the forgiven part, paid from the month's cash
 
     @property
     def unused(self) -> int:
@@ -67,6 +69,7 @@ class OfferBook:
     account_of: dict[str, int] = field(default_factory=dict)  # borrowing offer id -> account index
     taken: set[str] = field(default_factory=set)
     hardship_taken: set[int] = field(default_factory=set)
+    settled: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         k = self.n_loans
@@ -121,6 +124,8 @@ class OfferBook:
             if take.amount not in (None, amount):
                 raise ScheduleError(f"{where}: an asset sells for its amount, {amount / 100:.2f}", month=t)
             return Effect(offer.id, offer.kind, t, amount, received=amount, keep_value=to_cents(offer.keep_value))
+        if isinstance(offer, Settlement):
+            return self._settlement(offer, take, t, is_open, where)
         assert isinstance(offer, HardshipPlan)
         i = self.scenario.loan_index(offer.loan)
         if not is_open[i]:
@@ -129,6 +134,17 @@ class OfferBook:
             raise ScheduleError(f"{where}: loan {offer.loan} already has a hardship plan", month=t)
         self.hardship_taken.add(i)
         return Effect(offer.id, offer.kind, t, None, hardship_account=i)
+
+    def _settlement(self, offer: Settlement, take: Take, t: int, is_open: Sequence[bool], where: str) -> Effect:
+        i = self.scenario.loan_index(offer.loan)
+        if take.amount is not None:
+            raise ScheduleError(f"{where}: a settlement's price is set by the offer; leave the amount out", month=t)
+        if not is_open[i]:
+            raise ScheduleError(f"{where}: loan {offer.loan} is closed; there is nothing to settle", month=t)
+        if i in self.settled:
+            raise ScheduleError(f"{where}: loan {offer.loan} is already settled", month=t)
+        self.settled.add(i)
+        return Effect(offer.id, offer.kind, t, None, settles_account=i)
 
 
 def restricted_used(restricted: Sequence[tuple[int, frozenset[int]]], payments: Sequence[int]) -> list[int]:

@@ -109,7 +109,8 @@ def _month_rows(run: LedgerRun, c: Any, with_months: bool) -> tuple[list[MonthRo
     start = ledger.scenario.start
     ids = ledger.account_ids
     months = []
-    escalated = []
+    escalated = [Escalation.model_construct(id=ids[i], month=t, date=month_label(start, t), in_collection=True)
+                 for i, t in run.in_collection]
     paid = interest = penalty = fees = savings_interest = 0
     overdue_months = 0
     max_run = max((t.months_overdue for t in ledger.terms), default=0)
@@ -125,7 +126,8 @@ def _month_rows(run: LedgerRun, c: Any, with_months: bool) -> tuple[list[MonthRo
             overdue_months += r.overdue
             max_run = max(max_run, r.overdue_run)
             if r.escalated:
-                escalated.append(Escalation.model_construct(id=ids[r.index], month=result.month, date=date))
+                escalated.append(Escalation.model_construct(id=ids[r.index], month=result.month, date=date,
+                                                            in_collection=False))
             if with_months:
                 loans.append(_trusted(LoanMonth, {
                     "id": ids[r.index], "payment": c(r.payment), "interest": c(r.interest),
@@ -137,6 +139,7 @@ def _month_rows(run: LedgerRun, c: Any, with_months: bool) -> tuple[list[MonthRo
             months.append(MonthRow.model_construct(
                 month=result.month, date=date, cash_available=c(result.cash_available), saved=c(result.saved),
                 savings_interest=c(result.savings_interest), loans=loans))
+    escalated.sort(key=lambda e: e.month)  # a new loan in collection counts from its own month
     return months, escalated, _Sums(paid, interest, penalty, fees, savings_interest, overdue_months, max_run)
 
 
@@ -147,9 +150,10 @@ def _totals(run: LedgerRun, sums: _Sums, escalations: int, c: Any) -> Totals:
     asset_sales = sum(e.received for e in effects if e.kind == OfferKind.ASSET_SALE)
     offer_fees = sum(e.fees for e in effects)
     keep_value = sum(e.keep_value for e in effects)
-    waived = sum(e.waived for e in effects)
+    waived = sum(e.waived for e in effects) - run.reversed_waivers
+    tax = sum(e.tax for e in effects)
     unused = sum(e.unused for e in effects)
-    cost = sums.interest + sums.penalty + sums.fees + offer_fees + keep_value - waived
+    cost = sums.interest + sums.penalty + sums.fees + offer_fees + keep_value + tax - waived
     after_payoff = _savings_interest_after(run)
     return Totals.model_construct(
         paid=c(sums.paid),
@@ -170,6 +174,7 @@ def _totals(run: LedgerRun, sums: _Sums, escalations: int, c: Any) -> Totals:
         offer_fees=c(offer_fees),
         keep_value=c(keep_value),
         waived=c(waived),
+        forgiven_tax=c(tax),
         unused_proceeds=c(unused),
     )
 
@@ -199,7 +204,7 @@ def _decision_rows(run: LedgerRun, c: Any) -> list[Decision]:
         Decision.model_construct(
             offer=e.offer, kind=e.kind, month=e.month, date=month_label(start, e.month),
             amount=None if e.amount is None else c(e.amount), received=c(e.received), unused=c(e.unused),
-            fees=c(e.fees), waived=c(e.waived), keep_value=c(e.keep_value),
+            fees=c(e.fees), waived=c(e.waived), keep_value=c(e.keep_value), tax=c(e.tax),
         )
         for result in run.results
         for e in result.effects

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from ..domain.choices import LoanKind, RepaymentMethod
+from ..domain.choices import LoanKind, MinRule, RepaymentMethod
 from ..domain.loans import Loan, LoanContract
 from ..domain.money import monthly_rate, mul_round, round_half_away, to_cents
 from ..domain.offers import HardshipPlan
@@ -30,6 +30,7 @@ class DueRule(Enum):
     """How a loan's regular due R is set (money-model.md step 3, offers.md "Bullet")."""
 
     REVOLVING_PERCENT = "revolving-percent"  # max(min_floor, round(min_percent x D))
+    REVOLVING_PERCENT_PLUS_INTEREST = "revolving-percent-plus-interest"  # max(min_floor, round(min_percent x B) + I + P)
     FIXED_INSTALLMENT = "fixed-installment"  # a level amount: given, or the annuity payment
     EQUAL_PRINCIPAL = "equal-principal"  # round(B0 / n) + I + P
     BULLET = "bullet"  # nothing until due_month, then all it owes
@@ -56,6 +57,12 @@ class LoanTerms:
     late_fee_percent: Fraction
     due_month: int | None = None  # bullet: nothing due in the loan's first due_month months
     grace_months: int = 0  # hardship plan (展期): nothing due in the first grace_months after conversion
+    in_collection: bool = False  # escalated before the plan starts (money-model.md item 8)
+    # A settlement in instalments part-way through at the start: the parts left, and what
+    # the usual terms come back on if one is not paid (offers.md 1.1)
+    settlement_parts: tuple[int, ...] = ()
+    settlement_owed_if_broken: int = 0
+    charges_accrued: int = 0  # penalty interest and fees before the start (a hardship plan's waiver counts them)
     # The installment or principal part per cent of opening balance (`installment_factor`,
     # `principal_factor`); 0 when the due does not scale with it (a given installment, a
     # revolving or bullet loan). What an offer's new loan owes, linear in what is borrowed.
@@ -85,6 +92,9 @@ class LoanTerms:
             return 0
         if rule is DueRule.REVOLVING_PERCENT:
             return max(self.min_floor, round_half_away(self.min_percent * owed))
+        if rule is DueRule.REVOLVING_PERCENT_PLUS_INTEREST:
+            balance = owed - interest - penalty
+            return max(self.min_floor, round_half_away(self.min_percent * balance) + interest + penalty)
         if rule is DueRule.EQUAL_PRINCIPAL:
             assert self.principal_part is not None
             return self.principal_part + interest + penalty
@@ -122,7 +132,16 @@ def annuity_payment(principal_cents: int, rate: Fraction, term_months: int) -> i
 
 def compile_loan(loan: Loan) -> LoanTerms:
     """A scenario loan, with its balance and state at the start of the plan."""
-    return compile_contract(loan, loan.id, to_cents(loan.balance), to_cents(loan.arrears), loan.months_overdue)
+    terms = compile_contract(loan, loan.id, to_cents(loan.balance), to_cents(loan.arrears), loan.months_overdue)
+    schedule = loan.settlement
+    return replace(
+        terms,
+        grace_months=loan.grace_months,
+        in_collection=loan.is_in_collection,
+        settlement_parts=tuple(to_cents(part) for part in schedule.parts) if schedule else (),
+        settlement_owed_if_broken=to_cents(schedule.owed_if_broken) if schedule else 0,
+        charges_accrued=to_cents(loan.charges_accrued),
+    )
 
 
 def compile_contract(
@@ -134,11 +153,14 @@ def compile_contract(
     principal_part: int | None = None
     factor = Fraction(0)
     if loan.kind == LoanKind.REVOLVING:
-        rule = DueRule.REVOLVING_PERCENT
+        plus_interest = loan.min_rule == MinRule.PERCENT_PLUS_INTEREST
+        rule = DueRule.REVOLVING_PERCENT_PLUS_INTEREST if plus_interest else DueRule.REVOLVING_PERCENT
     elif loan.kind == LoanKind.BULLET:
         rule = DueRule.BULLET
     elif loan.installment is not None:
         rule, installment = DueRule.FIXED_INSTALLMENT, to_cents(loan.installment)
+    elif loan.principal_part is not None:  # as the contract set it (what a check-in writes)
+        rule, principal_part = DueRule.EQUAL_PRINCIPAL, to_cents(loan.principal_part)
     else:
         assert loan.term_months is not None
         if loan.method == RepaymentMethod.EQUAL_PRINCIPAL:

@@ -30,8 +30,12 @@ def _fraction(n: int, d: int) -> Fraction:
 
 def _next_rate(run: LedgerRun, i: int, t: int) -> Fraction:
     """r_{t+1}: what a unit left on loan i costs next month (the promotion may end), as the
-    ledger run has it: an offer's new loan and a converted loan carry their own rates."""
-    return _fraction(*run.accounts[i].rate_in_month(min(t + 1, run.ledger.horizon_months)))
+    ledger run has it: an offer's new loan and a converted loan carry their own rates; a
+    settlement schedule charges nothing."""
+    account = run.accounts[i]
+    if account.settlement is not None:
+        return Fraction(0)
+    return _fraction(*account.rate_in_month(min(t + 1, run.ledger.horizon_months)))
 
 
 def _shortfall_cost(run: LedgerRun, i: int, t: int) -> tuple[Fraction, int]:
@@ -61,11 +65,18 @@ def _smallest_first(st: Statement) -> list[int]:
 
 
 def _urgent_first(run: LedgerRun, st: Statement) -> list[int]:
-    """Closest to escalation first (months left before it), then the smallest due."""
+    """Closest to escalation first (months left before it), then the smallest due.
+
+    A loan that has escalated (in collection, money-model.md item 8) ranks as a current
+    loan does: its escalation is counted whatever is paid, and only its overdue months
+    can still be saved, as on any loan; it does not push ahead of one still to be saved.
+    """
     def key(i: int) -> tuple[int, int, int]:
-        terms = run.accounts[i].terms
+        account = run.accounts[i]
+        terms = account.terms
         assert terms is not None
-        months_left = terms.escalation_months - st.overdue_run[i] if st.arrears[i] else terms.escalation_months
+        behind = st.arrears[i] and not account.escalated
+        months_left = terms.escalation_months - st.overdue_run[i] if behind else terms.escalation_months
         return (months_left, st.due[i], i)
 
     return sorted(_open(st), key=key)
