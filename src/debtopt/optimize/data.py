@@ -57,7 +57,8 @@ class LoanData:
     principal_factor: float = 0.0
     opening_min: float = 0.0  # B_start when taken (min_amount (1 + fee_added))
     opening_max: float = 0.0
-    grace_until: int = 0  # hardship plan's loan: nothing regular due in month indices start..grace_until-1
+    grace_until: int = 0  # nothing regular due in month indices start..grace_until-1 (a hardship plan's grace)
+    in_collection: bool = False  # escalated before the plan: its escalation is counted whatever the plan
     converted_from: int = -1  # hardship plan's loan: the scenario loan it converts
 
 
@@ -126,6 +127,8 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
             late_fee=float(terms.late_fee),
             late_fee_percent=float(terms.late_fee_percent),
             due_month=terms.due_month or 0,
+            grace_until=terms.grace_months,
+            in_collection=terms.in_collection,
         )
         _bounds(loan, T)
         loans.append(loan)
@@ -259,7 +262,7 @@ def _new_loan(offer: BorrowOffer, od: OfferData, j: int, start: int, T: int) -> 
         min_percent=float(terms.min_percent),
         min_floor=float(terms.min_floor),
         installment=float(terms.installment or 0),
-        principal_part=0.0,
+        principal_part=float(terms.principal_part or 0),  # a part the contract gives; else factor x B_start
         late_fee=float(terms.late_fee),
         late_fee_percent=float(terms.late_fee_percent),
         due_month=((terms.due_month or 0) + start) if terms.due_rule is DueRule.BULLET else 0,
@@ -330,6 +333,7 @@ def _bounds(loan: LoanData, T: int) -> None:
     N = D - A = (1 + r) X + rp A (owed beyond the arrears), G = max(0, N - R):
     installment: N - installment; equal-principal: X - principal_part (R = part + I + P);
     revolving: R >= max(min_floor, min_percent * (N + A)), so G <= min(N - floor, (1 - min_percent) N);
+    percent-plus-interest: R >= min_percent B + I + P, so G <= min(N - floor, (1 - min_percent) X);
     bullet: N until its due_month, then 0. So X'_max = G_max, and B_max <= X_max + A_max.
     G_max is the big-M of the due's `min` (D - due when the due is A + R) and of
     the unpaid part's exactness (p - due <= D - due). A cent of slack a month
@@ -360,6 +364,10 @@ def _bounds(loan: LoanData, T: int) -> None:
         elif loan.due_rule is DueRule.REVOLVING_PERCENT:
             reg = max(loan.min_floor, loan.min_percent * d) + 1.0
             g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * n))
+        elif loan.due_rule is DueRule.REVOLVING_PERCENT_PLUS_INTEREST:
+            # R >= mp B + I + P, so N - R <= (1 + r) X + rp A - mp (X + A) - r X - rp A <= (1 - mp) X
+            reg = max(loan.min_floor, (loan.min_percent + top) * b) + 1.0
+            g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * x))
         elif loan.due_rule is DueRule.EQUAL_PRINCIPAL:
             reg = part_hi + top * b + 1.0
             g = max(0.0, x - part_lo + 1.0)

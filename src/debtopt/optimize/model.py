@@ -35,6 +35,8 @@ from ..ledger.terms import DueRule
 from .data import LoanData, ModelData, OfferData
 
 INF = float("inf")
+# Revolving loans carry R as a variable bounded below by their rule (`regular_due`).
+REVOLVING_RULES = frozenset({DueRule.REVOLVING_PERCENT, DueRule.REVOLVING_PERCENT_PLUS_INTEREST})
 
 
 @dataclass(slots=True)
@@ -265,7 +267,7 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
         p.append(rows.var(f"p_{name}_{t + 1}", 0.0, dmax))
         U.append(rows.var(f"U_{name}_{t + 1}", 0.0, loan.due_max[t]))
         due.append(rows.var(f"due_{name}_{t + 1}", 0.0, loan.due_max[t]))
-        if loan.due_rule is DueRule.REVOLVING_PERCENT:
+        if loan.due_rule in REVOLVING_RULES:
             R.append(rows.var(f"R_{name}_{t + 1}", loan.min_floor, max(loan.min_floor, loan.regular_max[t])))
         else:
             R.append(None)
@@ -276,7 +278,7 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
             z.append(rows.var(f"z_{name}_{t + 1}", fixed, fixed, integer=True))
         else:
             z.append(rows.var(f"z_{name}_{t + 1}", 0.0, 1.0, integer=True))
-    esc = rows.var(f"esc_{name}", 0.0, 1.0)
+    esc = rows.var(f"esc_{name}", 1.0 if loan.in_collection else 0.0, 1.0)  # in collection: counted (item 8)
     return LoanVars(B, A, p, U, due, R, o, z, esc)
 
 
@@ -431,7 +433,7 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
     loan, v = m.data.loans[i], m.loans[i]
     if t < loan.grace_until:  # a hardship plan's grace months: nothing regular is due
         return [], 0.0
-    if loan.due_rule is DueRule.REVOLVING_PERCENT:
+    if loan.due_rule in REVOLVING_RULES:
         col = v.R[t]
         assert col is not None
         return [(col, 1.0)], 0.0
@@ -449,17 +451,24 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
 
 
 def regular_due(m: Model, i: int, t: int) -> None:
-    """Step 3, revolving: R >= min_percent * D (and R >= min_floor, its lower bound).
+    """Step 3, revolving: R >= min_percent * D, or with min_rule percent-plus-interest
+    R >= min_percent * B + I + P = (min_percent + r_t) B + (rp_t - r_t) A; and R >= min_floor,
+    its lower bound.
 
     Only the lower side of the max is needed: a larger R only raises the due, which
     no objective wants (at equal cost the replay decides).
     """
     loan, v = m.data.loans[i], m.loans[i]
-    if loan.due_rule is not DueRule.REVOLVING_PERCENT:
+    if loan.due_rule not in REVOLVING_RULES:
         return
     col = v.R[t]
     assert col is not None
-    m.rows.row(f"reg_pct_{i}_{t}", [(col, 1.0)] + [(c, -loan.min_percent * a) for c, a in m.owed(i, t)], lower=0.0)
+    if loan.due_rule is DueRule.REVOLVING_PERCENT:
+        share = [(c, loan.min_percent * a) for c, a in m.owed(i, t)]
+    else:
+        r, rp = loan.rate[t], loan.penalty_rate[t]
+        share = [(v.B[t], loan.min_percent + r), (v.A[t], rp - r)]
+    m.rows.row(f"reg_pct_{i}_{t}", [(col, 1.0)] + [(c, -a) for c, a in share], lower=0.0)
 
 
 def due_is_min(m: Model, i: int, t: int) -> None:
@@ -512,7 +521,7 @@ def arrears_at_most_balance(m: Model, i: int, t: int) -> None:
 
 def _regular_cap(loan: LoanData, t: int) -> float:
     """The most R can be in month t: its column's upper bound (revolving) or R_max,t."""
-    if loan.due_rule is DueRule.REVOLVING_PERCENT:
+    if loan.due_rule in REVOLVING_RULES:
         return max(loan.min_floor, loan.regular_max[t])
     return loan.regular_max[t]
 
@@ -572,7 +581,8 @@ def next_state(m: Model, i: int, t: int) -> None:
 def escalation(m: Model, i: int) -> None:
     """Step 7's escalation: the run k reaches E = escalation_months within the plan.
 
-    k0 = months overdue at the start (< E, validated). The run reaches E at month
+    A loan in collection (k0 >= E, money-model.md item 8) has esc fixed at 1 (its bound) and
+    no start row. Otherwise k0 < E, and the run reaches E at month
     E - k0 if every month 1..E - k0 is overdue; later, a run that starts in month
     s >= 2 (month s - 1 current) reaches E at s + E - 1:
 
