@@ -25,7 +25,7 @@ from .fields import MAX_HORIZON_MONTHS, Money, Month, Strict
 from .load import field_path, read_scenario_data
 from .loans import Loan
 from .months import month_index, month_label
-from .offers import AssetSale, BorrowOffer, HardshipPlan
+from .offers import AssetSale, BorrowOffer, HardshipPlan, Settlement
 from .scenario import Budget, Scenario
 from .validate import check_scenario
 
@@ -177,6 +177,9 @@ def _check_amount_taken(offer: object, taken: Taken, path: str) -> Iterator[Fiel
                          "and give a different price as that month's cash")
     elif isinstance(offer, HardshipPlan) and taken.amount is not None:
         yield FieldIssue(f"{path}.amount", "a hardship plan converts the whole balance; remove amount")
+    elif isinstance(offer, Settlement) and taken.amount is not None:
+        yield FieldIssue(f"{path}.amount", "a settlement's price is set by its offer (percent or amount); remove "
+                         "amount, and give what was paid under payments")
 
 
 def _check_new_loans(actual: Actual, scenario: Scenario) -> Iterator[FieldIssue]:
