@@ -24,6 +24,7 @@ EXPORTED = [
     "BorrowOffer",
     "Budget",
     "BudgetChange",
+    "CheckinResult",
     "Comparison",
     "DebtoptError",
     "Escalation",
@@ -46,10 +47,12 @@ EXPORTED = [
     "Scenario",
     "ScenarioError",
     "ScheduleError",
+    "Settlement",
     "SolverError",
     "Strategy",
     "Totals",
     "__version__",
+    "checkin",
     "compare",
     "load_scenario",
     "optimize",
@@ -73,6 +76,9 @@ SIGNATURES = {
     "render": "(plan: 'Plan', scenario: 'Scenario', *, format: 'ReportFormat' = 'text', "
               "lang: 'Language | None' = None, time_limit_seconds: 'float | None' = 60.0) -> 'str'",
     "scenario_schema": "() -> 'dict[str, Any]'",
+    "checkin": "(scenario: 'Scenario', actual: 'PathOrData | Actual', *, plan: 'PathOrData | Plan | None' = None, "
+               "replan: 'bool' = False, time_limit_seconds: 'float' = 60.0, offer_worth: 'bool' = False)"
+               " -> 'CheckinResult'",
 }
 
 

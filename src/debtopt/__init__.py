@@ -22,12 +22,14 @@ from .api import (
     OBJECTIVES,
     REPORT_FORMATS,
     STRATEGIES,
+    CheckinResult,
     Comparison,
     Language,
     Objective,
     ReportFormat,
     Savings,
     Strategy,
+    checkin,
     compare,
     load_scenario,
     optimize,
@@ -36,7 +38,7 @@ from .api import (
     simulate,
 )
 from .domain.loans import LoanContract
-from .domain.offers import AssetSale, BorrowOffer, HardshipPlan, Offer
+from .domain.offers import AssetSale, BorrowOffer, HardshipPlan, Offer, Settlement
 from .domain.plan import Escalation, LoanMonth, MonthRow, Plan, Totals
 from .domain.scenario import Budget, BudgetChange, Inflow, Loan, Scenario
 from .errors import (
@@ -93,6 +95,7 @@ __all__ = [
     "BorrowOffer",
     "Budget",
     "BudgetChange",
+    "CheckinResult",
     "Comparison",
     "DebtoptError",
     "Escalation",
@@ -115,10 +118,12 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScheduleError",
+    "Settlement",
     "SolverError",
     "Strategy",
     "Totals",
     "__version__",
+    "checkin",
     "compare",
     "load_scenario",
     "optimize",

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from .domain import choices
+from .domain.actual import Actual
 from .domain.choices import OPTIMAL, PlanFormat, values
 from .domain.load import load_scenario as _load_scenario
 from .domain.load import parse_scenario, read_scenario_data, scenario_from_dict
@@ -50,7 +51,9 @@ if TYPE_CHECKING:
     from .analysis.document import ReportData
 
 __all__ = [
+    "CheckinResult",
     "Comparison",
+    "Correction",
     "Language",
     "Objective",
     "OBJECTIVES",
@@ -59,6 +62,7 @@ __all__ = [
     "STRATEGIES",
     "Savings",
     "Strategy",
+    "checkin",
     "compare",
     "load_scenario",
     "optimize",
@@ -673,3 +677,160 @@ def import_statement(path: str | os.PathLike[str], column_map: str, loan_id: str
     return _import_statement(path, parse_column_map(column_map), loan_id, _check_scenario(scenario), actual=actual,
                              payments_negative=payments_negative, match=match, through=through, encoding=encoding,
                              date_format=date_format)
+
+
+# ---------------------------------------------------------------- checkin
+class Correction(BaseModel):
+    """A lender's statement that differs from the ledger after a month: `amount` is the statement less the ledger."""
+
+    model_config = ConfigDict(frozen=True)
+
+    loan: str
+    month: str
+    field: Literal["balance", "arrears"]
+    ledger: SignedMoney
+    statement: SignedMoney
+    amount: SignedMoney
+
+
+class CheckinResult(BaseModel):
+    """What `checkin` found and what it carries forward (checkin.md).
+
+    `scenario` is the next scenario (validated; `scenario_text` is its TOML file),
+    `passed` the months given as the ledger replayed them, `corrections` what the
+    statements changed, `notes` what no scenario field could hold exactly. Given the
+    plan followed, `against_plan` says what happened differently from it; with
+    `replan`, `plan` is the next scenario's plan and `changes` what changed against
+    the old plan's remaining months, and why.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    scenario: Scenario
+    scenario_text: str
+    passed: Plan
+    corrections: list[Correction]
+    notes: list[str]
+    against_plan: list[Any] = Field(default_factory=list)  # analysis.checkin.Cause, month by month
+    plan: Plan | None = None
+    changes: Any = None  # analysis.checkin.Changes: what the old plan's remaining months became, and why
+
+
+def _load_actual(actual: object, scenario: Scenario) -> Actual:
+    from .domain.actual import load_actual
+
+    if isinstance(actual, Actual):
+        return actual
+    if isinstance(actual, (str, os.PathLike, Mapping)):
+        return load_actual(actual, scenario)
+    raise TypeError(f"actual must be a path, a mapping of the actual file's fields or an Actual, not "
+                    f"{type(actual).__name__}")
+
+
+def _load_plan(plan: object) -> Plan | None:
+    from .domain.plan_file import load_plan
+
+    if plan is None or isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, (str, os.PathLike, Mapping)):
+        return load_plan(plan)
+    raise TypeError(f"plan must be a path, a mapping of a plan's JSON or a Plan, not {type(plan).__name__}")
+
+
+PathOrData = str | os.PathLike[str] | Mapping[str, Any]
+
+
+def checkin(
+    scenario: Scenario,
+    actual: PathOrData | Actual,
+    *,
+    plan: PathOrData | Plan | None = None,
+    replan: bool = False,
+    time_limit_seconds: float = 60.0,
+    offer_worth: bool = False,
+) -> CheckinResult:
+    """Check in what really happened (`debtopt checkin`): the next scenario, and with `replan` its plan.
+
+    actual: the actual file (checkin.md: months with payments, cash, offers taken,
+    statements; new loans) as a path, a mapping or an `Actual`.
+    plan: the plan that was followed (a path to its JSON, a mapping or a `Plan`): what
+    the months are compared with, and what the re-plan keeps where nothing better exists.
+    replan: also plan the next scenario (the optimizer, `time_limit_seconds`); among
+    plans equal in the contract's order the old plan's remaining months are kept.
+    Raises `InputError` naming the field of the actual file (a payment the ledger
+    refuses names its month and loan) or of the plan at fault.
+    """
+    from .analysis.checkin import causes, changes
+    from .analysis.checkin import replan as _replan
+    from .importing.result import to_toml
+    from .ledger.checkin import check_in
+
+    scenario = _check_scenario(scenario)
+    old_plan = _load_plan(plan)
+    if old_plan is not None:
+        _check_plan_of(old_plan, scenario)
+    result = check_in(scenario, _load_actual(actual, scenario))
+    months = len(result.actual.months)
+    text = to_toml(result.fields, f"The scenario after checking in {months} month{'s' if months != 1 else ''} "
+                   f"from {scenario.start} (debtopt checkin): it starts in {result.scenario.start}.")
+    corrections = [Correction(loan=c.loan, month=c.month, field=c.field, ledger=c.ledger, statement=c.statement,
+                              amount=c.amount) for c in result.corrections]
+    new_plan = found = None
+    if replan:
+        new_plan = _replan(result, old_plan, lambda s: optimize(s, time_limit_seconds=time_limit_seconds,
+                                                                offer_worth=offer_worth))
+        if old_plan is not None:
+            found = changes(old_plan, scenario, result, new_plan)
+    against = causes(old_plan, scenario, result) if old_plan is not None else []
+    return CheckinResult(scenario=result.scenario, scenario_text=text, passed=result.passed, corrections=corrections,
+                         notes=result.notes, against_plan=against, plan=new_plan, changes=found)
+
+
+def check_checkin_options(*, replan: bool = False, new_plan: bool = False) -> None:
+    """The check-in's options that go together: a new plan is written only with a re-plan."""
+    if new_plan and not replan:
+        raise OptionError([FieldIssue("new_plan", "only with replan; add it")])
+
+
+def load_actual(source: PathOrData | Actual, scenario: Scenario) -> Actual:
+    """A validated actual file (checkin.md) from a path or a mapping, checked against `scenario`;
+    `InputError` naming every field at fault."""
+    return _load_actual(source, _check_scenario(scenario))
+
+
+def format_checkin(result: CheckinResult, scenario: Scenario, format: str = PlanFormat.TEXT, *,
+                   lang: str | None = None, output: str | None = None) -> str:
+    """A check-in as `debtopt checkin` prints it (text in `lang`, default the scenario's: what the statements
+    corrected, what happened differently from the plan, the next scenario, and with a re-plan what changed and
+    the new plan), or as `POST /v1/checkin` answers (JSON). `output`: where the next scenario is written."""
+    if _plan_format(format) == PlanFormat.JSON:
+        return _checkin_json(result)
+    from .report.checkin_text import checkin_to_text
+
+    language = report_options(lang=lang).lang or scenario.language
+    text = checkin_to_text(result, scenario, language, output=output)
+    if result.plan is not None:
+        text += "\n" + format_plan(result.plan, result.scenario, "text", lang=language)
+    return text
+
+
+def _checkin_json(result: CheckinResult) -> str:
+    def plan_data(plan: Plan | None) -> Any:
+        return None if plan is None else json.loads(format_plan(_shown_plan(plan), result.scenario, "json"))
+
+    data = {
+        "scenario": result.scenario.model_dump(mode="json", by_alias=True, exclude_unset=True),
+        "scenario_toml": result.scenario_text,
+        "passed": plan_data(result.passed),
+        "corrections": [c.model_dump(mode="json") for c in result.corrections],
+        "notes": result.notes,
+        "against_plan": [c.model_dump(mode="json", exclude_none=True) for c in result.against_plan],
+        "plan": plan_data(result.plan),
+        "changes": result.changes.model_dump(mode="json") if result.changes is not None else None,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _shown_plan(plan: Plan) -> Plan:
+    """Without wall-clock seconds: the same input gives the same bytes."""
+    return plan if plan.solver is None else plan.model_copy(update={"solver": plan.solver.without_timings()})

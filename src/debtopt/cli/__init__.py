@@ -4,6 +4,7 @@
     debtopt batch | generate                                                       (batch/commands.py)
     debtopt serve                                                                  (server/command.py)
     debtopt export | import                                                        (cli_files.py)
+    debtopt checkin                                                                (cli/checkin.py)
 
 Every command loads what its work needs when it runs: `debtopt --help` and
 `debtopt validate` load no solver and no plotting library.
@@ -16,6 +17,7 @@ import click
 from ..batch.commands import batch, generate
 from ..cli_files import export, import_
 from ..server.command import serve
+from .checkin import checkin
 from .plans import compare, example, optimize, schema, simulate, validate
 from .report import report
 
@@ -33,7 +35,7 @@ def main() -> None:
 
 
 for _command in (validate, simulate, optimize, compare, report, schema, example, serve, batch, generate, export,
-                 import_):
+                 import_, checkin):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ..domain.actual import WHAT, Actual, ActualMonth
 from ..domain.load import scenario_from_dict
@@ -35,7 +35,7 @@ class Correction:
 
     loan: str
     month: str  # YYYY-MM
-    field: str  # "balance" or "arrears"
+    field: Literal["balance", "arrears"]
     ledger: Decimal
     statement: Decimal
 
@@ -56,6 +56,7 @@ class CheckIn:
     fields: dict[str, Any]
     scenario: Scenario
     notes: list[str]  # what the next scenario could not carry exactly, said plainly
+    actual: Actual
 
 
 def check_in(scenario: Scenario, actual: Actual) -> CheckIn:
@@ -93,7 +94,7 @@ def check_in(scenario: Scenario, actual: Actual) -> CheckIn:
         next_scenario = scenario_from_dict(fields)
     except ScenarioError as exc:  # a bug in carrying forward, or a state no scenario can hold: say which field
         raise InputError([FieldIssue(f"next scenario: {i.path}", i.message) for i in exc.issues], what=WHAT) from None
-    return CheckIn(passed, corrections, fields, next_scenario, notes)
+    return CheckIn(passed, corrections, fields, next_scenario, notes, actual)
 
 
 def _with_new_loans(scenario: Scenario, actual: Actual) -> Scenario:
@@ -154,8 +155,8 @@ def _replay_month(run: LedgerRun, month: ActualMonth, k: int) -> Statement:
     except ScheduleError as exc:
         raise _refused(f"{path}.taken", month.month, exc) from None
     row = [0] * len(ids)
-    for loan_id, amount in month.payments.items():
-        row[ids.index(loan_id)] = to_cents(amount)
+    for loan_id, paid in month.payments.items():
+        row[ids.index(loan_id)] = to_cents(paid)
     for i, cents in enumerate(row):
         if cents > statement.owed[i]:
             owed = "it is closed" if not statement.is_open[i] else f"it owes {from_cents(statement.owed[i])}"
@@ -196,9 +197,12 @@ def _apply_statements(run: LedgerRun, statement: Statement, month: ActualMonth, 
         if arrears > balance:
             raise InputError([FieldIssue(f"{path}.arrears", f"{figures.arrears} is above the balance "
                                          f"{from_cents(balance)}; arrears are part of the balance")], what=WHAT)
-        for name, before, after in (("balance", account.balance, balance), ("arrears", account.arrears, arrears)):
-            if before != after:
-                corrections.append(Correction(loan_id, month.month, name, from_cents(before), from_cents(after)))
+        if balance != account.balance:
+            corrections.append(Correction(loan_id, month.month, "balance", from_cents(account.balance),
+                                          from_cents(balance)))
+        if arrears != account.arrears:
+            corrections.append(Correction(loan_id, month.month, "arrears", from_cents(account.arrears),
+                                          from_cents(arrears)))
         _restate(account, rows.get(i), statement.overdue_run[i], balance, arrears)
     return corrections
 

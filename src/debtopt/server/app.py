@@ -4,6 +4,7 @@
     POST /v1/optimize   the optimal plan              (`optimize --format json`)
     POST /v1/compare    every strategy, best first    (`compare --format json`)
     POST /v1/report     the full report, HTML or JSON (`report --format html|json`)
+    POST /v1/checkin    what really happened: the next scenario, and its plan  (`checkin`)
     GET  /v1/schema     the JSON Schema of scenarios  (`schema`)
     GET  /healthz       liveness and the pools' state
     GET  /docs          Swagger UI, served from this process (no CDN); /openapi.json
@@ -269,6 +270,29 @@ def _add_report_route(app: FastAPI, service: Service) -> None:
         return await service.answer(request, "report", options, time_limit)
 
 
+def _add_checkin_route(app: FastAPI, service: Service) -> None:
+    settings = service.settings
+    TimeLimit = Annotated[float, _time_limit(settings)]
+    body = {"requestBody": {
+        "required": True,
+        "description": "{\"scenario\": the scenario's fields, \"actual\": the actual file's fields (checkin.md), "
+                       "\"plan\": the plan followed, as its JSON (optional)}",
+        "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+    @app.post("/v1/checkin", summary="Check in what really happened: the next scenario, and with replan its plan",
+              openapi_extra=body,
+              responses={200: {"description": "`debtopt checkin`'s result as JSON: the next scenario (`scenario`, "
+                                              "`scenario_toml`), the months replayed (`passed`), `corrections`, "
+                                              "`notes`, `against_plan`; with replan, `plan` and `changes`."},
+                         **ERROR_RESPONSES})
+    async def checkin(
+        request: Request,
+        replan: Annotated[bool, Query(description="Also plan the next scenario (the optimizer).")] = False,
+        time_limit: TimeLimit = settings.default_time_limit,
+    ) -> Response:
+        return await service.answer(request, "checkin", {"replan": replan}, time_limit)
+
+
 def _add_info_routes(app: FastAPI, service: Service) -> None:
     @app.get("/healthz", summary="Liveness and the worker pools' state")
     async def healthz() -> dict[str, Any]:
@@ -337,5 +361,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     _add_plan_routes(app, service)
     _add_report_route(app, service)
+    _add_checkin_route(app, service)
     _add_info_routes(app, service)
     return app

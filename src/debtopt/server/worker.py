@@ -25,6 +25,8 @@ import pickle
 import signal
 import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any, Literal
@@ -34,6 +36,7 @@ from ..errors import (
     DebtoptError,
     FieldIssue,
     InfeasibleLimitError,
+    InputError,
     OptionError,
     OutputError,
     ScenarioError,
@@ -42,7 +45,7 @@ from ..errors import (
 )
 from ..processes import die_with_parent, name_process, peak_rss_bytes
 
-Kind = Literal["simulate", "optimize", "compare", "report"]
+Kind = Literal["simulate", "optimize", "compare", "report", "checkin"]
 Role = Literal["validate", "solve"]
 
 # Shares of a request's time limit given to the optimizer: the rest is for the
@@ -142,6 +145,8 @@ def error_reply_for(exc: DebtoptError) -> Reply:
     message = str(exc)
     if isinstance(exc, OptionError):
         message = str(OptionError([FieldIssue(query_path(i.path), i.message) for i in exc.issues]))
+    if isinstance(exc, InputError):  # a file read beside the scenario: say which (an actual file, a plan)
+        word = f"invalid {exc.what}"
     return error_reply(status, word, message, _issues(exc))
 
 
@@ -181,6 +186,8 @@ def _over_limits(scenario: Any, limits: Limits) -> Reply | None:
 def _validate(job: Job) -> Reply:
     from .. import api
 
+    if job.kind == "checkin":
+        return _validate_checkin(job)
     scenario = api.scenario_from_fields(api.scenario_fields(job.body or b""))
     over = _over_limits(scenario, job.limits)
     if over is not None:
@@ -189,11 +196,49 @@ def _validate(job: Job) -> Reply:
     return Reply(200, "application/octet-stream", b"", scenario=pickle.dumps(scenario))
 
 
+def _validate_checkin(job: Job) -> Reply:
+    """A check-in's body, {scenario, actual, plan}: each part validated, its issues named under its key."""
+    from .. import api
+
+    fields = api.scenario_fields(job.body or b"")  # the body's JSON, read as a scenario file is
+    unknown = sorted(set(fields) - {"scenario", "actual", "plan"})
+    missing = [key for key in ("scenario", "actual") if not isinstance(fields.get(key), dict)]
+    if unknown or missing:
+        raise ScenarioError([*(FieldIssue(key, "unknown field; the body holds scenario, actual and plan")
+                               for key in unknown),
+                             *(FieldIssue(key, "missing; give it as a JSON object") for key in missing)])
+    with _under("scenario"):
+        scenario = api.scenario_from_fields(fields["scenario"])
+    over = _over_limits(scenario, job.limits)
+    if over is not None:
+        return over
+    api.check_checkin_options(**job.options)
+    with _under("actual"):
+        actual = api.load_actual(fields["actual"], scenario)
+    plan = None
+    if fields.get("plan") is not None:
+        with _under("plan"):
+            plan = api.load_plan(fields["plan"])
+    return Reply(200, "application/octet-stream", b"", scenario=pickle.dumps((scenario, actual, plan)))
+
+
+@contextmanager
+def _under(key: str) -> Iterator[None]:
+    """The issues of one part of a body, named under its key (`actual.months[0].payments.card`)."""
+    try:
+        yield
+    except ScenarioError as exc:
+        issues = [FieldIssue(f"{key}.{i.path}" if i.path else key, i.message) for i in exc.issues]
+        if isinstance(exc, InputError):
+            raise InputError(issues, None, exc.what) from None
+        raise ScenarioError(issues) from None
+
+
 # ---------------------------------------------------------------- stage 2: run
 def _api_options(job: Job) -> dict[str, Any]:
     """The job's options as the API's keywords, with the time each solve gets."""
     options = dict(job.options)
-    if job.kind in ("optimize", "compare"):
+    if job.kind in ("optimize", "compare", "checkin"):
         options["time_limit_seconds"] = max(MIN_SOLVER_SECONDS, job.time_limit * SOLVER_SHARE)
     elif job.kind == "report":
         options["time_limit_seconds"] = max(MIN_SOLVER_SECONDS, job.time_limit * REPORT_SOLVER_SHARE)
@@ -224,6 +269,14 @@ def _run(job: Job) -> Reply:
         text = api.format_comparison(api.compare(scenario, **options), scenario, fmt, lang=lang)
     elif job.kind == "report":
         text = api.report(scenario, format=fmt, **options)  # type: ignore[arg-type]
+    elif job.kind == "checkin":
+        scenario, actual, plan = scenario
+        try:
+            result = api.checkin(scenario, actual, plan=plan, **options)
+        except InputError as exc:  # a month the ledger refuses: the body's `actual` part
+            raise InputError([FieldIssue(f"actual.{i.path}" if i.path else "actual", i.message)
+                              for i in exc.issues], None, exc.what) from None
+        text = api.format_checkin(result, scenario, format="json")
     else:
         raise ValueError(f"unknown job kind {job.kind!r}")
     if fmt == ReportFormat.JSON:
