@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from checkin_helpers import settlement_offer
+from scenarios import random_scenario_dict
+from test_optimize_contract import check_all, check_sweep
 
+import debtopt
 from debtopt.domain import scenario_from_dict
 from debtopt.domain.options import solve_options
 from debtopt.ledger import Ledger
@@ -62,3 +68,78 @@ def test_percent_plus_interest_plans_are_never_worse_than_a_heuristic() -> None:
     assert plan.months[0].loans[0].due == 195  # round(0.01 x 6000) + round(0.0225 x 6000)
     best = min(run_heuristics(scenario).values(), key=lambda p: p.rank_key())
     assert plan.rank_key() <= best.rank_key()
+
+
+FAMILY: dict[str, Any] = {
+    # ¥10,000 owed at 0 % until month 12 (then due whole), and savings at 5 % a year
+    "currency": "CNY", "start": "2027-01", "horizon_months": 24,
+    "budget": {"monthly": 1000, "starting_cash": 10000, "savings_rate": 0.05},
+    "loans": [{"id": "uncle", "kind": "bullet", "balance": 10000, "annual_rate": 0, "due_month": 12}],
+    "offers": [{"id": "deal", "kind": "settlement", "loan": "uncle", "available_from": "2027-01",
+                "available_until": "2027-01", "percent": 0.99}],
+}
+
+
+def test_a_settlement_that_does_not_save_money_is_declined() -> None:
+    """99 % now instead of 100 % in a year: the savings interest lost (about 5 % of it) is more
+    than the 1 % forgiven."""
+    plan = debtopt.optimize(scenario_from_dict(FAMILY), time_limit_seconds=60)  # with what each offer is worth
+    assert plan.decisions == [] and plan.totals.waived == 0
+    assert plan.solver is not None and [o.taken for o in plan.solver.offers] == [False]
+
+
+def test_a_settlement_that_saves_money_is_taken_and_replayed_to_the_cent() -> None:
+    data = {**US, "budget": {"monthly": 600}, "loans": [
+        {**US["loans"][0], "balance": 4000, "annual_rate": 0.27, "arrears": 800, "months_overdue": 5},
+        {**US["loans"][1], "balance": 5000, "annual_rate": 0.24}],
+        "offers": [{"id": "deal", "kind": "settlement", "loan": "old", "available_from": "2027-02",
+                    "available_until": "2027-06", "percent": 0.45, "instalments": 3, "forgiven_tax_rate": 0.22}]}
+    plan = debtopt.optimize(scenario_from_dict(data), time_limit_seconds=60)
+    (decision,) = plan.decisions
+    m = decision.month
+    rows = [loan for month in plan.months for loan in month.loans if loan.id == "old"]  # until it closes
+    accepted = rows[m - 1]
+    # D of the month: last month's balance plus this month's interest; the price round(0.45 x D)
+    owed = rows[m - 2].balance + accepted.interest + accepted.penalty_interest
+    assert decision.amount == (owed * Decimal("0.45")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert decision.waived == owed - decision.amount
+    assert decision.tax == (decision.waived * Decimal("0.22")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    # three parts, the last taking the remainder; current throughout, no interest after the first month
+    parts = [row.due for row in rows[m - 1:m + 2]]
+    assert sum(parts) == decision.amount and [row.payment for row in rows[m - 1:m + 2]] == parts
+    assert not any(row.overdue for row in rows[m - 1:]) and rows[m + 1].closed and len(rows) == m + 2
+    assert all(row.interest == 0 for row in rows[m:m + 2])
+    t = plan.totals
+    assert t.cost == t.interest + t.penalty_interest + t.fees + t.forgiven_tax - t.waived
+    assert plan.escalated[0].in_collection and t.escalations == 1  # settling keeps the escalation counted
+    assert plan.solver is not None
+    (worth,) = plan.solver.offers
+    assert worth.taken and worth.worth.net_cost > 1000
+
+
+def _random_1_1(seed: int) -> Any:
+    """A small random scenario with the 1.1 pieces: a settlement offer (sometimes two), a
+    percent-plus-interest card, an account already in collection."""
+    rng = random.Random(seed)
+    data = random_scenario_dict(rng, n_loans=1 + seed % 3, horizon=3 + seed % 8)
+    data["offers"] = [settlement_offer(rng, data, f"settle-{k}") for k in range(1 + (seed % 4 == 0))]
+    for loan in data["loans"]:
+        if loan["kind"] == "revolving" and rng.random() < 0.5:
+            loan.update(min_rule="percent-plus-interest", min_percent="0.01")
+    if rng.random() < 0.4:
+        loan = rng.choice(data["loans"])
+        loan.update(arrears=str(round(float(loan["balance"]) * 0.2, 2)), months_overdue=3, escalation_months=3)
+    return scenario_from_dict(data)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_with_settlements_never_worse_than_any_heuristic(seed: int) -> None:
+    scenario = _random_1_1(4000 + seed)
+    check_all(scenario, optimize(scenario, solve_options(time_limit_seconds=5)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100))
+def test_sweep_with_settlements_never_worse_than_any_heuristic(seed: int) -> None:
+    scenario = _random_1_1(5000 + seed)
+    check_sweep(scenario, optimize(scenario, solve_options(time_limit_seconds=10)))

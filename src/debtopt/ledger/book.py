@@ -51,6 +51,7 @@ class Statement:
     regular_due: list[int]  # R
     due: list[int]  # min(D, A + R)
     restricted: tuple[tuple[int, frozenset[int]], ...] = ()  # (proceeds, accounts they may pay)
+    settling: frozenset[int] = frozenset()  # accounts whose due is a settlement's part (its price, or a part of it)
 
     def cash_taken(self, payments: Sequence[int]) -> int:
         """What `payments` take from the month's cash: restricted proceeds pay their loans first."""
@@ -296,6 +297,7 @@ class LedgerRun:
             regular_due=regular,
             due=due,
             restricted=tuple((e.received, e.restricted_to) for e in effects if e.restricted_to is not None),
+            settling=frozenset(i for i, a in enumerate(accounts) if is_open[i] and (a.settlement or i in settling)),
         )
         self._statement = statement
         self._effects = effects

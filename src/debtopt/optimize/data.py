@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..domain.choices import OfferKind
 from ..domain.months import month_index
-from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
+from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan, Settlement
 from ..ledger import Ledger
 from ..ledger.terms import DueRule, LoanTerms, compile_contract, convert_for_hardship
 
@@ -84,9 +84,14 @@ class OfferData:
     keep_value: float = 0.0
     account: int = -1  # the ledger account of its new loan (borrowing offers), or of the loan it converts
     copies: dict[int, int] = field(default_factory=dict)
-    loan: int = -1  # hardship plan: the scenario loan it converts
+    loan: int = -1  # hardship plan, settlement: the scenario loan it converts or settles
     waive_percent: float = 0.0
     fee_percent: float = 0.0
+    # settlement: the price (a share of D, else `amount`), paid in `instalments` monthly parts, and
+    # the tax on the forgiven part
+    percent: float | None = None
+    instalments: int = 1
+    tax_rate: float = 0.0
 
 
 @dataclass(slots=True)
@@ -151,8 +156,9 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
         else:
             _cash_bounds(loan, data.cash_max)
     for offer in data.offers:
-        if offer.kind == OfferKind.HARDSHIP_PLAN and offer.months:
-            # converted from the first month it may be accepted: B_min and the cash to be current no longer hold
+        if offer.kind in (OfferKind.HARDSHIP_PLAN, OfferKind.SETTLEMENT) and offer.months:
+            # converted or settled from the first month it may be accepted: B_min and the cash to be current
+            # no longer hold
             loan, first = loans[offer.loan], offer.months[0]
             for t in range(first, T):
                 loan.paid_to_be_current[t] = 0.0
@@ -172,6 +178,14 @@ def _offers(ledger: Ledger, data: ModelData, T: int) -> None:
         if isinstance(offer, AssetSale):
             data.offers.append(OfferData(offer.id, offer.kind, months, amount=float(offer.amount * 100),
                                          keep_value=float(offer.keep_value * 100)))
+            continue
+        if isinstance(offer, Settlement):
+            i = scenario.loan_index(offer.loan)
+            data.offers.append(OfferData(
+                offer.id, offer.kind, months, account=i, loan=i,
+                percent=None if offer.percent is None else float(offer.percent),
+                amount=0.0 if offer.amount is None else float(offer.amount * 100),
+                instalments=offer.instalments, tax_rate=float(offer.forgiven_tax_rate)))
             continue
         if isinstance(offer, HardshipPlan):
             i = scenario.loan_index(offer.loan)

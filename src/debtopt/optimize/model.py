@@ -112,6 +112,10 @@ class OfferVars:
     moveA: dict[int, int] = field(default_factory=dict)
     waiver: dict[int, int] = field(default_factory=dict)
     w: dict[int, int] = field(default_factory=dict)
+    # settlement: what the loan owes that month, moved out of it when accepted (D), and the price
+    moveD: dict[int, int] = field(default_factory=dict)
+    price: dict[int, int] = field(default_factory=dict)
+    early: dict[int, int] = field(default_factory=dict)  # parts due after T paid in month T instead
 
 
 @dataclass(slots=True)
@@ -124,6 +128,7 @@ class Model:
     offers: list[OfferVars] = field(default_factory=list)
     zero: int = -1  # a column fixed at 0: an offer's new loan before it opens
     converting: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (loan, t) -> hardship offers
+    settling: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (loan, t) -> settlement offers
 
     def counted(self, i: int, t: int) -> list[tuple[int, float]]:
         """The overdue month counted for loan i in month t: o, less w where a hardship plan converts it."""
@@ -135,16 +140,29 @@ class Model:
     # -- the expressions of the contract, as (column, coefficient) terms ----------------
 
     def owed(self, i: int, t: int) -> list[tuple[int, float]]:
-        """D = (1 + r_t) B + (rp_t - r_t) A."""
+        """D = (1 + r_t) B + (rp_t - r_t) A, less moveD where a settlement may take it (settlement_rows):
+        a loan settled in month t owes nothing more itself; its price is paid from the cash row."""
         loan, v = self.data.loans[i], self.loans[i]
         r, rp = loan.rate[t], loan.penalty_rate[t]
-        return [(v.B[t], 1.0 + r), (v.A[t], rp - r)]
+        moved = [(self.offers[j].moveD[t], -1.0) for j in self.settling.get((i, t), ())]
+        return [(v.B[t], 1.0 + r), (v.A[t], rp - r), *moved]
 
     def charges(self, i: int, t: int) -> list[tuple[int, float]]:
         """I + P + F = r_t B + (rp_t - r_t) A + late_fee o + late_fee_percent U."""
         loan, v = self.data.loans[i], self.loans[i]
         r, rp = loan.rate[t], loan.penalty_rate[t]
         return [(v.B[t], r), (v.A[t], rp - r), (v.o[t], loan.late_fee), (v.U[t], loan.late_fee_percent)]
+
+    def parts_after_horizon(self) -> list[tuple[int, float]]:
+        """What settlements accepted late in the plan still owe at T: their parts after it, less
+        what is paid of them early, in the last month."""
+        out = []
+        for offer, ov in zip(self.data.offers, self.offers):
+            for t in ov.price:
+                beyond = _parts_beyond(offer, t, self.data.horizon)
+                if beyond:
+                    out += [(ov.price[t], beyond / offer.instalments), (ov.early[t], -1.0)]
+        return out
 
     # -- stage objectives ---------------------------------------------------------------
 
@@ -165,6 +183,7 @@ class Model:
             self._add_overdue(out)
         elif name == Stage.REMAINING:
             _add(out, [(v.B[T], 1.0) for v in self.loans])
+            _add(out, self.parts_after_horizon())
         elif name in (Stage.NET_COST, Stage.WEIGHTED):
             self._add_net_cost(out)
             if name == Stage.WEIGHTED:
@@ -192,6 +211,9 @@ class Model:
                 elif offer.kind == OfferKind.HARDSHIP_PLAN:
                     # the fee on what is converted, less the waiver: fee_percent (moveB - waiver) - waiver
                     _add(out, [(ov.moveB[t], offer.fee_percent), (ov.waiver[t], -(1.0 + offer.fee_percent))])
+                elif offer.kind == OfferKind.SETTLEMENT:
+                    # the forgiven part D - price is waived, its tax is a cost: -(1 - tax) (moveD - price)
+                    _add(out, [(ov.moveD[t], -(1.0 - offer.tax_rate)), (ov.price[t], 1.0 - offer.tax_rate)])
                 else:
                     _add(out, [(ov.X[t], offer.fee_added + offer.fee_deducted), (ov.y[t], offer.fee)])
         # Savings interest over the whole horizon, the months after the payoff
@@ -217,9 +239,10 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     offers = [_offer_variables(rows, j, offer, data) for j, offer in enumerate(data.offers)]
     model = Model(data, rows, loans, S, max_consecutive_overdue, offers, zero)
     for j, offer in enumerate(data.offers):
-        if offer.kind == OfferKind.HARDSHIP_PLAN:
+        if offer.kind in (OfferKind.HARDSHIP_PLAN, OfferKind.SETTLEMENT):
+            changing = model.converting if offer.kind == OfferKind.HARDSHIP_PLAN else model.settling
             for t in offer.months:
-                model.converting.setdefault((offer.loan, t), []).append(j)
+                changing.setdefault((offer.loan, t), []).append(j)
     for j in range(len(offers)):
         offer_rows(model, j)
     restricted_overlap(model)
@@ -286,6 +309,16 @@ def _offer_variables(rows: Rows, j: int, offer: OfferData, data: ModelData) -> O
     """y in {0, 1} per month it may be taken in; X in [0, max_amount]; used >= 0;
     a hardship plan's moveB <= B_max,t+1, moveA <= A_max,t+1, waiver, w in [0, 1]."""
     y, X, used = {}, {}, {}
+    if offer.kind == OfferKind.SETTLEMENT:
+        loan = data.loans[offer.loan]
+        out = OfferVars(y, X, used)
+        for t in offer.months:
+            y[t] = rows.var(f"y_o{j}_{t + 1}", 0.0, 1.0, integer=True)
+            out.moveD[t] = rows.var(f"moveD_o{j}_{t + 1}", 0.0, loan.owed_max[t])
+            out.price[t] = rows.var(f"price_o{j}_{t + 1}", 0.0, loan.owed_max[t])
+            if _parts_beyond(offer, t, data.horizon):
+                out.early[t] = rows.var(f"early_o{j}_{t + 1}", 0.0, loan.owed_max[t])
+        return out
     if offer.kind == OfferKind.HARDSHIP_PLAN:
         loan = data.loans[offer.loan]
         out = OfferVars(y, X, used)
@@ -325,6 +358,9 @@ def offer_rows(m: Model, j: int) -> None:
         return
     if offer.kind == OfferKind.HARDSHIP_PLAN:
         hardship_rows(m, j)
+        return
+    if offer.kind == OfferKind.SETTLEMENT:
+        settlement_rows(m, j)
         return
     for t in offer.months:
         y, X = ov.y[t], ov.X[t]
@@ -389,11 +425,51 @@ def hardship_rows(m: Model, j: int) -> None:
         rows.row(f"hs_w_and_{j}_{t}", [(ov.w[t], 1.0), (v.o[t], -1.0), (y, -1.0)], lower=-1.0)
 
 
+def settlement_rows(m: Model, j: int) -> None:
+    """A settlement of loan i accepted in month t (offers.md 1.1; ledger/settlement.py): what the loan
+    owes that month, D, moves out of it (Model.owed subtracts moveD, so the loan owes, pays and is
+    due nothing more, and closes current), and its price is paid from the cash in `instalments`
+    equal parts from month t (`cash`):
+
+        moveD_t <= D_max,t y_t        moveD_t >= D_t - D_max,t (1 - y_t)      (moveD = D when taken)
+        moveD_t >= y_t                (at least a cent owed: the loan is open)
+        price_t = percent moveD_t     or, for a fixed amount: price_t = amount y_t, moveD_t >= amount y_t
+
+    A fixed amount above what is owed is never taken (paying what is owed closes the loan as well).
+    The waiver moveD - price comes off the net cost and its tax is added (Model.objective); parts
+    due after the horizon count in what is still owed (Model.parts_after_horizon), less `early`,
+    what of them is paid in the last month (the ledger takes a payment above a part off the last
+    parts; nothing is charged on them, so paying them at the end loses nothing):
+
+        early_t <= price_t (t + n - T) / n
+    """
+    offer, ov, rows = m.data.offers[j], m.offers[j], m.rows
+    loan = m.data.loans[offer.loan]
+    i = offer.loan
+    for t in offer.months:
+        y, moved, price = ov.y[t], ov.moveD[t], ov.price[t]
+        dmax = loan.owed_max[t]
+        v = m.loans[i]
+        r, rp = loan.rate[t], loan.penalty_rate[t]
+        owed = [(v.B[t], 1.0 + r), (v.A[t], rp - r)]
+        rows.row(f"st_move_le_{j}_{t}", [(moved, 1.0), (y, -dmax)], upper=0.0)
+        rows.row(f"st_move_ge_{j}_{t}", [(moved, 1.0), (y, -dmax)] + [(c, -a) for c, a in owed], lower=-dmax)
+        rows.row(f"st_open_{j}_{t}", [(moved, 1.0), (y, -1.0)], lower=0.0)
+        if t in ov.early:
+            beyond = _parts_beyond(offer, t, m.data.horizon) / offer.instalments
+            rows.row(f"st_early_{j}_{t}", [(ov.early[t], 1.0), (price, -beyond)], upper=0.0)
+        if offer.percent is not None:
+            rows.row(f"st_price_{j}_{t}", [(price, 1.0), (moved, -offer.percent)], lower=0.0, upper=0.0)
+        else:
+            rows.row(f"st_price_{j}_{t}", [(price, 1.0), (y, -offer.amount)], lower=0.0, upper=0.0)
+            rows.row(f"st_amount_{j}_{t}", [(moved, 1.0), (y, -offer.amount)], lower=0.0)
+
+
 def one_hardship_plan_per_loan(m: Model) -> None:
-    """docs/model.md: one hardship plan per loan (only needed when a loan has two offers)."""
+    """docs/model.md: one hardship plan or settlement per loan (only needed when a loan has two offers)."""
     by_loan: dict[int, list[int]] = {}
     for j, offer in enumerate(m.data.offers):
-        if offer.kind == OfferKind.HARDSHIP_PLAN:
+        if offer.kind in (OfferKind.HARDSHIP_PLAN, OfferKind.SETTLEMENT):
             by_loan.setdefault(offer.loan, []).append(j)
     for i, js in by_loan.items():
         if len(js) > 1:
@@ -492,7 +568,10 @@ def due_is_min(m: Model, i: int, t: int) -> None:
     m.rows.row(f"due_le_owed_{i}_{t}", [due] + [(c, -a) for c, a in owed], upper=0.0)
     m.rows.row(f"due_le_reg_{i}_{t}", [due, (v.A[t], -1.0)] + [(c, -a) for c, a in reg], upper=reg_const)
     m.rows.row(f"due_ge_owed_{i}_{t}", [due, (v.z[t], -mo)] + [(c, -a) for c, a in owed], lower=-mo)
-    m.rows.row(f"due_ge_reg_{i}_{t}", [due, (v.A[t], -1.0), (v.z[t], mr)] + [(c, -a) for c, a in reg], lower=reg_const)
+    # a settlement's moveD: with all of D moved out the due is 0, and A + R - D <= R_max as above
+    moved = [(m.offers[j].moveD[t], 1.0) for j in m.settling.get((i, t), ())]
+    m.rows.row(f"due_ge_reg_{i}_{t}", [due, (v.A[t], -1.0), (v.z[t], mr)] + [(c, -a) for c, a in reg] + moved,
+               lower=reg_const)
 
 
 def unpaid_part(m: Model, i: int, t: int) -> None:
@@ -624,10 +703,14 @@ def cash(m: Model, t: int) -> None:
     """Cash: S_t = budget_t + inflows_t + g S_{t-1} + offers_t - sum_i p_{i,t} >= 0, g = 1 + savings_rate / 12.
 
     offers_t: a cash loan's X (1 - fee_deducted) - fee y, a restricted offer's used
-    proceeds, an asset sale's amount y (offer_rows)."""
+    proceeds, an asset sale's amount y (offer_rows), less a settlement's parts and its tax
+    (`_settlement_cash`)."""
     g = m.data.savings_growth
     terms = [(m.S[t + 1], 1.0), (m.S[t], -g)] + [(v.p[t], 1.0) for v, loan in zip(m.loans, m.data.loans) if loan.start <= t]
     for offer, ov in zip(m.data.offers, m.offers):
+        if offer.kind == OfferKind.SETTLEMENT:
+            terms += _settlement_cash(offer, ov, t, m.data.horizon)
+            continue
         if t not in ov.y or offer.kind == OfferKind.HARDSHIP_PLAN:
             continue
         if offer.kind == OfferKind.ASSET_SALE:
@@ -638,3 +721,21 @@ def cash(m: Model, t: int) -> None:
             terms.append((ov.used[t], -1.0))
     b = m.data.budget[t]
     m.rows.row(f"cash_{t}", terms, lower=b, upper=b)
+
+
+def _parts_beyond(offer: OfferData, t: int, horizon: int) -> int:
+    """How many of the parts of a settlement accepted in month index t fall after the horizon."""
+    return max(0, t + offer.instalments - horizon)
+
+
+def _settlement_cash(offer: OfferData, ov: OfferVars, t: int, horizon: int) -> list[tuple[int, float]]:
+    """What a settlement takes from month t's cash: a part, price_s / n, of each acceptance s in
+    t - n + 1 .. t, in its own month the tax on the forgiven part, tax (moveD_t - price_t), and in
+    the last month the parts paid early."""
+    n = offer.instalments
+    out = [(ov.price[s], 1.0 / n) for s in ov.price if s <= t < s + n]
+    if t == horizon - 1:
+        out += [(column, 1.0) for column in ov.early.values()]
+    if t in ov.moveD and offer.tax_rate:
+        out += [(ov.moveD[t], offer.tax_rate), (ov.price[t], -offer.tax_rate)]
+    return out

@@ -108,8 +108,9 @@ def plan_integers(ledger: Ledger, model: Model, plan: Plan) -> np.ndarray:
     """The value of every integer column (in `fixed.integer_columns` order) the plan's replay chose.
 
     A loan-month the plan has no account open in (before an offer's loan opens, a copy
-    not taken, after a loan closes or is converted, after the plan's last month) is current
-    with its due all it owes (o = 0, z = 1); a column the model fixes by its bounds (a
+    not taken, after a loan closes or is converted, after the plan's last month), or whose
+    account is being settled (its D moved out: model.settlement_rows), is current with its
+    due all it owes (o = 0, z = 1); a column the model fixes by its bounds (a
     bullet loan's z, o where no plan can be current) keeps its bound.
     """
     data, rows = model.data, model.rows
@@ -123,6 +124,8 @@ def plan_integers(ledger: Ledger, model: Model, plan: Plan) -> np.ndarray:
         for account, by_month in enumerate(live):
             k = next((loan for start, loan in sorted(by_month.items(), reverse=True) if start <= t), None)
             if k is None or account >= len(st.is_open) or not st.is_open[account]:
+                continue
+            if account in st.settling:  # its parts are paid from the cash: the model's loan owes nothing
                 continue
             o[k, t] = 1.0 if month.payments[account] < st.due[account] else 0.0
             z[k, t] = 1.0 if st.due[account] >= st.owed[account] else 0.0

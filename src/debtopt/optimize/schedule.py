@@ -132,7 +132,7 @@ def decisions(scenario: Scenario, model: Model, values: list[float], reserve_cen
             amount = None
             if offer.kind == OfferKind.HARDSHIP_PLAN:
                 switch[offer.account] = (t + 1, offer.copies[t])
-            elif offer.kind != OfferKind.ASSET_SALE:
+            elif offer.kind not in (OfferKind.ASSET_SALE, OfferKind.SETTLEMENT):
                 low, high = max(1, math.ceil(offer.min_amount - 1e-9)), int(offer.max_amount + 1e-9)
                 amount = min(high, max(low, math.ceil(values[ov.X[t]] - 1e-6)))
                 # the ledger rounds the deducted fee: a cent or two more borrowed, so what it
@@ -159,6 +159,7 @@ class Role(Enum):
     CLOSE = "close"  # paid all it owes
     CURRENT = "current"  # paid at least its due
     OVERDUE = "overdue"  # paid the model's payment, short of the due
+    SETTLE = "settle"  # a settlement's part, exactly: never cut, never more than the model pays early
 
 
 def round_months(
@@ -179,7 +180,7 @@ def round_months(
         taken += month_takes
         st = run.open_month(month_takes)
         t = st.month - 1
-        want, role = _wanted(st, model, values, dec, t)
+        want, role = _wanted(st, model, values, dec, t, run.ledger.horizon_months)
         _keep_reserve(st, model, values, want, role, reserve_cents, overdue_first)
         _fit_cash(st, want, role)
         if st.month == run.ledger.horizon_months:
@@ -197,18 +198,21 @@ def round_months(
 
 
 def _month_takes(run: LedgerRun, model: Model, dec: Decisions) -> list[Take]:
-    """The model's decisions of the next month, less a hardship plan on a loan already closed."""
+    """The model's decisions of the next month, less a hardship plan or a settlement on a loan already closed."""
     hardship = {o.id: o.account for o in model.data.offers if o.kind == OfferKind.HARDSHIP_PLAN}
+    settles = {o.id: o.account for o in model.data.offers if o.kind == OfferKind.SETTLEMENT}
     takes = []
     for take in dec.takes.get(run.month + 1, []):
         if take.offer in hardship and run.accounts[hardship[take.offer]].balance == 0:
             dec.switch.pop(hardship[take.offer], None)  # the loan closed: nothing to convert
             continue
+        if take.offer in settles and run.accounts[settles[take.offer]].balance == 0:
+            continue  # the loan closed: nothing to settle
         takes.append(take)
     return takes
 
 
-def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t: int
+def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t: int, horizon_months: int
             ) -> tuple[list[int], list[Role | None]]:
     """Each account's payment in whole cents, from the model's month t, and its role."""
     width = len(st.owed)
@@ -217,6 +221,10 @@ def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t:
     for i in range(width):
         k = dec.loan_at(i, t)
         if not st.is_open[i] or k is None:
+            continue
+        if i in st.settling:  # a settlement's part: exactly what the ledger says it is
+            early = _early(model, values, i, t) if model.data.horizon == horizon_months else 0  # not a short model's
+            want[i], role[i] = min(st.owed[i], st.due[i] + early), Role.SETTLE
             continue
         v = model.loans[k]
         mp = values[v.p[t]]
@@ -286,7 +294,7 @@ def _pay_down_at_the_end(st: Statement, model: Model, values: list[float], dec: 
     own savings at T are float noise: half a cent it cannot pay, kept as a whole cent owed.)"""
     t = st.month - 1
     left = max(0, st.cash_available - st.cash_taken(want))
-    payers = [i for i in range(len(want)) if st.is_open[i] and dec.loan_at(i, t) is not None]
+    payers = [i for i in range(len(want)) if st.is_open[i] and dec.loan_at(i, t) is not None and i not in st.settling]
     for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
         extra = min(left, st.owed[i] - want[i])
         want[i] += extra
@@ -300,11 +308,20 @@ def _deviation(run: LedgerRun, st: Statement, model: Model, values: list[float],
     worst = total = 0.0
     for i in range(len(st.owed)):
         k = dec.loan_at(i, t + 1)
-        if st.is_open[i] and k is not None:
+        if st.is_open[i] and k is not None and i not in st.settling:  # a settled loan's parts are cash
             dev = abs(run.accounts[i].balance - values[model.loans[k].B[t + 1]])
             worst = max(worst, dev)
             total += dev
     return worst, total
+
+
+def _early(model: Model, values: list[float], account: int, t: int) -> int:
+    """In the model's last month, what of a settlement's parts due after it the model pays now."""
+    if t != model.data.horizon - 1:
+        return 0
+    early = sum(values[column] for offer, ov in zip(model.data.offers, model.offers)
+                if offer.kind == OfferKind.SETTLEMENT and offer.account == account for column in ov.early.values())
+    return max(0, math.floor(early + 1e-6))
 
 
 def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:
