@@ -369,7 +369,7 @@ def test_docs_render_in_a_browser_without_a_network(server: RunningServer, tmp_p
 def test_openapi(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {"/healthz", "/v1/schema", "/v1/simulate", "/v1/optimize", "/v1/compare",
-                                  "/v1/report"}
+                                  "/v1/report", "/v1/checkin"}
     schemas = spec["components"]["schemas"]
     assert {"Scenario", "Plan", "ErrorBody", "Loan", "Totals"} <= set(schemas)
     optimize = spec["paths"]["/v1/optimize"]["post"]

@@ -10,6 +10,7 @@ from .document import Action, Actions, Borrowing, Extra, OfferRow, ValueOfMoney
 
 _KIND = {
     OfferKind.HARDSHIP_PLAN: "ask_hardship",
+    OfferKind.SETTLEMENT: "settle",
     OfferKind.CASH_LOAN: "take_loan",
     OfferKind.CONSOLIDATION: "consolidate",
     OfferKind.BALANCE_TRANSFER: "consolidate",
@@ -26,6 +27,11 @@ def _offer_action(plan: Plan, offer: OfferRow, lenders: dict[str, str]) -> Actio
                       for lm in m.loans if lm.id == offer.loan and lm.due > 0), None)
         if first is not None:
             values.update(first_month=first[0], installment=first[1])
+    if offer.kind == OfferKind.SETTLEMENT:
+        decision = next(d for d in plan.decisions if d.offer == offer.id)
+        parts = [lm.due for m in plan.months if offer.taken_month <= m.month < offer.taken_month + (offer.instalments or 1)
+                 for lm in m.loans if lm.id == offer.loan]
+        values.update(waived=decision.waived, tax=decision.tax, parts=len(parts), part=parts[0] if parts else 0)
     if offer.kind in (OfferKind.CONSOLIDATION, OfferKind.BALANCE_TRANSFER):
         paid = [lm.id for m in plan.months if m.month == offer.taken_month for lm in m.loans
                 if lm.id in offer.pays and lm.payment > 0] if offer.pays else []

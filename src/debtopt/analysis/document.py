@@ -43,6 +43,7 @@ class ReasonCode(StrEnum):
     DUE_PAID = "due_paid"
     NOTHING_DUE = "nothing_due"  # nothing is due this month (a grace month, a bullet loan before its date)
     HARDSHIP_ACCEPTED = "hardship_accepted"  # the plan accepts a hardship plan on this loan
+    SETTLED = "settled"  # the plan accepts a settlement of this loan: its price closes it
     CONSOLIDATED = "consolidated"  # paid from a consolidation or balance transfer's proceeds
     STOP_ESCALATION = "stop_escalation"  # arrears cleared before the account escalates
     EXTRA_DEAREST = "extra_dearest"  # beyond the due: the dearest money left
@@ -102,6 +103,7 @@ class Account(_Doc):
     arrears: Amount
     months_overdue: int
     escalation_months: int
+    in_collection: bool = False  # escalated before the plan (money-model.md item 8)
     # over the plan (the ledger's rows, added up)
     paid: Amount = Decimal(0)
     interest: Amount = Decimal(0)
@@ -131,7 +133,7 @@ class TableRow(_Doc):
 class Action(_Doc):
     """One thing to do: pay, accept or ask for an offer, refuse one, sell, borrow."""
 
-    kind: str  # pay | ask_hardship | take_loan | consolidate | sell | refuse | keep
+    kind: str  # pay | ask_hardship | settle | take_loan | consolidate | sell | refuse | keep
     month: int
     account: str | None = None
     offer: str | None = None
@@ -173,8 +175,8 @@ class OfferRow(_Doc):
     kind: str
     first: int
     last: int
-    lender: str = ""  # the lender of the loan a hardship plan converts
-    loan: str | None = None  # hardship plan: the loan it converts
+    lender: str = ""  # the lender of the loan a hardship plan converts or a settlement closes
+    loan: str | None = None  # hardship plan, settlement: the loan it converts or settles
     pays: list[str] = Field(default_factory=list)  # consolidation / transfer: the loans it may pay
     max_amount: Amount | None = None
     amount: Amount | None = None  # asset sale
@@ -186,6 +188,9 @@ class OfferRow(_Doc):
     fee_percent: float | None = None
     grace_months: int | None = None
     waive_percent: float | None = None
+    percent: float | None = None  # settlement: its price as a share of what the loan owes
+    instalments: int | None = None  # settlement: the monthly parts of its price
+    tax_rate: float | None = None  # settlement: the tax on the forgiven part
     taken_month: int | None = None
     taken_amount: Amount | None = None
     waived: Amount | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..domain.months import month_index
-from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan
+from ..domain.offers import AssetSale, BorrowOffer, HardshipPlan, Settlement
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
 from ..ledger import offer_cost
@@ -52,6 +52,10 @@ def offer_rows(scenario: Scenario, plan: Plan) -> list[OfferRow]:
             row.update(loan=offer.loan, lender=lenders.get(offer.loan, ""), term_months=offer.term_months,
                        annual_rate=float(hardship_rate(offer) * 12), fee_percent=float(offer.fee_percent),
                        grace_months=offer.grace_months, waive_percent=float(offer.waive_percent))
+        elif isinstance(offer, Settlement):
+            row.update(loan=offer.loan, lender=lenders.get(offer.loan, ""), amount=offer.amount,
+                       percent=None if offer.percent is None else float(offer.percent), instalments=offer.instalments,
+                       tax_rate=float(offer.forgiven_tax_rate))
         if taken is not None:
             row.update(taken_month=taken.month, taken_amount=taken.amount, waived=taken.waived, fees=taken.fees,
                        worth=worth.get(offer.id))

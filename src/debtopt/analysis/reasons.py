@@ -132,6 +132,8 @@ class _View:
         self.open_ = [i for i, is_open in enumerate(m.st.is_open) if is_open]
         self.effects: list[Effect] = list(m.result.effects)
         self.hardship = {e.hardship_account: e for e in self.effects if e.hardship_account is not None}
+        self.settled = {e.settles_account: e for e in self.effects if e.settles_account is not None}
+        self.collected = {e.id for e in plan.escalated if e.in_collection or e.month < m.st.month}
         self.stopped = [i for i in self.open_ if self.st.arrears[i] and m.pays[i] >= self.st.due[i]]
 
     # ------------------------------------------------------------ month level
@@ -187,10 +189,15 @@ class _View:
             first, installment = self.first_due_after(lid)
             add(ReasonCode.HARDSHIP_ACCEPTED, offer=e.offer, waived=_money(e.waived), arrears=_money(st.arrears[i]),
                 balance=_money(e.amount or 0), first_month=first, installment=installment)
+        if i in self.settled:
+            e = self.settled[i]
+            add(ReasonCode.SETTLED, offer=e.offer, price=_money(e.amount or 0), waived=_money(e.waived),
+                owed=_money(st.owed[i] + e.waived))
         used = [e for e in self.effects if e.restricted_to is not None and i in e.restricted_to and e.used > 0]
         if used and p > 0:
             add(ReasonCode.CONSOLIDATED, offer=used[0].offer, used=_money(used[0].used))
-        if p >= due and st.arrears[i] and i not in self.hardship:
+        # paying the arrears stops an escalation only for an account not escalated already
+        if p >= due and st.arrears[i] and i not in self.hardship and i not in self.settled and lid not in self.collected:
             run = st.overdue_run[i]
             escalation = self.ledger_terms(i).escalation_months
             add(ReasonCode.STOP_ESCALATION, months_overdue=run, arrears=_money(st.arrears[i]),

@@ -46,7 +46,8 @@ def accounts_of(scenario: Scenario, plan: Plan) -> list[Account]:
     out = [Account(**_totals(plan, loan.id),  # type: ignore[arg-type]
                    id=loan.id, name=loan.display_name, lender=loan.lender or loan.display_name, kind=loan.kind,
                    account_number=loan.account_number, balance=loan.balance, arrears=loan.arrears,
-                   months_overdue=loan.months_overdue, escalation_months=loan.escalation_months)
+                   months_overdue=loan.months_overdue, escalation_months=loan.escalation_months,
+                   in_collection=loan.is_in_collection)
            for loan in scenario.loans]
     seen = {lm.id for m in plan.months for lm in m.loans}
     for offer in scenario.offers:

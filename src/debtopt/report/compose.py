@@ -9,6 +9,8 @@ what-ifs; charts); 5. the letters.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..analysis.document import Action, ComparisonRow, ReportData
 from .blocks import BarChart, Block, Bullets, Chart, Details, Grid, Heading, Legend, Paragraph, Table
 from .charts import chart_legend
@@ -38,6 +40,8 @@ def action_line(w: Words, doc: ReportData, a: Action) -> str:
         return w._("Pay {lender} {amount} for {loan} by its due date in {month}.", **values)
     if a.kind == "ask_hardship":
         return _ask_hardship(w, doc, a, month)
+    if a.kind == "settle":
+        return _settle(w, doc, a, month)
     offer = doc.offer(a.offer or "")
     if a.kind == "take_loan":
         first = ""
@@ -79,6 +83,42 @@ def _ask_hardship(w: Words, doc: ReportData, a: Action, month: str) -> str:
     return text
 
 
+def _settle(w: Words, doc: ReportData, a: Action, month: str) -> str:
+    offer = doc.offer(a.offer or "")
+    account = doc.account(a.account or "")
+    values = {"lender": a.lender, "offer": offer.name, "loan": account.name, "month": month,
+              "amount": w.amount(a.amount), "waived": w.amount(a.values.get("waived", 0))}
+    parts = int(a.values.get("parts", 1))  # type: ignore[arg-type]
+    if parts > 1:
+        text = w._("Call {lender} in {month} and accept {offer}: {loan} is closed for {amount}, paid in {parts} monthly "
+                   "parts of about {part}, and {waived} is forgiven. Pay every part in full and on time: a part "
+                   "missed ends the settlement.", parts=parts, part=w.amount(a.values.get("part", 0)), **values)
+    else:
+        text = w._("Call {lender} in {month} and accept {offer}: pay {amount} that month, {loan} is closed, and "
+                   "{waived} is forgiven.", **values)
+    tax = a.values.get("tax", 0)
+    if tax:
+        text += w._(" Keep {tax} for the tax on the amount forgiven, due that month.", tax=w.amount(tax))
+    return text + w._(" Ask for the settlement and the account's closing in writing.")
+
+
+def collection_lines(w: Words, doc: ReportData) -> list[str]:
+    """What being in collection means for the accounts already there, and what to ask their lenders for."""
+    collected = [a for a in doc.accounts if a.in_collection]
+    if not collected:
+        return []
+    names = w.join([a.name for a in collected])
+    return [w.n_(
+        "{loans} is already in collection: the lender may hand it to a collection agency or to court, and the "
+        "late payment stays on your credit report. The plan still pays it in order, since every month past due "
+        "adds penalty interest and fees.",
+        "{loans} are already in collection: the lenders may hand them to a collection agency or to court, and the "
+        "late payments stay on your credit report. The plan still pays them in order, since every month past due "
+        "adds penalty interest and fees.", len(collected), loans=names),
+        w._("Ask the lender's collections or hardship desk for a settlement for less than is owed, or a repayment "
+            "plan with the penalty interest stopped, and get any agreement in writing before you pay.")]
+
+
 def _extra_line(w: Words, doc: ReportData) -> str:
     e = doc.actions.extra
     if e.kind == "avoid_escalation" and e.amount is not None and e.month is not None:
@@ -111,6 +151,8 @@ def actions_blocks(w: Words, doc: ReportData) -> list[Block]:
         blocks.append(Bullets([action_line(w, doc, a) for a in acts.refuse], w._("Say no to")))
     if extra := _extra_line(w, doc):
         blocks.append(Paragraph(extra, emphasis=True))
+    if collection := collection_lines(w, doc):
+        blocks.append(Paragraph(w.sentences(collection)))
     return blocks
 
 
@@ -129,7 +171,8 @@ def outcome_lines(w: Words, doc: ReportData) -> list[str]:
     if t.escalations == 0:
         out.append(w._("No account goes to legal collection."))
     else:
-        items = [w._("{loan} in {month}", loan=w.name(e.id), month=w.month_of(e.month)) for e in doc.plan.escalated]
+        items = [w._("{loan} (already in collection)", loan=w.name(e.id)) if e.in_collection else
+                 w._("{loan} in {month}", loan=w.name(e.id), month=w.month_of(e.month)) for e in doc.plan.escalated]
         out.append(w._("Accounts that go to legal collection: {items}.", items=w.join(items)))
     out.append(w.n_("{n} account-month past due.", "{n} account-months past due.", t.overdue_months))
     out.append(w._("Interest, penalty interest and fees: {cost} (interest {interest}, penalty interest {penalty}, "
@@ -144,9 +187,14 @@ def outcome_lines(w: Words, doc: ReportData) -> list[str]:
         out.append(w._("Net cost {net}: the cost less {savings} of interest your savings earn to {month}.",
                        net=w.amount(t.net_cost), savings=w.amount(doc.savings_to_horizon),
                        month=w.month_of(doc.horizon_months)))
-    if t.waived:
+    settled = sum((d.waived for d in doc.plan.decisions if d.kind == "settlement"), Decimal(0))
+    if t.waived - settled:
         out.append(w._("{waived} of penalty interest and fees is waived by the hardship plan.",
-                       waived=w.amount(t.waived)))
+                       waived=w.amount(t.waived - settled)))
+    if settled:
+        out.append(w._("{waived} is forgiven by the settlement.", waived=w.amount(settled)))
+    if t.forgiven_tax:
+        out.append(w._("The cost includes {tax} of tax on the amount forgiven.", tax=w.amount(t.forgiven_tax)))
     return out
 
 

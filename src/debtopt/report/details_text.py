@@ -19,6 +19,17 @@ def _offer_terms(w: Words, o: OfferRow) -> str:
                     "fees waived.", o.grace_months or 0, name=o.name, kind=kind, loan=w.name(o.loan or ""),
                     window=window, term=o.term_months, rate=w.rate(o.annual_rate or 0), fee=w.rate(o.fee_percent or 0),
                     waive=w.rate(o.waive_percent or 0))
+    if o.kind == "settlement":
+        price = w.rate(o.percent) if o.percent is not None else w.amount(o.amount)
+        what = (w._("{price} of what it owes", price=price) if o.percent is not None else price)
+        text = w.n_("{name} ({kind} for {loan}, {window}): the lender takes {what}, in {n} payment, and forgives the "
+                    "rest.",
+                    "{name} ({kind} for {loan}, {window}): the lender takes {what}, in {n} monthly parts, and "
+                    "forgives the rest.", o.instalments or 1, name=o.name, kind=kind, loan=w.name(o.loan or ""),
+                    window=window, what=what)
+        if o.tax_rate:
+            text += w._(" {rate} of the amount forgiven is owed as tax.", rate=w.rate(o.tax_rate))
+        return text
     if o.kind == "asset-sale":
         return w._("{name} ({kind}, {window}): sells for {amount}; keeping it is worth {keep} to you.", name=o.name,
                    kind=kind, window=window, amount=w.amount(o.amount), keep=w.amount(o.keep_value))
@@ -58,6 +69,10 @@ def offer_blocks(w: Words, doc: ReportData) -> list[Block]:
             parts.append(w.legal_line(o.crosses))
         if o.taken_month is None:
             parts.append(w._("This plan does not take it."))
+        elif o.kind == "settlement" and o.taken_amount is not None:
+            parts.append(w._("This plan takes it in {month}: {amount} for the account, {waived} forgiven.",
+                             month=w.month_of(o.taken_month), amount=w.amount(o.taken_amount),
+                             waived=w.amount(o.waived or 0)))
         elif o.taken_amount is not None and o.kind != "hardship-plan":
             parts.append(w._("This plan takes it in {month}: {amount}.", month=w.month_of(o.taken_month),
                              amount=w.amount(o.taken_amount)))

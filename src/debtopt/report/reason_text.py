@@ -58,6 +58,9 @@ def _paid(w: Words, code: ReasonCode, v: dict[str, Any], proved: bool) -> str | 
             "{loan}: {offer} is accepted this month: the {arrears} past due is rescheduled into a new balance of "
             "{balance}, the account is current again, and {waived} of penalty interest and fees is waived; the first "
             "installment, {installment}, is due in {first_month}.", **v),
+        ReasonCode.SETTLED: lambda: w._(
+            "{loan}: {offer} is accepted this month: the lender takes {price} for the {owed} owed and forgives "
+            "{waived}; the account is current from now on, and closed once the price is paid.", **v),
         ReasonCode.CONSOLIDATED: lambda: w._("{loan}: paid with the money of {offer} ({used} of it goes to the "
                                              "accounts it pays).", **v),
         ReasonCode.STOP_ESCALATION: lambda: w._(

@@ -60,6 +60,7 @@ class Words(Formatter):
             "cash-loan": self._("cash loan"),
             "asset-sale": self._("sale of belongings"),
             "hardship-plan": self._("hardship installment plan"),
+            "settlement": self._("settlement for less than owed"),
         }.get(kind, kind)
 
     def legal_line(self, crosses: float | None) -> str:
