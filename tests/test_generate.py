@@ -94,3 +94,41 @@ def test_scenario_files_load(tmp_path: Path, fmt: str) -> None:
             assert tomllib.loads(file.read_text(encoding="utf-8")) == data
     if fmt == "toml":
         assert scenario_to_toml(generate_scenario(2, 0)) == files[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("profile", "currency", "top", "median_range"), [
+    ("cn-microloan", "CNY", 26250, (2000, 10000)),  # at most 75 % of a ¥35,000 income
+    ("us-cards", "USD", 10500, (800, 4000)),
+])
+def test_budgets_follow_incomes_and_what_is_owed(profile: str, currency: str, top: int,
+                                                 median_range: tuple[int, int]) -> None:
+    budgets, ratios = [], []
+    for data in generate_scenarios(seed=6, count=150, profile=profile):
+        assert data["currency"] == currency
+        amounts = [data["budget"]["monthly"], *(c["monthly"] for c in data["budget"].get("changes", []))]
+        assert max(amounts) <= top
+        owed = sum(loan["balance"] for loan in data["loans"])
+        budgets.append(data["budget"]["monthly"])
+        ratios.append(data["budget"]["monthly"] / owed)
+    budgets.sort()
+    assert median_range[0] <= budgets[len(budgets) // 2] <= median_range[1]
+    # a larger debt does not buy a larger budget beyond the income: most budgets are under a third of what is owed
+    assert sum(r < 1 / 3 for r in ratios) >= 0.9 * len(ratios)
+
+
+def test_us_cards_repay_at_their_minimum() -> None:
+    """Percent-plus-interest: paying only the minimum lowers the balance every month (B' = (1 - p) B at
+    least), where 1 % of what is owed at 31 % a year would let it grow for decades."""
+    from debtopt.domain import scenario_from_dict
+    from debtopt.strategies import run_strategy
+
+    cards = [loan for i in range(40) for loan in generate_scenario(8, i, "us-cards")["loans"]
+             if loan["kind"] == "revolving"]
+    assert cards and all(loan["min_rule"] == "percent-plus-interest" and loan["min_percent"] in (0.01, 0.02)
+                         for loan in cards)
+    for loan in cards[:10]:
+        alone = {k: v for k, v in loan.items() if k not in ("arrears", "months_overdue")}
+        scenario = scenario_from_dict({"currency": "USD", "start": "2027-01", "horizon_months": 24,
+                                       "budget": {"monthly": 100000}, "loans": [alone]})
+        balances = [month.loans[0].balance for month in run_strategy(scenario, "minimum").months]
+        assert all(b < a for a, b in zip(balances, balances[1:])), loan["id"]

@@ -12,14 +12,22 @@ Profiles:
   the rate, 10 % minimums on revolving bills, 5 % 违约金 on bank cards; a share
   already one or two months overdue; CNY, 36-month horizon.
 - ``us-cards``: bank cards at 18-30 % APR, store cards above 28 %, personal loans
-  (annuity), 0 % promotional balances; penalty APRs and $25-41 late fees;
-  USD, 60-month horizon, often some savings at a savings rate.
+  (annuity), 0 % promotional balances; penalty APRs and $25-41 late fees; the
+  minimum is what US issuers set, 1 % (or 2 %) of the balance plus the month's
+  interest and fees (``min_rule = "percent-plus-interest"``), so paying it always
+  repays some principal; USD, 60-month horizon, often some savings at a savings rate.
 - ``mixed``: one borrower with loans from both catalogues (daily and annual
   rates in one scenario), in CNY or USD.
 
-Budgets come in three kinds, drawn per scenario: ``tight`` (just above the
-first month's minimums), ``short`` (below the minimums for some months, then
-recovering) and ``comfortable`` (well above them).
+Each borrower has a monthly take-home income drawn for the market (CNY: median
+¥7,500, ¥3,000 to ¥35,000; USD: median $4,300, $1,800 to $14,000), owes a drawn
+number of months of it (median 4 in CNY, 8 in USD; the portfolio's balances are
+scaled to that total), and puts at most three quarters of it towards debt. Budgets come in
+three kinds, drawn per scenario, relative to the first month's minimums and
+within that cap: ``tight`` (just above the minimums), ``short`` (below them for
+some months, then recovering) and ``comfortable`` (well above them, or a third
+to a half of the income when that is more). A borrower whose minimums are more
+than the cap gets the cap: over-indebted, as many 以贷养贷 borrowers are.
 
 Scenario `index` of a `seed` depends only on (seed, profile, index, options),
 through its own `random.Random`: no global random state, no clock, no machine
@@ -57,6 +65,12 @@ FORMATS = ("jsonl", "json", "toml")
 DEFAULT_LOANS = (2, 30)
 
 _FX: dict[str, Decimal] = {"CNY": Decimal(1), "USD": Decimal("0.14")}  # CNY catalogue amounts in USD for the mixed profile
+# Monthly take-home income: (median, low, high) in the currency's units; lognormal spread.
+_INCOME: dict[str, tuple[float, float, float]] = {"CNY": (7500, 3000, 35000), "USD": (4300, 1800, 14000)}
+DEBT_SHARE_CAP = Decimal("0.75")  # at most this share of the income goes to debt, whatever is due
+# What a borrower owes, in months of income (the median; lognormal spread): Chinese online loans run
+# 6 to 24 months, so their dues are a larger share of what is owed than US cards' minimums.
+_DEBT_MONTHS: dict[str, float] = {"CNY": 4.0, "USD": 8.0}
 
 
 def _cents(rng: random.Random, low: float, high: float, step: int = 1) -> int:
@@ -180,7 +194,10 @@ def _us_loan(rng: random.Random, loan_id: str) -> dict[str, Any]:
         loan["promo_months"] = rng.randint(3, 18)
     if rng.random() < 0.4:
         loan["penalty_rate"] = 0.2999  # penalty APR after a missed payment
-    loan["min_percent"] = rng.choice([0.01, 0.02, 0.03, 0.03, 0.04])
+    # 1 % (some issuers 2 %) of the balance plus interest and fees: a percent of the balance alone,
+    # below the monthly rate, would let a card paid at its minimum grow for decades
+    loan["min_rule"] = "percent-plus-interest"
+    loan["min_percent"] = rng.choice([0.01, 0.01, 0.01, 0.02])
     loan["min_floor"] = rng.choice([25, 29, 35, 40])
     loan["late_fee"] = rng.choice([25, 30, 32, 32, 41])
     loan["escalation_months"] = 6  # 180 days: charge-off
@@ -195,7 +212,10 @@ def _rough_first_due(loan: dict[str, Any]) -> Decimal:
     rate = Decimal(str(loan.get("daily_rate", 0))) * 30 + Decimal(str(loan.get("annual_rate", 0))) / 12
     arrears = Decimal(str(loan.get("arrears", 0)))
     if loan["kind"] == "revolving":
-        return arrears + max(Decimal(str(loan.get("min_floor", 0))), Decimal(str(loan["min_percent"])) * balance * (1 + rate))
+        floor = Decimal(str(loan.get("min_floor", 0)))
+        if loan.get("min_rule") == "percent-plus-interest":
+            return arrears + max(floor, Decimal(str(loan["min_percent"])) * balance + rate * balance)
+        return arrears + max(floor, Decimal(str(loan["min_percent"])) * balance * (1 + rate))
     term = Decimal(loan["term_months"])
     return arrears + (balance - arrears) / term + balance * rate
 
@@ -211,6 +231,95 @@ def _sizes(rng: random.Random, loans: tuple[int, int]) -> int:
     """How many loans: skewed to few (most borrowers owe 3 to 8 lenders), up to the maximum."""
     lo, hi = loans
     return lo + min(hi - lo, int((hi - lo + 1) * rng.random() ** 3))
+
+
+def _income(rng: random.Random, currency: str) -> Decimal:
+    """A borrower's monthly take-home income: lognormal around the market's median, within its range."""
+    median, low, high = _INCOME[currency]
+    return Decimal(round(min(high, max(low, median * math.exp(rng.gauss(0, 0.45))))))
+
+
+def _portfolio(rng: random.Random, profile: str, n: int, currency: str, income: Decimal) -> list[dict[str, Any]]:
+    """n loans from the profile's catalogue, their balances scaled so the borrower owes a drawn number
+    of months of income (median 4 in CNY, whose loans run 6 to 24 months; 8 in USD; 1 to 40); some
+    already one or two dues behind."""
+    items: list[dict[str, Any]] = []
+    for i in range(n):
+        loan_id = f"loan-{i + 1:02d}"
+        if profile == "cn-microloan" or (profile == "mixed" and rng.random() < 0.5):
+            loan = _cn_loan(rng, loan_id)
+            if currency == "USD":
+                _scale(loan, _FX["USD"])
+        else:
+            loan = _us_loan(rng, loan_id)
+            if currency == "CNY":
+                _scale(loan, Decimal(1) / _FX["USD"])
+        items.append(loan)
+    months_of_income = Decimal(min(40.0, max(1.0, _DEBT_MONTHS[currency] * math.exp(rng.gauss(0, 0.6)))))
+    drawn = sum(Decimal(str(loan["balance"])) for loan in items)
+    factor = income * months_of_income / drawn
+    for loan in items:
+        cents = int((Decimal(str(loan["balance"])) * factor * 100).to_integral_value())
+        loan["balance"] = _amount(max(100, cents))  # at least 1.00 owed
+    behind = 0.25 if profile == "cn-microloan" else 0.1
+    for loan in items:
+        if rng.random() < behind:  # one or two missed dues
+            k = rng.randint(1, min(2, loan["escalation_months"] - 1))
+            balance = Decimal(str(loan["balance"]))
+            arrears = min(balance, (_rough_first_due(loan) * k * Decimal(rng.uniform(0.6, 1.0))).quantize(Decimal("0.01")))
+            if arrears >= Decimal("0.01"):
+                loan["arrears"] = _amount(int(arrears * 100))
+                loan["months_overdue"] = k
+    return items
+
+
+def _budget(rng: random.Random, profile: str, items: list[dict[str, Any]], income: Decimal, kind: str | None,
+            start: str, horizon: int, language: str, currency: str) -> dict[str, Any]:
+    """The budget: of its kind relative to the first month's minimums, never above 75 % of the income."""
+    minimums = sum(_rough_first_due(loan) for loan in items)
+    kind = kind or rng.choices(BUDGET_KINDS, weights=[4, 3, 3])[0]
+    cap = income * DEBT_SHARE_CAP
+    step = 100 if currency == "CNY" else 10  # budgets in round amounts
+    if kind == "tight":
+        monthly = minimums * Decimal(rng.uniform(1.0, 1.15))
+    elif kind == "comfortable":
+        monthly = max(minimums * Decimal(rng.uniform(1.3, 2.0)), income * Decimal(rng.uniform(0.33, 0.5)))
+    else:
+        monthly = minimums * Decimal(rng.uniform(1.05, 1.3))
+    monthly = min(monthly, cap)
+
+    def rounded(amount: Decimal) -> int:
+        return max(step * 100, int(math.ceil(amount / step)) * step * 100)
+
+    monthly_cents = rounded(monthly)
+    fields: dict[str, Any] = {"monthly": _amount(monthly_cents)}
+    if profile != "cn-microloan" and rng.random() < 0.5:
+        fields["starting_cash"] = _amount(_cents(rng, 0, float(monthly) * 0.5, step=1000))
+        fields["savings_rate"] = rng.choice([0.0, 0.01, 0.04])
+    elif profile == "cn-microloan" and rng.random() < 0.3:
+        fields["savings_rate"] = 0.0035  # 余额宝-style money fund
+    changes = []
+    if kind == "short":
+        # Income falls below the minimums for some months, then recovers.
+        t_from = rng.randint(1, 6)
+        months = rng.randint(2, 8)
+        low = int(min(minimums, cap) * Decimal(rng.uniform(0.35, 0.9)) / step) * step * 100
+        changes.append({"from": month_label(start, t_from), "monthly": _amount(low)})
+        if t_from + months <= horizon:
+            high = min(int(Decimal(monthly_cents) * Decimal(rng.uniform(1.0, 1.6))), rounded(cap))
+            high = int(Decimal(high) / (step * 100)) * step * 100
+            changes.append({"from": month_label(start, t_from + months), "monthly": _amount(max(high, step * 100))})
+    if changes:
+        if changes[0]["from"] == start:
+            fields["monthly"] = changes.pop(0)["monthly"]
+        fields["changes"] = changes
+    if rng.random() < 0.2:
+        label = rng.choice(["bonus", "tax refund", "sold a car", "gift from family"] if language == "en"
+                           else ["年终奖", "变卖闲置", "亲友资助", "退税"])
+        amount = _cents(rng, float(income) * 0.5, float(income) * 3, step=10000)
+        fields["inflows"] = [{"month": month_label(start, rng.randint(1, 12)), "amount": _amount(amount),
+                              "label": label}]
+    return fields
 
 
 def generate_scenario(
@@ -244,81 +353,19 @@ def generate_scenario(
         language, horizon = ("zh" if currency == "CNY" else "en"), 48
     year = 2026 + rng.randint(0, 1)
     start = f"{year}-{rng.randint(1, 12):02d}"
-    items = [_portfolio_loan(rng, profile, currency, i) for i in range(n)]
-    kind = budget or rng.choices(BUDGET_KINDS, weights=[4, 3, 3])[0]
+
+    income = _income(rng, currency)
+    items = _portfolio(rng, profile, n, currency, income)
+    budget_fields = _budget(rng, profile, items, income, budget, start, horizon, language, currency)
+
     return {
         "currency": currency,
         "language": language,
         "start": start,
         "horizon_months": horizon,
-        "budget": _budget(rng, profile, kind, items, start, horizon, currency, language),
+        "budget": budget_fields,
         "loans": items,
     }
-
-
-def _portfolio_loan(rng: random.Random, profile: str, currency: str, i: int) -> dict[str, Any]:
-    """Loan i of a portfolio, from the profile's catalogue, in its currency; some already behind."""
-    loan_id = f"loan-{i + 1:02d}"
-    if profile == "cn-microloan" or (profile == "mixed" and rng.random() < 0.5):
-        loan = _cn_loan(rng, loan_id)
-        if currency == "USD":
-            _scale(loan, _FX["USD"])
-    else:
-        loan = _us_loan(rng, loan_id)
-        if currency == "CNY":
-            _scale(loan, Decimal(1) / _FX["USD"])
-    # Some accounts are already behind: one or two missed dues.
-    behind = 0.25 if profile == "cn-microloan" else 0.1
-    if rng.random() < behind:
-        k = rng.randint(1, min(2, loan["escalation_months"] - 1))
-        due = _rough_first_due(loan)
-        balance = Decimal(str(loan["balance"]))
-        arrears = min(balance, (due * k * Decimal(rng.uniform(0.6, 1.0))).quantize(Decimal("0.01")))
-        if arrears >= Decimal("0.01"):
-            loan["arrears"] = _amount(int(arrears * 100))
-            loan["months_overdue"] = k
-    return loan
-
-
-def _budget(rng: random.Random, profile: str, kind: str, items: list[dict[str, Any]], start: str, horizon: int,
-            currency: str, language: str) -> dict[str, Any]:
-    """A budget of `kind` against the portfolio's first minimums: savings, a short spell, a one-off inflow."""
-    minimums = sum(_rough_first_due(loan) for loan in items)
-    step = 100 if currency == "CNY" else 10  # budgets in round amounts
-    if kind == "tight":
-        monthly = minimums * Decimal(rng.uniform(1.0, 1.15))
-    elif kind == "comfortable":
-        monthly = minimums * Decimal(rng.uniform(1.4, 2.5))
-    else:
-        monthly = minimums * Decimal(rng.uniform(1.05, 1.3))
-    monthly_cents = max(step * 100, int(math.ceil(monthly / step)) * step * 100)
-    budget_fields: dict[str, Any] = {"monthly": _amount(monthly_cents)}
-    if profile != "cn-microloan" and rng.random() < 0.5:
-        budget_fields["starting_cash"] = _amount(_cents(rng, 0, float(monthly) * 0.5, step=1000))
-        budget_fields["savings_rate"] = rng.choice([0.0, 0.01, 0.04])
-    elif profile == "cn-microloan" and rng.random() < 0.3:
-        budget_fields["savings_rate"] = 0.0035  # 余额宝-style money fund
-    changes = []
-    if kind == "short":
-        # Income falls below the minimums for some months, then recovers.
-        t_from = rng.randint(1, 6)
-        months = rng.randint(2, 8)
-        low = int(minimums * Decimal(rng.uniform(0.35, 0.9)) / step) * step * 100
-        changes.append({"from": month_label(start, t_from), "monthly": _amount(low)})
-        if t_from + months <= horizon:
-            high = int(Decimal(monthly_cents) * Decimal(rng.uniform(1.0, 1.6)) / (step * 100)) * step * 100
-            changes.append({"from": month_label(start, t_from + months), "monthly": _amount(max(high, step * 100))})
-    if changes:
-        if changes[0]["from"] == start:
-            budget_fields["monthly"] = changes.pop(0)["monthly"]
-        budget_fields["changes"] = changes
-    if rng.random() < 0.2:
-        label = rng.choice(["bonus", "tax refund", "sold a car", "gift from family"] if language == "en"
-                           else ["年终奖", "变卖闲置", "亲友资助", "退税"])
-        amount = _cents(rng, float(minimums) * 0.5, float(minimums) * 4, step=10000)
-        budget_fields["inflows"] = [{"month": month_label(start, rng.randint(1, 12)), "amount": _amount(amount),
-                                     "label": label}]
-    return budget_fields
 
 
 def generate_scenarios(
