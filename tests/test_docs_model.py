@@ -29,3 +29,20 @@ def test_worked_month_of_docs_model() -> None:
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     for figure in ("1,512.35", "25.62", "14,149.12", "537.97", "4,607.25", "1,507.25"):
         assert figure in text
+
+
+def test_worked_month_of_percent_plus_interest() -> None:
+    from debtopt.domain import scenario_from_dict
+
+    card = {"id": "card", "kind": "revolving", "balance": 5000, "annual_rate": 0.24, "min_percent": 0.01,
+            "min_floor": 35, "min_rule": "percent-plus-interest"}
+    for rule, due, after in (("percent-plus-interest", 15000, 495000), ("percent", 5100, 504900)):
+        scenario = scenario_from_dict({"currency": "USD", "start": "2027-01", "budget": {"monthly": 1000},
+                                       "loans": [{**card, "min_rule": rule}]})
+        run = Ledger(scenario).start()
+        st = run.open_month()
+        assert (st.interest[0], st.owed[0], st.regular_due[0]) == (10000, 510000, due)
+        assert run.settle([due]).loans[0].balance == after
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    for figure in ("150.00", "4,950.00", "51.00", "5,049.00"):
+        assert figure in text
