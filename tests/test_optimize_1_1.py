@@ -129,7 +129,28 @@ def _random_1_1(seed: int) -> Any:
     if rng.random() < 0.4:
         loan = rng.choice(data["loans"])
         loan.update(arrears=str(round(float(loan["balance"]) * 0.2, 2)), months_overdue=3, escalation_months=3)
+    if rng.random() < 0.3:  # a settlement already under way (what a check-in writes)
+        loan = rng.choice(data["loans"])
+        part = Decimal(loan["balance"]) / 10
+        parts = [str(part.quantize(Decimal("0.01")))] * rng.randint(1, 4)
+        loan.update(balance=str(sum(Decimal(p) for p in parts)), settlement={
+            "parts": parts, "owed_if_broken": str((sum(Decimal(p) for p in parts) * 2).quantize(Decimal("0.01")))})
+        for key in ("arrears", "months_overdue"):
+            loan.pop(key, None)
+        data["offers"] = [o for o in data["offers"] if o["loan"] != loan["id"]]
     return scenario_from_dict(data)
+
+
+def test_a_settlement_under_way_at_the_start_is_kept_part_by_part() -> None:
+    card = {**US["loans"][1], "balance": 1500, "settlement": {"parts": [500, 500, 500], "owed_if_broken": 4000}}
+    # savings earn 2 %: paying a part early, at no interest, only loses them
+    scenario = scenario_from_dict({**US, "horizon_months": 6, "budget": {"monthly": 900, "savings_rate": 0.02},
+                                   "loans": [card, US["loans"][2]]})
+    plan = optimize(scenario, solve_options(time_limit_seconds=60))
+    rows = [loan for month in plan.months for loan in month.loans if loan.id == "visa"]
+    assert [row.due for row in rows] == [500, 500, 500] and [row.payment for row in rows] == [500, 500, 500]
+    assert all(row.interest == 0 and not row.overdue for row in rows) and rows[-1].closed
+    check_all(scenario, plan)
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -117,8 +117,11 @@ def replan(checkin: CheckIn, old_plan: Plan | None, solve: Callable[[Scenario], 
     kept = old_plan_on(checkin, old_plan)
     if kept is None or kept.rank_key() > new.rank_key():
         return new
-    note = "The remaining months of the plan you followed are still as good as any: they are kept."
-    return kept.model_copy(update={"strategy": new.strategy, "solver": new.solver, "notes": [*kept.notes, note]})
+    notes = list(new.notes)
+    if kept.rank_key() < new.rank_key():  # the solve stopped short of it (a time limit): say so
+        notes.append("The remaining months of the plan you followed are better than the plan this solve found; "
+                     "they are kept.")
+    return kept.model_copy(update={"strategy": new.strategy, "solver": new.solver, "notes": notes})
 
 
 def changes(old_plan: Plan, old_scenario: Scenario, checkin: CheckIn, new_plan: Plan) -> Changes:

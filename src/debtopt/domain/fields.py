@@ -37,6 +37,15 @@ def _amount(value: object, info: ValidationInfo) -> Decimal:
     return amount
 
 
+def _signed_amount(value: object, info: ValidationInfo) -> Decimal:
+    """A difference or a total that may fall below zero (a plan's cost, once a settlement forgives more
+    than the interest charged; its net cost, once savings earn more): whole cents, within the bounds."""
+    amount = read_number(value)
+    if amount < 0:
+        return -_amount(-amount, info)
+    return _amount(amount, info)
+
+
 def _rate(value: object) -> Decimal:
     rate = read_number(value)
     if rate < 0:
@@ -75,6 +84,7 @@ def _text(value: object) -> object:
 
 _as_number = PlainSerializer(float, return_type=float, when_used="json")
 Money = Annotated[Decimal, BeforeValidator(_amount), _as_number]
+SignedMoney = Annotated[Decimal, BeforeValidator(_signed_amount), _as_number]
 Rate = Annotated[Decimal, BeforeValidator(_rate), _as_number]
 Count = Annotated[int, BeforeValidator(_count)]
 # Optional counts carry their bounds inside the Optional, so that the JSON Schema states them.

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .choices import OfferKind
+from .fields import SignedMoney
 from .scenario import Money
 from .solver import SolverReport
 
@@ -108,9 +109,10 @@ class Totals(_Out):
     interest: Money
     penalty_interest: Money
     fees: Money
-    cost: Money
+    cost: SignedMoney = Field(description="interest, penalty interest, fees and offers' costs, less what is "
+                              "waived: below 0 when a settlement forgives more than the plan charges")
     savings_interest: Money
-    net_cost: Money = Field(description="cost less the savings interest the borrower's cash earns to the horizon "
+    net_cost: SignedMoney = Field(description="cost less the savings interest the borrower's cash earns to the horizon "
                             "(after the payoff month too): the contract's fourth criterion")
     overdue_months: int
     max_consecutive_overdue: int

@@ -59,6 +59,9 @@ class LoanData:
     opening_max: float = 0.0
     grace_until: int = 0  # nothing regular due in month indices start..grace_until-1 (a hardship plan's grace)
     in_collection: bool = False  # escalated before the plan: its escalation is counted whatever the plan
+    # A settlement schedule in force at the start: month t's part for t < len(parts); nothing is charged
+    # meanwhile, and the plan keeps it (a part missed would end the settlement, which no plan should do)
+    parts: list[float] = field(default_factory=list)
     converted_from: int = -1  # hardship plan's loan: the scenario loan it converts
 
 
@@ -116,6 +119,7 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
     T = ledger.horizon_months if horizon is None else min(horizon, ledger.horizon_months)
     loans = []
     for i, terms in enumerate(ledger.terms):
+        held = len(terms.settlement_parts)  # months of a settlement schedule: no interest
         loan = LoanData(
             id=terms.id,
             due_rule=terms.due_rule,
@@ -123,8 +127,8 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
             arrears=float(terms.arrears),
             months_overdue=terms.months_overdue,
             escalation_months=terms.escalation_months,
-            rate=[n / d for n, d in ledger.rate_pairs[i][:T]],
-            penalty_rate=[n / d for n, d in ledger.penalty_pairs[i][:T]],
+            rate=[0.0 if t < held else n / d for t, (n, d) in enumerate(ledger.rate_pairs[i][:T])],
+            penalty_rate=[0.0 if t < held else n / d for t, (n, d) in enumerate(ledger.penalty_pairs[i][:T])],
             min_percent=float(terms.min_percent),
             min_floor=float(terms.min_floor),
             installment=float(terms.installment or 0),
@@ -134,6 +138,7 @@ def model_data(ledger: Ledger, horizon: int | None = None) -> ModelData:
             due_month=terms.due_month or 0,
             grace_until=terms.grace_months,
             in_collection=terms.in_collection,
+            parts=[float(part) for part in terms.settlement_parts],
         )
         _bounds(loan, T)
         loans.append(loan)
@@ -375,6 +380,8 @@ def _bounds(loan: LoanData, T: int) -> None:
         n = (1.0 + r) * x + rp * a + 1.0
         if t < loan.grace_until:
             reg, g = 0.0, n
+        elif t < len(loan.parts):  # a settlement's part: R = part, X' <= N - part
+            reg, g = loan.parts[t] + 1.0, max(0.0, n - loan.parts[t] + 1.0)
         elif loan.due_rule is DueRule.REVOLVING_PERCENT:
             reg = max(loan.min_floor, loan.min_percent * d) + 1.0
             g = max(0.0, min(n - loan.min_floor, (1.0 - loan.min_percent) * n))

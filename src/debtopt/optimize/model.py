@@ -295,7 +295,8 @@ def _loan_variables(rows: Rows, i: int, loan: LoanData, T: int, cash_max: list[f
         else:
             R.append(None)
         forced = 1.0 if loan.paid_to_be_current[t] > cash_max[t] else 0.0
-        o.append(rows.var(f"o_{name}_{t + 1}", forced, 1.0, integer=True))
+        kept = 0.0 if t < len(loan.parts) else 1.0  # a settlement under way is kept: its parts paid in full
+        o.append(rows.var(f"o_{name}_{t + 1}", min(forced, kept), kept, integer=True))
         if loan.due_rule is DueRule.BULLET:
             fixed = 0.0 if t + 1 <= loan.due_month else 1.0
             z.append(rows.var(f"z_{name}_{t + 1}", fixed, fixed, integer=True))
@@ -509,6 +510,8 @@ def _regular_terms(m: Model, i: int, t: int) -> tuple[list[tuple[int, float]], f
     loan, v = m.data.loans[i], m.loans[i]
     if t < loan.grace_until:  # a hardship plan's grace months: nothing regular is due
         return [], 0.0
+    if t < len(loan.parts):  # a settlement under way at the start: this month's part
+        return [], loan.parts[t]
     if loan.due_rule in REVOLVING_RULES:
         col = v.R[t]
         assert col is not None

@@ -109,9 +109,10 @@ def plan_integers(ledger: Ledger, model: Model, plan: Plan) -> np.ndarray:
 
     A loan-month the plan has no account open in (before an offer's loan opens, a copy
     not taken, after a loan closes or is converted, after the plan's last month), or whose
-    account is being settled (its D moved out: model.settlement_rows), is current with its
-    due all it owes (o = 0, z = 1); a column the model fixes by its bounds (a
-    bullet loan's z, o where no plan can be current) keeps its bound.
+    account a settlement offer settles (from its month on D moves out: model.settlement_rows),
+    is current with its due all it owes (o = 0, z = 1); a column the model fixes by its bounds
+    (a bullet loan's z, o where no plan can be current) keeps its bound. A settlement already
+    under way at the start is the loan's own due (its parts), read off the replay as any due.
     """
     data, rows = model.data, model.rows
     T = data.horizon
@@ -119,13 +120,15 @@ def plan_integers(ledger: Ledger, model: Model, plan: Plan) -> np.ndarray:
     o = np.zeros((data.n, T))
     z = np.ones((data.n, T))
     live = _live_loan(model, taken)
+    settled = {offer.account: taken[offer.id] for offer in data.offers
+               if offer.kind == OfferKind.SETTLEMENT and offer.id in taken}  # from the month a settlement is taken
     for t, month in enumerate(_replayed_months(ledger, plan, T)):
         st = month.statement
         for account, by_month in enumerate(live):
             k = next((loan for start, loan in sorted(by_month.items(), reverse=True) if start <= t), None)
             if k is None or account >= len(st.is_open) or not st.is_open[account]:
                 continue
-            if account in st.settling:  # its parts are paid from the cash: the model's loan owes nothing
+            if t >= settled.get(account, T):  # its D moved out: the model's loan owes nothing
                 continue
             o[k, t] = 1.0 if month.payments[account] < st.due[account] else 0.0
             z[k, t] = 1.0 if st.due[account] >= st.owed[account] else 0.0

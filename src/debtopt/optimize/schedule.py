@@ -224,7 +224,8 @@ def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t:
             continue
         if i in st.settling:  # a settlement's part: exactly what the ledger says it is
             early = _early(model, values, i, t) if model.data.horizon == horizon_months else 0  # not a short model's
-            want[i], role[i] = min(st.owed[i], st.due[i] + early), Role.SETTLE
+            paid = math.floor(values[model.loans[k].p[t]] + 1e-6)  # a schedule already under way at the start
+            want[i], role[i] = min(st.owed[i], max(st.due[i] + early, paid)), Role.SETTLE
             continue
         v = model.loans[k]
         mp = values[v.p[t]]
