@@ -260,7 +260,8 @@ class LetterPayment(_Doc):
 class Letter(_Doc):
     """A request to one lender: what is owed, what is asked, the schedule that backs it."""
 
-    purpose: str  # hardship (ask for a named plan) | overdue (ask to accept a schedule) | application (a new loan)
+    purpose: str  # hardship (ask for a named plan) | settlement (accept one) | overdue (ask to accept a schedule)
+    #               | application (a new loan)
     lender: str
     accounts: list[str]
     account_numbers: list[str | None]

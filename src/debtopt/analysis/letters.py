@@ -1,6 +1,7 @@
 """Which lenders get a letter, and what each asks: only where something is asked.
 
 - the lender of each hardship plan the plan takes: asks for that plan, by name;
+- the lender of each settlement the plan takes: accepts it, by name, for its price;
 - the lender of each account overdue at the start or in the plan (without a
   hardship plan): asks to accept the plan's payments to it;
 - each consolidation or balance transfer the plan takes: the application.
@@ -47,6 +48,14 @@ def letters(scenario: Scenario, plan: Plan) -> list[Letter]:
                               account_numbers=[numbers[loan.id]], offer=d.offer, owed=loan.balance,
                               arrears=loan.arrears, months_overdue=loan.months_overdue, month=d.month,
                               waived=d.waived, payments=_payments(plan, [loan.id], d.month),
+                              remaining=_remaining(plan, [loan.id])))
+        elif d.kind == OfferKind.SETTLEMENT:
+            loan = loans[offer.loan]  # type: ignore[union-attr]
+            hardship_loans.add(loan.id)
+            out.append(Letter(purpose="settlement", lender=loan.lender or loan.display_name, accounts=[loan.id],
+                              account_numbers=[numbers[loan.id]], offer=d.offer, owed=loan.balance,
+                              arrears=loan.arrears, months_overdue=loan.months_overdue, month=d.month,
+                              amount=d.amount, waived=d.waived, payments=_payments(plan, [loan.id], d.month),
                               remaining=_remaining(plan, [loan.id])))
         elif d.kind in RESTRICTED_KINDS:
             out.append(Letter(purpose="application", lender=offer.name or offer.id, accounts=[d.offer],

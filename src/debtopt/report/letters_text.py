@@ -52,6 +52,16 @@ def _ask(w: Words, doc: ReportData, letter: LetterData) -> list[str]:
         if first is not None:
             out.append(w._("Under it I will pay {amount} in {month}, and then the amounts in the table below.",
                            amount=w.amount(first.amount), month=w.month_of(first.month)))
+    elif letter.purpose == "settlement" and letter.offer is not None:
+        o = doc.offer(letter.offer)
+        out = [w.n_("I accept your offer {program}: {amount} in {n} payment from {month}, after which {loans} is "
+                    "closed and the rest, {waived}, forgiven.",
+                    "I accept your offer {program}: {amount} in {n} monthly parts from {month}, after which {loans} "
+                    "is closed and the rest, {waived}, forgiven.", o.instalments or 1, program=o.name,
+                    amount=w.amount(letter.amount), month=w.month_of(letter.month), loans=w.names_of(letter.accounts),
+                    waived=w.amount(letter.waived or 0)),
+               w._("Please confirm it in writing before the first payment, stop penalty interest and collection "
+                   "while it is paid, and report the account as settled to the credit bureau once it is.")]
     elif letter.purpose == "application":
         o = doc.offer(letter.offer or "")
         out = [w._("I apply for {program}: {amount} in {month}, paid straight to {loans}.", program=o.name,
@@ -69,7 +79,7 @@ def _ask(w: Words, doc: ReportData, letter: LetterData) -> list[str]:
                            amount=w.amount(payments[0].amount), month=w.month_of(payments[0].month), end=end))
     out.append(w._("This schedule comes from one plan for all my debts, which pays every lender from the same "
                    "monthly budget; I can keep to it."))
-    if letter.purpose != "application":
+    if letter.purpose not in ("application", "settlement"):
         out.append(w._("Please approve it, and pause collection and penalty interest while it is being considered."))
     return out
 
@@ -79,6 +89,8 @@ def _title(w: Words, letter: LetterData) -> str:
         return w._("Request for a hardship repayment plan")
     if letter.purpose == "application":
         return w._("Loan application")
+    if letter.purpose == "settlement":
+        return w._("Acceptance of a settlement")
     return w._("Request for a negotiated repayment plan")
 
 
