@@ -241,12 +241,7 @@ class LedgerRun:
                 raise ScheduleError(f"month {t}: the scenario has no offers to take", month=t)
             effects = self.offers.effects(t, takes, is_open)
         cash += sum(e.received for e in effects if e.restricted_to is None)
-        settling = {e.settles_account: e for e in effects if e.settles_account is not None}
-        for e in effects:
-            if e.hardship_account is not None and (e.hardship_account in settling
-                                                   or accounts[e.hardship_account].settlement is not None):
-                raise ScheduleError(f"month {t}, offer {e.offer}: loan {self.ledger.account_ids[e.hardship_account]} "
-                                    "is being settled; a hardship plan cannot convert it", month=t)
+        settling = self._settling(t, effects)
         interest = [0] * n
         penalty = [0] * n
         owed = [0] * n
@@ -256,9 +251,6 @@ class LedgerRun:
             if not is_open[i]:
                 continue
             if acc.settlement is not None:  # a settlement schedule: this month's part, nothing charged
-                if i in settling:
-                    raise ScheduleError(f"month {t}, offer {settling[i].offer}: loan {self.ledger.account_ids[i]} "
-                                        "is already being settled", t, self.ledger.account_ids[i])
                 owed[i], regular[i], due[i] = acc.balance, acc.settlement.parts[0], acc.settlement.parts[0]
                 continue
             terms = acc.terms
@@ -302,6 +294,21 @@ class LedgerRun:
         self._statement = statement
         self._effects = effects
         return statement
+
+    def _settling(self, t: int, effects: list[Effect]) -> dict[int, Effect]:
+        """This month's settlements by account; a hardship plan on a loan being settled, or a settlement
+        of one already under way, is refused."""
+        ids = self.ledger.account_ids
+        settling = {e.settles_account: e for e in effects if e.settles_account is not None}
+        for i, e in settling.items():
+            if self.accounts[i].settlement is not None:
+                raise ScheduleError(f"month {t}, offer {e.offer}: loan {ids[i]} is already being settled", t, ids[i])
+        for e in effects:
+            i = e.hardship_account
+            if i is not None and (i in settling or self.accounts[i].settlement is not None):
+                raise ScheduleError(f"month {t}, offer {e.offer}: loan {ids[i]} is being settled; a hardship plan "
+                                    "cannot convert it", month=t)
+        return settling
 
     def _price(self, effect: Effect, owed: int) -> tuple[int, int, int]:
         """A settlement accepted this month on a loan owing `owed`: (the price, its first part twice);
