@@ -243,3 +243,18 @@ def test_no_month_is_left_after_the_horizon() -> None:
     months = [{"month": "2027-01"}, {"month": "2027-02"}]
     with pytest.raises(InputError, match="horizon"):
         check_in(scenario, actual_from_dict({"scenario_start": "2027-01", "months": months}, scenario))
+
+
+def test_money_moved_counts_what_a_plan_changes_against_the_old_one() -> None:
+    from debtopt.analysis.checkin import money_moved
+
+    plan = run_strategy(scenario_from_dict(MISSED), "avalanche")
+    assert money_moved(plan, plan) == 0
+    first = plan.months[0]
+    card, loan = first.loans
+    moved = first.model_copy(update={"loans": [card.model_copy(update={"payment": card.payment - 10}),
+                                               loan.model_copy(update={"payment": loan.payment + 10})]})
+    other = plan.model_copy(update={"months": [moved, *plan.months[1:]]})
+    assert money_moved(other, plan) == 20  # ¥10 taken from the card and paid to the loan
+    dropped = plan.model_copy(update={"months": [first.model_copy(update={"loans": [card]}), *plan.months[1:]]})
+    assert money_moved(dropped, plan) == loan.payment  # a payment the plan no longer makes counts whole

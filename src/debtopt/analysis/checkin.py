@@ -7,9 +7,11 @@ appeared) and the re-plan with the old plan's remaining months, loan by loan:
 months that now go short or no longer do, payoffs that move, and the totals
 of the months left. Only ledger figures are compared (both plans are replays).
 
-`replan(checkin, old_plan, solve)` plans the next scenario and, among plans
-equal in the contract's order, keeps the old plan's remaining months: the
-borrower is not told to change everything for a cent (issue 15, item 2).
+`replan(checkin, old_plan, solve)` plans the next scenario and, among the plans
+it has that are equal in the contract's order (the solve's, the old plan's
+remaining months, the heuristics'), shows the one that moves the least money
+against the old plan: the borrower is not told to change everything for ¥10
+(issue 15, item 2).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from ..ledger import Ledger, replay
 from ..ledger.checkin import CheckIn
+from ..strategies import run_heuristics
 from .document import Amount
 
 
@@ -108,20 +111,35 @@ def old_plan_on(checkin: CheckIn, old_plan: Plan) -> Plan | None:
         return None
 
 
+def money_moved(plan: Plan, old_plan: Plan) -> Decimal:
+    """What `plan` moves around against `old_plan` in its own months: the sum over months and loans of
+    |paid - planned| (a payment the old plan did not have counts whole)."""
+    old = {(m.date, lm.id): lm.payment for m in old_plan.months for lm in m.loans}
+    new = {(m.date, lm.id): lm.payment for m in plan.months for lm in m.loans}
+    months = {m.date for m in plan.months}
+    keys = set(new) | {key for key in old if key[0] in months}
+    return sum((abs(new.get(key, Decimal(0)) - old.get(key, Decimal(0))) for key in keys), Decimal(0))
+
+
 def replan(checkin: CheckIn, old_plan: Plan | None, solve: Callable[[Scenario], Plan]) -> Plan:
-    """The next scenario's plan: `solve`'s, or the old plan's remaining months when they are at least as
-    good in the contract's order (so an equal plan never moves the borrower's money around)."""
+    """The next scenario's plan: the best in the contract's order of `solve`'s plan, the old plan's remaining
+    months and the heuristics' plans; among those equal in that order, the one that moves the least money
+    against the old plan (issue 15, item 2: a borrower is not told to change everything for ¥10)."""
     new = solve(checkin.scenario)
     if old_plan is None:
         return new
     kept = old_plan_on(checkin, old_plan)
-    if kept is None or kept.rank_key() > new.rank_key():
+    candidates = [new, *([kept] if kept is not None else []), *run_heuristics(checkin.scenario).values()]
+    best = min(plan.rank_key() for plan in candidates)
+    equal = [plan for plan in candidates if plan.rank_key() == best]
+    chosen = min(equal, key=lambda plan: money_moved(plan, old_plan))  # the first of equals: the solve's
+    if chosen is new:
         return new
     notes = list(new.notes)
-    if kept.rank_key() < new.rank_key():  # the solve stopped short of it (a time limit): say so
-        notes.append("The remaining months of the plan you followed are better than the plan this solve found; "
-                     "they are kept.")
-    return kept.model_copy(update={"strategy": new.strategy, "solver": new.solver, "notes": notes})
+    if best < new.rank_key():  # the solve stopped short (a time limit): say what is shown instead
+        which = "the remaining months of the plan you followed" if chosen is kept else f"the '{chosen.strategy}' plan"
+        notes.append(f"{which[0].upper()}{which[1:]} replays better than the plan this solve found; it is shown.")
+    return chosen.model_copy(update={"strategy": new.strategy, "solver": new.solver, "notes": notes})
 
 
 def changes(old_plan: Plan, old_scenario: Scenario, checkin: CheckIn, new_plan: Plan) -> Changes:
@@ -209,4 +227,5 @@ def _loan_changes(before: list[MonthRow], new_plan: Plan) -> list[LoanChange]:
     return out
 
 
-__all__ = ["Cause", "Changes", "LoanChange", "causes", "changes", "old_plan_on", "remaining_schedule", "replan"]
+__all__ = ["Cause", "Changes", "LoanChange", "causes", "changes", "money_moved", "old_plan_on", "remaining_schedule",
+           "replan"]
