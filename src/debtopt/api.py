@@ -789,7 +789,8 @@ def checkin(
 def check_checkin_options(*, replan: bool = False, new_plan: bool = False) -> None:
     """The check-in's options that go together: a new plan is written only with a re-plan."""
     if new_plan and not replan:
-        raise OptionError([FieldIssue("new_plan", "only with replan; add it")])
+        raise OptionError([FieldIssue("new_plan", "a new plan is written only when re-planning; "
+                                              "ask for the re-plan too")])
 
 
 def load_actual(source: PathOrData | Actual, scenario: Scenario) -> Actual:
