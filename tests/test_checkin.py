@@ -258,3 +258,12 @@ def test_money_moved_counts_what_a_plan_changes_against_the_old_one() -> None:
     assert money_moved(other, plan) == 20  # ¥10 taken from the card and paid to the loan
     dropped = plan.model_copy(update={"months": [first.model_copy(update={"loans": [card]}), *plan.months[1:]]})
     assert money_moved(dropped, plan) == loan.payment  # a payment the plan no longer makes counts whole
+
+
+def test_a_check_in_after_the_last_payment_says_there_is_nothing_left_to_plan() -> None:
+    scenario = scenario_from_dict({**MISSED, "budget": {"monthly": 20000}})
+    # the card owes D = 10,150.00 in January, the loan 6,060.00: both paid off
+    actual = {"scenario_start": "2027-01", "months": [{"month": "2027-01", "payments": {"card": 10150, "loan": 6060}}]}
+    with pytest.raises(InputError) as info:
+        check_in(scenario, actual_from_dict(actual, scenario))
+    assert "nothing left to plan" in info.value.issues[0].message

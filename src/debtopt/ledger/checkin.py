@@ -50,7 +50,6 @@ class CheckIn:
     """What a check-in found: the months that passed as the ledger replayed them, the corrections
     the statements made, and the next scenario (its fields, as a file writes them, and validated)."""
 
-
     passed: Plan
     corrections: list[Correction]
     fields: dict[str, Any]
@@ -90,6 +89,9 @@ def check_in(scenario: Scenario, actual: Actual) -> CheckIn:
                                          "leave out the months after it")], what=WHAT)
     passed = plan_from_run(run, "actual")
     fields, notes = next_scenario_fields(run, actual, waiting)
+    if not fields["loans"]:
+        raise InputError([FieldIssue(f"months[{months - 1}]", f"every loan is paid off by {actual.last_month}: "
+                                     "there is nothing left to plan, and no next scenario to write")], what=WHAT)
     try:
         next_scenario = scenario_from_dict(fields)
     except ScenarioError as exc:  # a bug in carrying forward, or a state no scenario can hold: say which field
