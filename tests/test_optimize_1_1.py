@@ -164,3 +164,55 @@ def test_generated_with_settlements_never_worse_than_any_heuristic(seed: int) ->
 def test_sweep_with_settlements_never_worse_than_any_heuristic(seed: int) -> None:
     scenario = _random_1_1(5000 + seed)
     check_sweep(scenario, optimize(scenario, solve_options(time_limit_seconds=10)))
+
+
+def test_a_plan_taking_a_settlement_is_a_point_of_the_model_with_its_counts() -> None:
+    """points.plan_integers on money model 1.1: each heuristic's plan that takes a settlement (its
+    loan's D moved out from that month: o = 0, z = 1 after), beside percent-plus-interest cards and
+    accounts in collection, is a point of the model (the solver's start from it exists), and the
+    point's overdue count is the ledger's. (Plans that break a settlement, or pay a fixed amount
+    that is all the loan owes, are outside the model by design: settlement_rows, data.py `parts`.)"""
+    from test_optimize_model import LIMITS, _violations
+
+    from debtopt.domain.choices import Stage
+    from debtopt.domain.plan import Take
+    from debtopt.errors import OptionError, ScheduleError
+    from debtopt.ledger import replay
+    from debtopt.optimize.points import plan_point
+    from debtopt.strategies import propose_schedule
+    from debtopt.strategies.heuristics import HEURISTICS
+
+    kept = 0
+    for seed in range(4100, 4112):
+        scenario = _random_1_1(seed)
+        ledger = Ledger(scenario)
+        model = build(model_data(ledger))
+        for offer in model.data.offers:
+            for t in offer.months[:2]:
+                for name, decide in HEURISTICS.items():
+                    try:
+                        schedule = propose_schedule(ledger, decide, [Take(offer=offer.id, month=t + 1)])
+                        plan = replay(ledger, schedule, strategy=name)
+                    except (ScheduleError, OptionError):  # the take does not fit this plan (a closed loan)
+                        continue
+                    if not _keeps_its_settlements(plan, scenario, scenario.offers[scenario.offer_index(offer.id)].loan):
+                        continue  # a part unpaid ends it, or a price of all it owes: no plan of the model does that
+                    kept += 1
+                    where = (seed, name, offer.id, t)
+                    values = plan_point(ledger, model, plan, [], model.objective(Stage.OVERDUE), LIMITS)
+                    assert values is not None, where
+                    assert _violations(model, values) == [], where
+                    overdue = sum(values[j] * c for j, c in model.objective(Stage.OVERDUE).items())
+                    assert round(overdue, 6) == plan.totals.overdue_months, where
+    assert kept >= 10, kept
+
+
+def _keeps_its_settlements(plan: Any, scenario: Any, loan: str) -> bool:
+    """The plan took a settlement of `loan` that forgives something and paid every part of it, and
+    paid every part of the settlements under way at the start."""
+    if not plan.decisions or plan.decisions[0].waived <= 0:
+        return False
+    month = plan.decisions[0].month
+    under_way = {x.id: len(x.settlement.parts) for x in scenario.loans if x.settlement is not None}
+    return not any(row.overdue for m in plan.months for row in m.loans
+                   if (row.id == loan and m.month >= month) or m.month <= under_way.get(row.id, 0))
