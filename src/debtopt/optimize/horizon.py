@@ -28,7 +28,7 @@ from ..ledger import Ledger, plan_from_run
 from ..strategies.heuristics import HEURISTICS
 from .data import model_data
 from .model import Model, build
-from .points import Incumbent, start_from_plan
+from .points import Incumbent, outside_model, start_from_plan
 from .schedule import prefix_setting, round_months
 from .solve import SolveLimits, make_backend
 
@@ -89,10 +89,13 @@ class _Search:
     bound: float | None = None
     tie_key: tuple[float, ...] | None = None
     tie: tuple[Incumbent, Plan] | None = None
+    full: Model | None = None  # the full model: a plan outside it (points.outside_model) proves nothing
 
     def consider(self, short: Model, point: list[float]) -> None:
         for plan in continued_plans(self.ledger, short, point):
             if self.limit is not None and plan.totals.max_consecutive_overdue > self.limit:
+                continue
+            if self.full is not None and outside_model(self.full, plan):
                 continue
             candidate = Incumbent(plan=plan)
             if any(self.value_of(name, candidate) > level for name, level in self.levels):
@@ -131,7 +134,7 @@ def prove_stage(ledger: Ledger, full: Model, solver: SolverName, stage: Stage, l
     T = full.data.horizon
     Tp = first_horizon(full)
     search = _Search(ledger, stage, levels, limit, value_of, start,
-                     None if start is None else value_of(stage, start), start_plan)
+                     None if start is None else value_of(stage, start), start_plan, full=full)
     while deadline - time.perf_counter() > 0.2:
         _search_horizon(search, build(model_data(ledger, Tp), limit), solver, deadline)
         if search.proved() or Tp >= T:

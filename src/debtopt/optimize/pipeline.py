@@ -46,7 +46,7 @@ from .data import model_data
 from .fixed import Level
 from .horizon import ShortResult, prove_stage
 from .model import Model, build
-from .points import Incumbent, model_escalations, plan_point, plan_value, start_from_plan
+from .points import Incumbent, model_escalations, outside_model, plan_point, plan_value, start_from_plan
 from .schedule import Rounded, planned_overdue, round_solution
 from .solve import Backend, SolveLimits, SolveOutcome, make_backend
 
@@ -228,13 +228,20 @@ def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget
     """One solve per stage, each fixing the optimum of the one before; counting stages are
     first tried on short horizons (horizon.py); a stage a start already proves costs nothing."""
     began = time.perf_counter()
-    warm = options.warm_start and starts.best is not None
-    progress = _Progress(Incumbent(plan=starts.best) if warm else None, starts.best if warm else None)
+    warm = _warm_start(built, starts) if options.warm_start else None
+    progress = _Progress(None if warm is None else Incumbent(plan=warm), warm)
     for stage, share in zip(STAGES[options.objective], SHARES[options.objective], strict=True):
         if not _solve_stage(built, progress, stage, share, starts, options, budget):
             break
     return Solved(tuple(progress.stages), progress.incumbent, tuple(progress.levels), tuple(progress.replayed),
                   progress.found_any, progress.infeasible, progress.failure, time.perf_counter() - began)
+
+
+def _warm_start(built: Built, starts: StartPlans) -> Plan | None:
+    """The best start plan the model can make: one that breaks a settlement (points.outside_model)
+    is still the floor to beat, but no stage's level."""
+    inside = [plan for plan in starts.plans if not outside_model(built.model, plan)]
+    return min(inside, key=lambda plan: plan.rank_key()) if inside else None
 
 
 def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts: StartPlans, options: SolveOptions,

@@ -66,6 +66,25 @@ def model_escalations(model: Model, plan: Plan) -> int:
     return plan.totals.escalations + extra
 
 
+def outside_model(model: Model, plan: Plan) -> bool:
+    """A plan whose choices the model cannot make: it leaves a settlement's part unpaid (the
+    ledger then ends the settlement; the model keeps every settlement, taken or under way at the
+    start: model.settlement_rows, data.py `parts`), or takes a settlement that forgives nothing
+    (a fixed amount of all the loan owes, which settlement_rows never takes). Such a plan may be
+    shown when it ranks best, but its figures are no stage's level: no point of the model meets them."""
+    data = model.data
+    kept = {loan.id: range(1, len(loan.parts) + 1) for loan in data.loans[:data.n_loans] if loan.parts}
+    taken = {d.offer: d for d in plan.decisions if d.kind == OfferKind.SETTLEMENT}
+    for offer in data.offers:
+        decision = taken.get(offer.id)
+        if decision is None:
+            continue
+        if decision.waived <= 0:
+            return True
+        kept[data.loans[offer.loan].id] = range(decision.month, decision.month + offer.instalments)
+    return any(row.overdue for month in plan.months for row in month.loans if month.month in kept.get(row.id, ()))
+
+
 @dataclass(frozen=True, slots=True)
 class _Month:
     statement: Statement
@@ -182,4 +201,5 @@ class Incumbent:
     plan: Plan | None = None
 
 
-__all__ = ["Incumbent", "model_escalations", "plan_integers", "plan_point", "plan_value", "start_from_plan"]
+__all__ = ["Incumbent", "model_escalations", "outside_model", "plan_integers", "plan_point", "plan_value",
+           "start_from_plan"]

@@ -292,10 +292,12 @@ def _pay_down_at_the_end(st: Statement, model: Model, values: list[float], dec: 
     """The last month: the cents floors kept for later rounding have no later, and cash kept
     after T is worth nothing in any objective (what is owed at T ranks before net cost, and
     savings after T earn nothing within the horizon): all of it pays debt down. (The model's
-    own savings at T are float noise: half a cent it cannot pay, kept as a whole cent owed.)"""
+    own savings at T are float noise: half a cent it cannot pay, kept as a whole cent owed.) A
+    settlement's parts due after T are paid down too, last (the ledger takes a payment above the
+    part off the last parts; the model's `early` floored can leave a cent of them owed)."""
     t = st.month - 1
     left = max(0, st.cash_available - st.cash_taken(want))
-    payers = [i for i in range(len(want)) if st.is_open[i] and dec.loan_at(i, t) is not None and i not in st.settling]
+    payers = [i for i in range(len(want)) if st.is_open[i] and dec.loan_at(i, t) is not None]
     for i in sorted(payers, key=lambda i: -values[model.loans[dec.loan_at(i, t) or i].p[t]]):
         extra = min(left, st.owed[i] - want[i])
         want[i] += extra
