@@ -285,6 +285,7 @@ def _fit_cash(st: Statement, want: list[int], role: list[Role | None]) -> None:
         floors = [min(st.due[i], want[i]) for i in range(n)]
         short = _cut(want, short, _with_role(role, Role.CURRENT), floors)
         short = _cut(want, short, _with_role(role, Role.CLOSE), floors)
+        short = _cut(want, short, _with_role(role, Role.SETTLE), floors)  # parts paid early, never the part due
         _cut(want, short, _with_role(role, Role.CURRENT, Role.CLOSE), [0] * n)
 
 
