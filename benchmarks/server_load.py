@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
+import json
 import os
 import platform
+import select
+import subprocess
 import sys
 import time
 import tomllib
@@ -100,35 +102,32 @@ async def send_all(url: str, calls: list[Call], concurrency: int) -> tuple[list[
         return list(outcomes), time.perf_counter() - began
 
 
-def probe_health(url: str, stop: Any, out: Any, every_seconds: float = 0.1) -> None:
-    """In its own process: GET /healthz every 100 ms on one connection until `stop` is set.
+def probe_health(url: str, every_seconds: float = 0.1) -> list[float]:
+    """GET /healthz every 100 ms on one connection until a line arrives on stdin.
 
-    A separate process, so the load client's own CPU time is not counted as the
-    server's; the latencies (seconds) go back through `out`.
+    Run in its own process (`--probe-health URL`), so the load client's own CPU
+    time is not counted as the server's; the latencies (seconds) are printed as JSON.
     """
     seconds = []
     with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client:
-        while not stop.is_set():
+        while not select.select([sys.stdin], [], [], every_seconds)[0]:
             started = time.perf_counter()
             response = client.get("/healthz")
             seconds.append(time.perf_counter() - started if response.status_code == 200 else float("inf"))
-            time.sleep(every_seconds)
-    out.put(seconds)
+    return seconds
 
 
 def send_with_probe(url: str, calls: list[Call], concurrency: int) -> tuple[list[Outcome], float, list[float]]:
     """The load, with /healthz probed from another process while it runs."""
-    context = multiprocessing.get_context("spawn")
-    stop, out = context.Event(), context.Queue()
-    prober = context.Process(target=probe_health, args=(url, stop, out), daemon=True)
-    prober.start()
+    prober = subprocess.Popen([sys.executable, __file__, "--probe-health", url], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     try:
         outcomes, wall = asyncio.run(send_all(url, calls, concurrency))
+        answer, _ = prober.communicate("stop\n", timeout=REQUEST_TIMEOUT)
     finally:
-        stop.set()
-    health = out.get(timeout=REQUEST_TIMEOUT)
-    prober.join(timeout=10)
-    return outcomes, wall, health
+        if prober.poll() is None:
+            prober.kill()
+    return outcomes, wall, json.loads(answer)
 
 
 def server_timing(header: str) -> dict[str, float]:
@@ -229,7 +228,11 @@ def main() -> int:
     parser.add_argument("--optimize-every", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="Print only; leave the results file alone.")
+    parser.add_argument("--probe-health", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.probe_health:
+        print(json.dumps(probe_health(args.probe_health)))
+        return 0
     if not 1 <= args.requests <= 5000 or not 1 <= args.concurrency <= 64:
         parser.error("keep it bounded: 1-5000 requests, 1-64 in flight")
     result = run(args.requests, args.concurrency, args.time_limit, args.optimize_every, args.workers)

@@ -37,6 +37,8 @@ def test_sixty_mixed_requests_sixteen_at_a_time_none_fails() -> None:
     assert 0 < rows["simulate"]["work_p50"] < rows["optimize"]["work_p50"] < 1000 * (1.0 + 2.0)
     text = bench.markdown(result, "python benchmarks/server_load.py --requests 60")
     assert "| all | 60 | 0 |" in text
+    assert result["health_ms"] and all(ms < float("inf") for ms in result["health_ms"])  # every probe a 200
+    assert "`GET /healthz` probed every 100 ms" in text
 
 
 def test_percentile_is_nearest_rank() -> None:
