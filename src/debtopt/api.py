@@ -29,7 +29,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -49,6 +51,7 @@ from .errors import FieldIssue, OptionError, OutputError, ScenarioError
 
 if TYPE_CHECKING:
     from .analysis.document import ReportData
+    from .analysis.runner import Run
 
 __all__ = [
     "CheckinResult",
@@ -240,17 +243,85 @@ def heuristic_plans(scenario: Scenario, names: Sequence[str] | None = None, *,
 
 
 # ---------------------------------------------------------------- optimize
-def _solve(scenario: Scenario, options: SolveOptions) -> Plan:
+@dataclass(frozen=True)
+class _Solving:
+    """How this call's solves run: what it tells the caller as it goes, and how many worker
+    processes may run its independent re-solves (offer worth, what-ifs) side by side."""
+
+    progress: Callable[[str], None] | None = None
+    workers: int = 1
+
+
+_SOLVING: ContextVar[_Solving] = ContextVar("debtopt_solving", default=_Solving())
+
+
+@contextmanager
+def solving(progress: Callable[[str], None] | None = None, workers: int = 1) -> Iterator[None]:
+    """Within it, `optimize`, `compare` and `explain` say each step to `progress` (a short English
+    phrase: "solving", "what each offer is worth (3 re-solves)") and run their independent
+    re-solves in up to `workers` processes (results in the same order, so the same output
+    whichever finishes first). The CLI uses it on a terminal; library calls run in-process."""
+    token = _SOLVING.set(_Solving(progress, workers))
+    try:
+        yield
+    finally:
+        _SOLVING.reset(token)
+
+
+def _say(step: str) -> None:
+    progress = _SOLVING.get().progress
+    if progress is not None:
+        progress(step)
+
+
+@contextmanager
+def _resolves(expected: int) -> Iterator[Run]:
+    """How the re-solves of this call run: in worker processes (started now, so that they load while
+    the plan is solved) when `solving` allows more than one and `expected` re-solves may follow."""
+    from .analysis.runner import serial
+
+    workers = min(_SOLVING.get().workers, expected)
+    if workers < 2:
+        yield serial
+        return
+    from .processes import ProcessRun, can_start_workers
+
+    if not can_start_workers():
+        yield serial
+        return
+    run = ProcessRun(workers)
+    try:
+        yield run
+    finally:
+        run.close()
+
+
+def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None) -> Plan:
     """The optimizer's plan for validated options: every optimize of the service goes through here.
     Then what the analyses add to it: the extra cash that clears debt left at the horizon, and
-    (with `options.offer_worth`) what each offer is worth."""
+    (with `options.offer_worth`) what each offer is worth, its re-solves through `run`."""
     from .analysis.cash import with_extra_cash
     from .analysis.offer_worth import with_offer_worth
     from .optimize import optimize as _optimize
 
     deadline = time.perf_counter() + options.time_limit_seconds
+    if run is None and options.offer_worth and len(scenario.offers) > 1:
+        with _resolves(len(scenario.offers)) as pool:
+            return _solve(scenario, options, pool)
+    _say("solving")
     plan = with_extra_cash(scenario, _optimize(scenario, options), options, deadline)
-    return with_offer_worth(scenario, plan, options, deadline) if options.offer_worth else plan
+    if not options.offer_worth:
+        return plan
+    taken = len(plan.decisions)
+    if taken:
+        _say(f"what each offer is worth ({taken} re-solve{'s' if taken != 1 else ''})")
+    return with_offer_worth(scenario, plan, options, deadline, run or _serial())
+
+
+def _serial() -> Run:
+    from .analysis.runner import serial
+
+    return serial
 
 
 def _shown(plan: Plan, options: SolveOptions) -> Plan:
@@ -324,22 +395,34 @@ class Savings(BaseModel):
 
 
 class Comparison(BaseModel):
-    """Every strategy's plan side by side (`debtopt compare`), best first by the contract's order."""
+    """Every strategy's plan side by side (`debtopt compare`), best first in the order of `objective`
+    (the contract's by default; "cost": what is still owed, then net cost; "weighted": with
+    `overdue_price` per overdue loan-month)."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used, not at import
 
     currency: str
     plans: dict[str, Plan] = Field(description="by strategy name: 'optimal' first when it was run, then the heuristics")
-    best: str = Field(description="the name of the best plan (escalations, overdue months, still owed, net cost)")
+    best: str = Field(description="the name of the best plan in the objective's order (lexicographic: "
+                                  "escalations, overdue months, still owed, net cost)")
     savings: dict[str, Savings] = Field(description="for every other strategy: what the best plan saves against it")
+    objective: Objective = Field(default="lexicographic", description="the order the plans are ranked in")
+    overdue_price: SignedMoney | None = Field(default=None, description="objective 'weighted': per overdue loan-month")
 
     @property
     def best_plan(self) -> Plan:
         return self.plans[self.best]
 
+    def rank(self) -> Callable[[Plan], tuple[object, ...]]:
+        """The key plans are ranked by: the objective's order (domain/ranking.py)."""
+        from .domain.ranking import rank_by
+
+        return rank_by(self.objective, self.overdue_price)
+
     def ranking(self) -> list[str]:
-        """Strategy names, best first (ties keep the order of `plans`)."""
-        return sorted(self.plans, key=lambda name: self.plans[name].rank_key())
+        """Strategy names, best first in the objective's order (ties keep the order of `plans`)."""
+        rank = self.rank()
+        return sorted(self.plans, key=lambda name: rank(self.plans[name]))
 
 
 def _savings(other: Plan, best: Plan) -> Savings:
@@ -374,9 +457,11 @@ def compare(
     order, takes: the borrower's own plan (`simulate`'s "custom" strategy), as
     the row "custom". `comparison.best` is the best plan's name ("optimal"
     whenever the optimizer ran: it is never worse than a heuristic),
-    `comparison.savings` what it saves against each of the others. Raises as
-    `optimize` and `simulate` do.
+    `comparison.savings` what it saves against each of the others. The plans are
+    ranked in the order of `objective` (with or without the optimizer): "cost"
+    by what is still owed, then net cost. Raises as `optimize` and `simulate` do.
     """
+    from .domain.ranking import rank_by
     from .strategies import run_heuristics
 
     scenario = _check_scenario(scenario)
@@ -387,6 +472,7 @@ def compare(
         options = solve_options(objective=objective, overdue_price=overdue_price,
                                 max_consecutive_overdue=max_consecutive_overdue, solver=solver,
                                 time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
+    ranked_by = options or solve_options(objective=objective, overdue_price=overdue_price, offer_worth=False)
     plans: dict[str, Plan] = {}
     custom = simulate(scenario, choices.Strategy.CUSTOM.value, order, takes=takes) if order is not None else None
     if options is not None:
@@ -394,9 +480,11 @@ def compare(
     plans.update(run_heuristics(scenario))
     if custom is not None:
         plans[choices.Strategy.CUSTOM.value] = custom
-    best = min(plans, key=lambda name: plans[name].rank_key())
+    rank = rank_by(ranked_by.objective, ranked_by.overdue_price)
+    best = min(plans, key=lambda name: rank(plans[name]))
     savings = {name: _savings(plan, plans[best]) for name, plan in plans.items() if name != best}
-    return Comparison(currency=scenario.currency, plans=plans, best=best, savings=savings)
+    return Comparison(currency=scenario.currency, plans=plans, best=best, savings=savings,
+                      objective=ranked_by.objective.value, overdue_price=ranked_by.overdue_price)
 
 
 # ---------------------------------------------------------------- options checked before any work
@@ -424,8 +512,11 @@ def check_options(command: Command, scenario: Scenario, **keywords: Any) -> None
     elif command == "optimize":
         solve_options(**given)
     elif command == "compare":
-        if given.pop("optimal", True):  # without the optimizer its options are not used, as in `compare`
+        if given.pop("optimal", True):
             solve_options(**given, offer_worth=False)
+        else:  # without the optimizer only its objective is used (to rank the plans), as in `compare`
+            solve_options(objective=given.get("objective", choices.Objective.LEXICOGRAPHIC),
+                          overdue_price=given.get("overdue_price"), offer_worth=False)
     else:
         raise OptionError([FieldIssue("command", f"unknown command {command!r}")])
 
@@ -467,11 +558,12 @@ def format_comparison(comparison: Comparison, scenario: Scenario, format: str = 
 
     fmt = _plan_format(format)
     if fmt == PlanFormat.JSON:
-        return comparison_to_json(scenario, comparison.plans, comparison.best)
+        return comparison_to_json(scenario, comparison.plans, comparison.best, comparison.rank())
     if fmt == PlanFormat.CSV:
         return comparison_to_csv(comparison.plans)
     language = report_options(lang=lang).lang or scenario.language
-    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color, lang=language)
+    return comparison_to_text(scenario, comparison.plans, comparison.best, color=color, lang=language,
+                              objective=comparison.objective, overdue_price=comparison.overdue_price)
 
 
 # ---------------------------------------------------------------- the report
@@ -535,10 +627,16 @@ def _report(scenario: Scenario, options: ReportOptions) -> Report:
         if order:
             habits[choices.Strategy.CUSTOM.value] = simulate(scenario, choices.Strategy.CUSTOM.value, order)
         plan = min(habits.values(), key=lambda p: p.rank_key())
-    else:
-        plan = _solve(scenario, solve_options(time_limit_seconds=options.time_limit_seconds))
-    return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
-                                    heuristics=habits, time_limit_seconds=_whatif_seconds(options.time_limit_seconds)))
+        return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
+                                        heuristics=habits,
+                                        time_limit_seconds=_whatif_seconds(options.time_limit_seconds)))
+    solve = solve_options(time_limit_seconds=options.time_limit_seconds)
+    with _resolves(len(scenario.offers) + 2) as run:  # each offer's worth, the two what-ifs
+        plan = _solve(scenario, solve, run)
+        _say("the report's what-ifs")
+        doc = build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
+                                time_limit_seconds=_whatif_seconds(options.time_limit_seconds), options=solve, run=run)
+    return Report(doc)
 
 
 def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence[str] | None = None,

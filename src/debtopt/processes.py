@@ -57,3 +57,53 @@ def peak_rss_bytes() -> int:
     """The most memory this process has held at once (resident set), in bytes."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak) if sys.platform == "darwin" else int(peak) * 1024
+
+
+# -- re-solves side by side (analysis.runner.Run) -------------------------------------------
+
+
+def _start_resolver(parent_pid: int) -> None:
+    """A re-solve worker: dies with its parent, loads the optimizer before its first job."""
+    die_with_parent(parent_pid)
+    name_process("debtopt-resolve")
+    import debtopt.optimize  # noqa: F401  (loaded while the parent still solves its plan)
+
+
+def _nothing() -> None:
+    """A first job: makes the pool start its workers now, not when the first re-solve is ready."""
+
+
+def can_start_workers() -> bool:
+    """More than one core, and not a daemonic worker already (those may not have children)."""
+    import multiprocessing
+
+    return (os.cpu_count() or 1) > 1 and not multiprocessing.current_process().daemon
+
+
+class ProcessRun:
+    """An `analysis.runner.Run` on worker processes (spawned: nothing of the parent's solver state is
+    copied), started when made so that they load while the parent solves; results come back in
+    the order of the jobs, whichever finishes first. `close()` ends the workers."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_start_resolver, initargs=(os.getpid(),))
+        for _ in range(workers):
+            self.pool.submit(_nothing)
+
+    def __call__(self, work, jobs, /):  # type: ignore[no-untyped-def]
+        if len(jobs) < 2:
+            return [work(*job) for job in jobs]
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            futures = [self.pool.submit(work, *job) for job in jobs]
+            return [future.result() for future in futures]
+        except BrokenProcessPool:  # a worker was killed (out of memory, say): the jobs run here instead
+            return [work(*job) for job in jobs]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

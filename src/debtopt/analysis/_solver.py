@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..domain.options import SolveOptions
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
 from ..errors import ScenarioError, ScheduleError
 from ..ledger import Ledger, replay
 
 
-def _optimize(scenario: Scenario, *, time_limit_seconds: float, starts: Sequence[Plan] = ()) -> Plan:
-    """The optimizer's plan of a what-if scenario: short limits, no offer worth, started from `starts`."""
-    from ..domain.options import SolveOptions
+def _optimize(scenario: Scenario, *, time_limit_seconds: float, starts: Sequence[Plan] = (),
+              options: SolveOptions | None = None) -> Plan:
+    """The optimizer's plan of a what-if scenario with the plan's `options` (objective, work limits;
+    the default's without), `time_limit_seconds` its safety cap, no offer worth, started from `starts`."""
     from ..optimize import optimize
 
-    return optimize(scenario, SolveOptions(time_limit_seconds=time_limit_seconds, offer_worth=False), starts=starts)
+    again = (options or SolveOptions()).model_copy(update={"time_limit_seconds": time_limit_seconds,
+                                                           "offer_worth": False})
+    return optimize(scenario, again, starts=starts)
 
 
 def replayed_on(scenario: Scenario, plan: Plan) -> list[Plan]:

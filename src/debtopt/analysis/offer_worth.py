@@ -1,14 +1,19 @@
 """What each offer is worth: the optimum without it against the plan with every offer.
 
 An offer the plan does not take is worth nothing (the plan stands without it); one
-it takes is re-solved without it (`debtopt.optimize.optimize`, starting from the
-heuristics taking the plan's other offers), with a short time limit. Deltas are
-without - with: positive means the offer saves that many escalations, overdue
-months or money. `proved` says the re-solve proved its optimum; when it did not,
-the worth is an upper bound. The re-solves share what is left of the caller's
-time (at most MAX_WORTH_SECONDS each); with less than a second each left, the
-worth is not computed (None). Borrowing offers also get their all-in annual cost
-(offers.md, "Costs and reports"), at the amount taken, or the most they lend.
+it takes is re-solved without it (`debtopt.optimize.optimize` with the caller's
+options: the same objective and work limits), starting from the plan's own
+payments and choices without that offer when the ledger accepts them, and from
+the heuristics taking the plan's other offers. Deltas are without - with:
+positive means the offer saves that many escalations, overdue months or money.
+`proved` says the re-solve proved its optimum; when it did not, the worth is an
+upper bound. The re-solves are independent: they run through the caller's `Run`
+(analysis/runner.py: one after the other, or side by side in worker processes),
+each within what is left of the caller's safety cap, and each row is assembled in
+the scenario's order, so the result never depends on which finished first. With
+less than MIN_WORTH_SECONDS left, the worth is not computed (None). Borrowing
+offers also get their all-in annual cost (offers.md, "Costs and reports"), at
+the amount taken, or the most they lend.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from ..domain.choices import OfferKind
 from ..domain.money import from_cents, to_cents
 from ..domain.offers import BorrowOffer
 from ..domain.options import SolveOptions
-from ..domain.plan import Decision, Plan, Take
+from ..domain.plan import Decision, MonthRow, Plan, Take
 from ..domain.scenario import Scenario
 from ..domain.solver import NOT_COMPUTED, AnnualCost, OfferWorth, Worth
 from ..errors import InfeasibleLimitError, OptionError, ScheduleError, SolverError
@@ -28,30 +33,29 @@ from ..ledger.offer_cost import offer_cost
 from ..optimize import optimize
 from ..strategies.heuristics import HEURISTICS
 from ..strategies.run import propose_schedule
+from ._solver import replayed_on
+from .runner import Run, serial
 
-# The longest a re-solve without one offer may take.
-MAX_WORTH_SECONDS = 20.0
-# A re-solve needs at least this much, or the worth is not computed.
+# A re-solve needs at least this much of the safety cap left, or the worth is not computed.
 MIN_WORTH_SECONDS = 1.0
 # The kinds the optimizer decides on (every kind, since offers.md's five are all in the model).
 MODELLED_KINDS = frozenset(OfferKind)
 
 
-def with_offer_worth(scenario: Scenario, plan: Plan, options: SolveOptions, deadline: float) -> Plan:
+def with_offer_worth(scenario: Scenario, plan: Plan, options: SolveOptions, deadline: float,
+                     run: Run = serial) -> Plan:
     """`plan` (the optimizer's, of `scenario` with `options`) with `plan.solver.offers` filled:
-    each offer's decision, worth and annual cost. The re-solves end by `deadline`
-    (a `time.perf_counter()` value)."""
+    each offer's decision, worth and annual cost. The re-solves (one per offer taken) go
+    through `run` and end by `deadline` (a `time.perf_counter()` value: the safety cap)."""
     if not scenario.offers or plan.solver is None:
         return plan
     taken = {d.offer: d for d in plan.decisions}
+    ids = [offer.id for offer in scenario.offers if offer.id in taken]
+    found = dict(zip(ids, run(_worth, [(scenario, plan, offer_id, options, deadline) for offer_id in ids]), strict=True))
     rows = []
-    for k, offer in enumerate(scenario.offers):
+    for offer in scenario.offers:
         decision = taken.get(offer.id)
-        worth, proved = Worth(), None
-        if decision is not None:
-            left = sum(1 for o in scenario.offers[k:] if o.id in taken)
-            limit = min(MAX_WORTH_SECONDS, (deadline - time.perf_counter()) / left)
-            worth, proved = _worth(scenario, plan, offer.id, options, limit)
+        worth, proved = found.get(offer.id, (Worth(), None))
         rows.append(OfferWorth(
             offer=offer.id, kind=offer.kind, modelled=offer.kind in MODELLED_KINDS, taken=decision is not None,
             month=decision.month if decision else None,
@@ -61,18 +65,20 @@ def with_offer_worth(scenario: Scenario, plan: Plan, options: SolveOptions, dead
     return plan.model_copy(update={"solver": plan.solver.model_copy(update={"offers": rows})})
 
 
-def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions, seconds: float
+def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions, deadline: float
            ) -> tuple[Worth, bool | None]:
-    """What the offer taken saves: the optimum without it, re-solved in `seconds`, less this plan;
+    """What the offer taken saves: the optimum without it, re-solved by `deadline`, less this plan;
     and whether the re-solve proved its optimum (None: it found no plan)."""
+    seconds = deadline - time.perf_counter()
     if seconds < MIN_WORTH_SECONDS:
         return NOT_COMPUTED, False
     without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer_id]})
     others = [Take(offer=d.offer, month=d.month, amount=None if d.amount is None else to_cents(d.amount))
               for d in plan.decisions if d.offer != offer_id]
     again = options.model_copy(update={"time_limit_seconds": seconds, "offer_worth": False})
+    starts = [*_plan_without(without, plan, offer_id), *_plans_taking(without, others)]
     try:
-        other = optimize(without, again, starts=_plans_taking(without, others))
+        other = optimize(without, again, starts=starts)
     except (SolverError, InfeasibleLimitError):
         return NOT_COMPUTED, None
     a, b = plan.totals, other.totals
@@ -80,6 +86,20 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
                   remaining_balance=float(b.remaining_balance - a.remaining_balance),
                   net_cost=float(b.net_cost - a.net_cost))
     return worth, other.solver is not None and other.solver.proved
+
+
+def _plan_without(scenario: Scenario, plan: Plan, offer_id: str) -> list[Plan]:
+    """The plan's own payments and its other decisions on the scenario without the offer, when the
+    ledger accepts them (an offer that paid nothing the plan needs leaves a plan as good as this one)."""
+    if not any(d.offer == offer_id for d in plan.decisions):
+        return []
+    kept = plan.model_copy(update={"decisions": [d for d in plan.decisions if d.offer != offer_id],
+                                   "months": [_without_account(m, offer_id) for m in plan.months]})
+    return replayed_on(scenario, kept)
+
+
+def _without_account(month: MonthRow, account_id: str) -> MonthRow:
+    return month.model_copy(update={"loans": [lm for lm in month.loans if lm.id != account_id]})
 
 
 def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:

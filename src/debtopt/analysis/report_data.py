@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
-from ..domain.choices import BORROW_KINDS, OPTIMAL, Language
+from ..domain.choices import BORROW_KINDS, OPTIMAL, Language, Objective
+from ..domain.options import SolveOptions
 from ..domain.plan import Plan
+from ..domain.ranking import rank_by
 from ..domain.scenario import Scenario
 from ..strategies import run_heuristics, run_strategy
 from .actions import actions, cash_sources
@@ -23,6 +25,7 @@ from .document import Account, ComparisonRow, ReportData, TableRow
 from .letters import letters
 from .offers import offer_rows
 from .reasons import explain
+from .runner import Run, serial
 from .value import value_of_money
 from .whatif import WHATIF_SECONDS, what_ifs
 
@@ -74,10 +77,13 @@ def month_table(plan: Plan, ids: list[str]) -> list[TableRow]:
 
 
 def comparison(main: Plan, plans: Mapping[str, Plan]) -> list[ComparisonRow]:
+    """`main` first, then the others best first in the order of the objective `main` was optimized
+    for (a heuristic's plan: the contract's order)."""
     everything = {main.strategy: main, **{k: v for k, v in plans.items() if k != main.strategy}}
     mt = main.totals
     rows = []
-    for name, plan in sorted(everything.items(), key=lambda kv: (kv[0] != main.strategy, kv[1].rank_key())):
+    rank = rank_by(main.solver.objective if main.solver is not None else Objective.LEXICOGRAPHIC)
+    for name, plan in sorted(everything.items(), key=lambda kv: (kv[0] != main.strategy, rank(kv[1]))):
         t = plan.totals
         rows.append(ComparisonRow(
             strategy=name, totals=t, escalations=t.escalations - mt.escalations,
@@ -90,13 +96,16 @@ def comparison(main: Plan, plans: Mapping[str, Plan]) -> list[ComparisonRow]:
 def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | None = None,
                       order: Sequence[str] | None = None, heuristics: Mapping[str, Plan] | None = None,
                       sections: Collection[str] = SECTIONS,
-                      time_limit_seconds: float = WHATIF_SECONDS) -> ReportData:
+                      time_limit_seconds: float = WHATIF_SECONDS, options: SolveOptions | None = None,
+                      run: Run = serial) -> ReportData:
     """The report document of `plan` (a ledger replay of `scenario`: the optimizer's or a heuristic's).
 
     heuristics: the usual habits to compare with (computed when not given; with
     `order`, the borrower's own order too). sections: which of comparison,
-    borrowing, value, whatif and letters to include. time_limit_seconds: for
-    each re-solve of the what-ifs and the borrowing search.
+    borrowing, value, whatif and letters to include. time_limit_seconds: the safety
+    cap of each re-solve of the what-ifs and the borrowing search; options: the
+    plan's solve options (objective, work limits) the what-ifs re-solve with; run:
+    how the what-ifs' re-solves run (analysis/runner.py).
     """
     accounts = accounts_of(scenario, plan)
     offers = offer_rows(scenario, plan)
@@ -123,7 +132,8 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         explanations=explain(scenario, plan), offers=offers,
         comparison=comparison(plan, habits) if habits else [],
         borrowing=borrow, value_of_money=value,
-        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds) if "whatif" in sections else [],
+        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds, options=options, run=run)
+        if "whatif" in sections else [],
         letters=letters(scenario, plan) if "letters" in sections else [],
         extra_monthly_to_clear=None if extra is None else Decimal(repr(extra)),
     )

@@ -1,4 +1,9 @@
-"""Budget what-ifs: the same scenario with the monthly budget (and every change) 10 % higher and lower, re-solved."""
+"""Budget what-ifs: the same scenario with the monthly budget (and every change) 10 % higher and lower, re-solved.
+
+The optimizer's plan is re-solved with its own options (objective, work limits), started from
+its own payments and choices on the changed budget; the two re-solves are independent and go
+through the caller's `Run` (analysis/runner.py), side by side when it has worker processes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from ..domain.choices import OPTIMAL
 from ..domain.load import scenario_from_dict
+from ..domain.options import SolveOptions
 from ..domain.plan import Plan
 from ..domain.scenario import Scenario
 from ..errors import InfeasibleLimitError, SolverError
@@ -14,9 +20,11 @@ from ..ledger import Ledger
 from ..strategies import run_strategy
 from ._solver import _optimize, replayed_on
 from .document import WhatIf
+from .runner import Run, serial
 
 FACTORS = (("up", Decimal("1.1")), ("down", Decimal("0.9")))
-# Each what-if is an indication beside the answer: a short solve, started from the plan's own choices.
+# The safety cap of each what-if's re-solve when the caller gives none (the work limits of the
+# options end it first).
 WHATIF_SECONDS = 5.0
 
 
@@ -34,12 +42,14 @@ def scaled_budget(scenario: Scenario, factor: Decimal) -> Scenario:
 
 
 def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
-             time_limit_seconds: float = WHATIF_SECONDS) -> list[WhatIf]:
-    """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's, else the plan's own rule."""
+             time_limit_seconds: float = WHATIF_SECONDS, *, options: SolveOptions | None = None,
+             run: Run = serial) -> list[WhatIf]:
+    """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's (re-solved with
+    `options`, each within `time_limit_seconds`), else the plan's own rule."""
+    scenarios = [(change, factor, scaled_budget(scenario, factor)) for change, factor in FACTORS]
+    plans = run(_again, [(other, plan, order, time_limit_seconds, options) for _, _, other in scenarios])
     out = []
-    for change, factor in FACTORS:
-        other = scaled_budget(scenario, factor)
-        again = _again(other, plan, order, time_limit_seconds)
+    for (change, factor, other), again in zip(scenarios, plans, strict=True):
         if again is None:
             continue
         proved = again.solver is not None and again.solver.proved
@@ -48,10 +58,11 @@ def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
     return out
 
 
-def _again(scenario: Scenario, plan: Plan, order: list[str] | None, limit: float) -> Plan | None:
+def _again(scenario: Scenario, plan: Plan, order: list[str] | None, limit: float,
+           options: SolveOptions | None = None) -> Plan | None:
     if plan.strategy == OPTIMAL:
         try:
-            return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan))
+            return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan), options=options)
         except (SolverError, InfeasibleLimitError):  # no plan of the what-if: it is left out, the report says so
             return None
     if plan.strategy == "custom":

@@ -12,6 +12,7 @@ import click
 from .. import api
 from ..domain.choices import Language, Objective, PlanFormat, SolverName, Strategy, values
 from ..edge import color_for, output_format, run_guarded, write_output
+from .progress import solving
 
 PLAN_FORMATS = values(PlanFormat)
 
@@ -110,7 +111,8 @@ def optimize(file: Path, objective: str, overdue_price: str | None, max_consecut
         chosen = output_format(fmt, output, PLAN_FORMATS)
         scenario = api.load_scenario(file)
         keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
-        plan = api.optimize(scenario, offer_worth=offer_worth, **keywords)
+        with solving(json_output=chosen == PlanFormat.JSON):
+            plan = api.optimize(scenario, offer_worth=offer_worth, **keywords)
         write_output(api.format_plan(plan, scenario, chosen, color=color_for(output), lang=lang), output)
 
     run_guarded(action)
@@ -136,7 +138,9 @@ def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[s
         chosen = output_format(fmt, output, PLAN_FORMATS)
         scenario = api.load_scenario(file)
         keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
-        table = api.compare(scenario, optimal=not no_optimal, order=loan_ids(order), takes=take_texts, **keywords)
+        with solving(json_output=chosen == PlanFormat.JSON):
+            table = api.compare(scenario, optimal=not no_optimal, order=loan_ids(order), takes=take_texts,
+                                **keywords)
         write_output(api.format_comparison(table, scenario, chosen, color=color_for(output), lang=lang), output)
 
     run_guarded(action)

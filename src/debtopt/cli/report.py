@@ -10,6 +10,7 @@ from .. import api
 from ..domain.choices import ChartFormat, Language, ReportFormat, values
 from ..edge import color_for, output_format, run_guarded, write_files, write_output
 from .plans import loan_ids
+from .progress import solving
 
 
 def _chart_links(names: list[str], charts_dir: Path, output: Path | None) -> dict[str, str]:
@@ -50,8 +51,9 @@ def report(file: Path, lang: str | None, fmt: str | None, output: Path | None, c
     def action() -> None:
         chosen = output_format(fmt, output, values(ReportFormat))
         scenario = api.load_scenario(file)
-        explained = api.explain(scenario, lang=lang, order=loan_ids(order),  # type: ignore[arg-type]
-                                heuristics_only=heuristics_only, time_limit_seconds=time_limit)
+        with solving(json_output=chosen == ReportFormat.JSON):
+            explained = api.explain(scenario, lang=lang, order=loan_ids(order),  # type: ignore[arg-type]
+                                    heuristics_only=heuristics_only, time_limit_seconds=time_limit)
         links = None
         if charts_dir is not None:
             names = explained.save_charts(charts_dir, chart_format)

@@ -25,6 +25,7 @@ from ..domain.choices import COUNTING_STAGES, OPTIMAL, STAGES, Objective, Stage
 from ..domain.money import format_money
 from ..domain.options import SolveOptions
 from ..domain.plan import Plan
+from ..domain.ranking import Rank, rank_by
 from ..domain.scenario import Scenario
 from ..domain.solver import (
     ModelSize,
@@ -85,7 +86,7 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
             f"no plan keeps every loan within {options.max_consecutive_overdue} consecutive overdue months "
             f"with this budget: raise the limit or the monthly cash"
         )
-    replayed = round_and_replay(built, solved, budget)
+    replayed = round_and_replay(built, solved, budget, rank_by(options.objective, options.overdue_price))
     chosen = choose_plan(built, solved, replayed, candidates, options)
     report = solver_report(built, solved, replayed, chosen, cash, options, began)
     return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
@@ -127,14 +128,14 @@ class StartPlans:
     """The heuristics' plans, then the given ones, each within the hard limit."""
 
     plans: tuple[Plan, ...]
-    best: Plan | None  # the first of the best (the contract's order): the warm start and the floor to beat
+    best: Plan | None  # the first of the best (the objective's order): the warm start and the floor to beat
 
 
 def start_plans(scenario: Scenario, options: SolveOptions, given: Sequence[Plan]) -> StartPlans:
     limit = options.max_consecutive_overdue
     plans = tuple(plan for plan in (*run_heuristics(scenario).values(), *given)
                   if limit is None or plan.totals.max_consecutive_overdue <= limit)
-    return StartPlans(plans, min(plans, key=lambda plan: plan.rank_key()) if plans else None)
+    return StartPlans(plans, min(plans, key=rank_by(options.objective, options.overdue_price)) if plans else None)
 
 
 def check_limit_at_start(ledger: Ledger, limit: int | None) -> None:
@@ -386,7 +387,7 @@ class Replayed:
     seconds: float
 
 
-def round_and_replay(built: Built, solved: Solved, budget: Budget) -> Replayed:
+def round_and_replay(built: Built, solved: Solved, budget: Budget, rank: Rank) -> Replayed:
     """The optimum rounded to cents and replayed; again with half a cent above each due
     (cents.py) when rounding cost a month the model kept current."""
     began = time.perf_counter()
@@ -407,7 +408,7 @@ def round_and_replay(built: Built, solved: Solved, budget: Budget) -> Replayed:
                 again = round_solution(built.ledger, built.model, again_point)
             except ScheduleError:
                 again = None
-            if again is not None and again.plan.rank_key() < rounded.plan.rank_key():
+            if again is not None and rank(again.plan) < rank(rounded.plan):
                 rounded = again
     return Replayed(rounded, "", time.perf_counter() - began)
 
@@ -451,18 +452,20 @@ class Chosen:
 
 def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartPlans,
                 options: SolveOptions) -> Chosen:
-    """The best of the rounded optimum, the short horizons' plans and the start plans, by
-    `Plan.rank_key()` (never worse than a heuristic), and the notes that say how it was found."""
+    """The best of the rounded optimum, the short horizons' plans and the start plans, in the
+    objective's order (domain/ranking.py: never worse than a heuristic on what the user asked
+    for), and the notes that say how it was found."""
+    rank = rank_by(options.objective, options.overdue_price)
     notes: list[str] = []
     if replayed.failure:
         notes.append(f"Rounding the solver's plan to whole cents failed ({replayed.failure}); a heuristic's plan is shown.")
-    plan, source, deviation = _best_replayed(replayed.rounded, solved.replayed)
+    plan, source, deviation = _best_replayed(replayed.rounded, solved.replayed, rank)
     solver_failed = plan is None or not solved.found_any
     best = starts.best
     if solver_failed and best is not None:
         plan = None
     fell_back_to = None
-    if plan is None or (best is not None and best.rank_key() < plan.rank_key()):
+    if plan is None or (best is not None and rank(best) < rank(plan)):
         if best is None:
             raise SolverError(f"the solver found no plan ({solved.failure}) and no heuristic meets the limits")
         fell_back_to = best.strategy
@@ -485,7 +488,7 @@ def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartP
     return Chosen(plan, source, fell_back_to, figures, deviation, solver_failed, tuple(notes))
 
 
-def _best_replayed(rounded: Rounded | None, others: Sequence[Plan]
+def _best_replayed(rounded: Rounded | None, others: Sequence[Plan], rank: Rank
                    ) -> tuple[Plan | None, PlanSource, ReplayDeviation | None]:
     """The rounded optimum, or a short-horizon plan that replays better (rounding can tip a month
     overdue; a replayed plan the stages met cannot); the deviation of the rounded optimum if shown."""
@@ -493,7 +496,7 @@ def _best_replayed(rounded: Rounded | None, others: Sequence[Plan]
         return None, PlanSource.ROUNDED, None
     plan, source = rounded.plan, PlanSource.ROUNDED
     for other in others:
-        if other.rank_key() < plan.rank_key():
+        if rank(other) < rank(plan):
             plan, source = other, PlanSource.SHORT_HORIZON
     if source != PlanSource.ROUNDED:
         return plan, source, None

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..domain.plan import Plan
+from ..domain.ranking import Rank
 from ..domain.scenario import Scenario
 
 PLAN_CSV_COLUMNS = [
@@ -49,15 +50,17 @@ def plan_to_csv(plan: Plan) -> str:
     return out.getvalue()
 
 
-def optimum_against_heuristics(plans: Mapping[str, Plan], against: str | None = None) -> dict[str, Any] | None:
-    """What the optimal plan saves against the best heuristic, or the plan named `against` (the
-    borrower's own, 'custom'); positive: the optimum is better."""
+def optimum_against_heuristics(plans: Mapping[str, Plan], against: str | None = None,
+                               rank: Rank = Plan.rank_key) -> dict[str, Any] | None:
+    """What the optimal plan saves against the best heuristic (by `rank`: the objective's order,
+    domain/ranking.py), or the plan named `against` (the borrower's own, 'custom'); positive: the
+    optimum is better."""
     if "optimal" not in plans or (against is not None and against not in plans):
         return None
     heuristics = {name: plan for name, plan in plans.items() if name != "optimal"}
     if not heuristics:
         return None
-    name = against or min(heuristics, key=lambda n: heuristics[n].rank_key())
+    name = against or min(heuristics, key=lambda n: rank(heuristics[n]))
     o, h = plans["optimal"].totals, heuristics[name].totals
     return {
         "against": name,
@@ -71,8 +74,9 @@ def optimum_against_heuristics(plans: Mapping[str, Plan], against: str | None = 
     }
 
 
-def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: str) -> dict[str, Any]:
-    saves = optimum_against_heuristics(plans)
+def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: str,
+                         rank: Rank = Plan.rank_key) -> dict[str, Any]:
+    saves = optimum_against_heuristics(plans, rank=rank)
     return {
         "currency": scenario.currency,
         "best": best,
@@ -84,8 +88,8 @@ def comparison_json_data(scenario: Scenario, plans: Mapping[str, Plan], best: st
     }
 
 
-def comparison_to_json(scenario: Scenario, plans: Mapping[str, Plan], best: str) -> str:
-    return dumps(comparison_json_data(scenario, plans, best))
+def comparison_to_json(scenario: Scenario, plans: Mapping[str, Plan], best: str, rank: Rank = Plan.rank_key) -> str:
+    return dumps(comparison_json_data(scenario, plans, best, rank))
 
 
 def comparison_to_csv(plans: Mapping[str, Plan]) -> str:

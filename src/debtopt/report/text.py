@@ -18,7 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.document import ReportData
+from ..domain.choices import Objective
 from ..domain.plan import Plan
+from ..domain.ranking import rank_by
 from ..domain.scenario import Scenario
 from ..i18n import N_, Formatter, Nn_
 from .tabular import optimum_against_heuristics
@@ -173,17 +175,19 @@ def plan_to_text(plan: Plan, scenario: Scenario, color: bool = False, lang: str 
 
 
 def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str, color: bool = False,
-                       lang: str = "en") -> str:
+                       lang: str = "en", objective: Objective | str = Objective.LEXICOGRAPHIC,
+                       overdue_price: Decimal | None = None) -> str:
+    """The plans side by side, best first in the order of `objective` (domain/ranking.py)."""
     f = Formatter(lang, scenario.currency)
     buffer = io.StringIO()
     console = _console(buffer, color)
-    table = Table(box=box.SIMPLE_HEAD, title=f._("Strategies compared, best first (escalations, then overdue months, "
-                                                 "then what is still owed, then net cost)"),
+    rank = rank_by(objective, overdue_price)
+    table = Table(box=box.SIMPLE_HEAD, title=_comparison_title(f, Objective(objective), overdue_price),
                   title_justify="left", pad_edge=False)
     for col in (f._("strategy"), f._("escalations"), f._("overdue months"), f._("cost"), f._("penalty"), f._("fees"),
                 f._("payoff"), f._("still owed")):
         table.add_column(col, justify="left" if col == f._("strategy") else "right", no_wrap=True)
-    ranked = sorted(plans.items(), key=lambda kv: kv[1].rank_key())
+    ranked = sorted(plans.items(), key=lambda kv: rank(kv[1]))
     for name, plan in ranked:
         t = plan.totals
         payoff = plan.months[-1].date if t.payoff_month is not None else f._("not paid off")
@@ -192,13 +196,23 @@ def comparison_to_text(scenario: Scenario, plans: Mapping[str, Plan], best: str,
                       f.money(t.penalty_interest), f.money(t.fees), payoff, f.money(t.remaining_balance))
     console.print(table)
     console.print(f._("* best: {best}. {verdict}", best=best, verdict=_verdict(f, plans[best], _names(scenario))))
-    saves = optimum_against_heuristics(plans)
+    saves = optimum_against_heuristics(plans, rank=rank)
     if saves:
         console.print(_saves_sentence(f, saves))
     custom = optimum_against_heuristics(plans, "custom")
     if custom and saves and saves["against"] != "custom":
         console.print(_saves_sentence(f, custom))
     return _tidy(buffer.getvalue())
+
+
+def _comparison_title(f: Formatter, objective: Objective, overdue_price: Decimal | None) -> str:
+    if objective == Objective.COST:
+        return f._("Strategies compared, best first by money (what is still owed, then net cost)")
+    if objective == Objective.WEIGHTED:
+        return f._("Strategies compared, best first by money (what is still owed, then net cost with {price} per "
+                   "overdue loan-month)", price=f.money(overdue_price or Decimal(0)))
+    return f._("Strategies compared, best first (escalations, then overdue months, then what is still owed, then "
+               "net cost)")
 
 
 def _saves_sentence(f: Formatter, saves: dict[str, object]) -> str:

@@ -1,0 +1,124 @@
+"""Re-solves side by side, and the progress line (issue 12, item 5).
+
+The re-solves of what each offer is worth and of the what-ifs are independent: run in
+worker processes (processes.ProcessRun) they give the same rows, in the same order, as one
+after the other in this process. The CLI's progress line is on stderr only, only on a
+terminal, only after a second, and erased at the end. No test here times anything.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from scenarios import random_scenario_dict
+
+from debtopt import api
+from debtopt.analysis.offer_worth import with_offer_worth
+from debtopt.analysis.runner import serial
+from debtopt.analysis.whatif import what_ifs
+from debtopt.cli import progress
+from debtopt.domain import scenario_from_dict
+from debtopt.domain.options import solve_options
+from debtopt.optimize import optimize
+from debtopt.processes import ProcessRun
+
+
+def _two_offers() -> object:
+    """A small scenario that takes two offers: a free family loan and an asset sale (each re-solve proves fast)."""
+    data = random_scenario_dict(7, n_loans=2, horizon=6, tight=True)
+    data["offers"] = [
+        {"id": "mum", "kind": "cash-loan", "available_from": data["start"], "available_until": data["start"],
+         "max_amount": "2000", "loan": {"kind": "bullet", "annual_rate": "0", "due_month": 12}},
+        {"id": "bike", "kind": "asset-sale", "available_from": data["start"], "available_until": data["start"],
+         "amount": "800", "keep_value": "10"},
+    ]
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def pool() -> object:
+    run = ProcessRun(2)
+    yield run
+    run.close()
+
+
+def test_offer_worth_side_by_side_is_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
+    scenario = _two_offers()
+    options = solve_options(time_limit_seconds=20)
+    plan = optimize(scenario, options)
+    assert len(plan.decisions) >= 2, plan.decisions  # two re-solves, or the pool is not exercised
+    here = with_offer_worth(scenario, plan, options, time.perf_counter() + 20, serial)
+    there = with_offer_worth(scenario, plan, options, time.perf_counter() + 20, pool)
+    assert here.solver is not None and there.solver is not None
+    assert [r.model_dump() for r in there.solver.offers or []] == [r.model_dump() for r in here.solver.offers or []]
+    assert all(row.worth.computed for row in here.solver.offers or [] if row.taken)
+
+
+def test_what_ifs_side_by_side_are_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
+    scenario = _two_offers()
+    plan = optimize(scenario, solve_options(time_limit_seconds=20, offer_worth=False))
+    options = solve_options(time_limit_seconds=20, offer_worth=False)
+    here = what_ifs(scenario, plan, time_limit_seconds=10, options=options)
+    there = what_ifs(scenario, plan, time_limit_seconds=10, options=options, run=pool)
+    assert [w.model_dump() for w in there] == [w.model_dump() for w in here]
+    assert [w.change for w in here] == ["up", "down"]
+
+
+def test_a_pool_of_one_job_runs_it_here(pool: ProcessRun) -> None:
+    assert pool(divmod, [(7, 2)]) == [(3, 1)]
+    assert pool(divmod, [(7, 2), (9, 4), (1, 1)]) == [(3, 1), (2, 1), (1, 0)]
+
+
+def test_the_service_says_its_steps() -> None:
+    steps: list[str] = []
+    scenario = _two_offers()
+    with api.solving(progress=steps.append):
+        api.optimize(scenario, time_limit_seconds=20)
+    assert steps[0] == "solving"
+    assert steps[1].startswith("what each offer is worth (")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_waits_a_second_then_is_erased(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0.01)
+    stream = _Terminal()
+    line = progress.ProgressLine(stream)
+    line.thread.start()
+    line.say("solving")
+    line.began -= progress.QUIET_SECONDS  # as if a second had passed: nothing timed here
+    deadline = time.monotonic() + 30
+    while not line.drawn and time.monotonic() < deadline:
+        time.sleep(0.01)
+    line.stop()
+    text = stream.getvalue()
+    assert "debtopt: solving... 1 s" in text
+    assert text.endswith("\r\x1b[K")
+
+
+def test_a_quick_step_shows_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = _Terminal()
+    line = progress.ProgressLine(stream)
+    line.began += 3600  # never a second old
+    line.thread.start()
+    line.stop()
+    assert stream.getvalue() == ""
+
+
+def test_no_progress_line_off_a_terminal_nor_with_json(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(random_scenario_dict(3, n_loans=2, horizon=6)), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "debtopt", "optimize", str(scenario), "--format", "json"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "debtopt:" not in done.stderr and "\x1b" not in done.stdout + done.stderr
+    json.loads(done.stdout)
