@@ -1,8 +1,16 @@
 """Optimizer speed: build, solve and replay times, stages proved, offers taken, and the modelling layer's cost.
 
     python benchmarks/solve_speed.py [--time-limit 60] [--sizes 5x24,10x60,20x120,30x360]
-                                     [--offer-sizes 5x24:2,5x30:5] [--only examples,offers,generated]
+                                     [--offer-sizes 5x24:2,5x30:5] [--only examples,offers,generated,cli]
                                      [--cases "zhang-san,zhang-san (loans only)"] [--no-worth] [--out PATH]
+                                     [--cli-repeats 3]
+
+The cli group (issue 12's targets): the commands a user types, each timed as a fresh
+process against a heuristic run of the same CLI in the same run, with the load average
+before and after each: `debtopt optimize examples/zhang-san.toml` (all it prints by
+default: the offers and what each is worth) against `debtopt simulate` of the same file
+(target under 5 s, goal under 2x), and `debtopt report examples/zhang-san.toml --format
+html` against the same report with `--heuristics-only` (target under 10 s).
 
 Cases: each bundled example (zhang-san twice: with its offers, and loans only,
 the scenario of the older 2 s target); each generated size (loans x months,
@@ -28,6 +36,7 @@ import argparse
 import math
 import os
 import platform
+import resource
 import shlex
 import subprocess
 import sys
@@ -62,7 +71,9 @@ from debtopt.strategies import best_heuristic  # noqa: E402
 SEED = 42  # every generated case, with or without offers: the same loans for the same size
 # Issue 4's targets, on the "total s" column (the whole optimize call, offer worth left out).
 TARGETS = {"zhang-san": 5.0, "zhang-san (loans only)": 2.0}
-GROUPS = ("examples", "offers", "generated")
+GROUPS = ("examples", "offers", "generated", "cli")
+# Issue 12's targets on the commands a user types: (seconds, ratio goal to the heuristic run).
+CLI_TARGETS = {"optimize": (5.0, 2.0), "report html": (10.0, None)}
 LOANS_ONLY = ("zhang-san",)  # examples that also run with their offers emptied (the 2 s target's scenario)
 
 
@@ -340,6 +351,78 @@ def bench(label: str, scenario: Scenario, time_limit: float, worth: bool) -> dic
     }
 
 
+# --- The CLI as a user runs it (issue 12) ---------------------------------------------------------
+
+
+@dataclass
+class CliCase:
+    label: str
+    command: list[str]  # after `debtopt`
+    baseline: list[str]  # a heuristic run of the same CLI
+
+
+CLI_CASES = [
+    CliCase("optimize", ["optimize", "examples/zhang-san.toml"], ["simulate", "examples/zhang-san.toml"]),
+    CliCase("report html", ["report", "examples/zhang-san.toml", "--format", "html"],
+            ["report", "examples/zhang-san.toml", "--format", "html", "--heuristics-only"]),
+]
+
+
+def _run_cli(arguments: list[str]) -> dict[str, float]:
+    """One fresh `debtopt ...` process: its wall seconds, its CPU seconds (with its workers') and the load around it."""
+    before = os.getloadavg()[0]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "debtopt", *arguments], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"debtopt {' '.join(arguments)}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return {"wall": wall, "cpu": cpu, "load_before": before, "load_after": os.getloadavg()[0]}
+
+
+def bench_cli(case: CliCase, repeats: int) -> dict[str, object]:
+    """The command and its heuristic baseline, alternated `repeats` times; the medians."""
+    runs: dict[str, list[dict[str, float]]] = {"command": [], "baseline": []}
+    for _ in range(repeats):
+        runs["baseline"].append(_run_cli(case.baseline))
+        runs["command"].append(_run_cli(case.command))
+
+    def median(kind: str, key: str) -> float:
+        values = sorted(run[key] for run in runs[kind])
+        return values[len(values) // 2]
+
+    loads = [run[key] for kind in runs.values() for run in kind for key in ("load_before", "load_after")]
+    wall, base = median("command", "wall"), median("baseline", "wall")
+    return {"case": case.label, "command": "debtopt " + " ".join(case.command),
+            "baseline": "debtopt " + " ".join(case.baseline), "wall": wall, "cpu": median("command", "cpu"),
+            "baseline_wall": base, "baseline_cpu": median("baseline", "cpu"), "ratio": wall / base if base else math.nan,
+            "load": f"{min(loads):.1f}-{max(loads):.1f}", "repeats": repeats}
+
+
+CLI_HEAD = ("| command | s (median) | CPU s | heuristic run | its s | ratio | load average | target |")
+
+
+def cli_row(r: dict[str, object]) -> str:
+    seconds, goal = CLI_TARGETS[str(r["case"])]
+    verdict = f"< {seconds:g} s: {'met' if float(r['wall']) < seconds else 'MISSED'}"  # type: ignore[arg-type]
+    if goal is not None:
+        verdict += f"; goal < {goal:g}x: {'met' if float(r['ratio']) < goal else 'missed'}"  # type: ignore[arg-type]
+    return (f"| `{r['command']}` | {_fmt(r['wall'], '.2f')} | {_fmt(r['cpu'], '.2f')} | `{r['baseline']}` | "
+            f"{_fmt(r['baseline_wall'], '.2f')} | {_fmt(r['ratio'], '.1f', 'x')} | {r['load']} | {verdict} |")
+
+
+def cli_report(rows: list[dict[str, object]]) -> list[str]:
+    if not rows:
+        return []
+    return ["", "## The CLI as a user runs it", "",
+            f"Fresh processes, command and heuristic run alternated {rows[0]['repeats']} times, medians; CPU s is the "
+            "process's and its re-solve workers'; the load average (1 minute) before and after every run.", "",
+            CLI_HEAD, "|" + "---|" * (CLI_HEAD.count("|") - 1), *(cli_row(r) for r in rows)]
+
+
 # --- The results file ----------------------------------------------------------------------------
 
 
@@ -402,7 +485,8 @@ def target_lines(results: list[dict[str, object]]) -> list[str]:
     return lines
 
 
-def report(results: list[dict[str, object]], command: str, loads: tuple[str, str], began: str) -> str:
+def report(results: list[dict[str, object]], command: str, loads: tuple[str, str], began: str,
+           cli_rows: list[dict[str, object]] | None = None) -> str:
     lines = [
         "# Optimizer speed",
         "",
@@ -428,6 +512,7 @@ def report(results: list[dict[str, object]], command: str, loads: tuple[str, str
     ]
     if targets := target_lines(results):
         lines += ["", *targets]
+    lines += cli_report(cli_rows or [])
     return "\n".join(lines) + "\n"
 
 
@@ -443,6 +528,7 @@ def main() -> None:
     parser.add_argument("--skip-examples", action="store_true", help="leave out the bundled examples")
     parser.add_argument("--no-worth", action="store_true", help="leave out the offer_worth=True timing")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "solve_speed.md"))
+    parser.add_argument("--cli-repeats", type=int, default=3, help="runs of each CLI command and its baseline")
     args = parser.parse_args()
     cases = select(all_cases(args.sizes, args.offer_sizes), args.only, args.cases)
     if args.skip_examples:
@@ -454,9 +540,14 @@ def main() -> None:
         row = bench(case.label, case.scenario, args.time_limit, worth=not args.no_worth)
         print(row, flush=True)
         results.append(row)
+    cli_rows = []
+    if "cli" in {g.strip() for g in args.only.split(",")}:
+        for cli_case in CLI_CASES:
+            cli_rows.append(bench_cli(cli_case, max(1, args.cli_repeats)))
+            print(cli_rows[-1], flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report(results, command, (load_before, load_average()), began), encoding="utf-8")
+    out.write_text(report(results, command, (load_before, load_average()), began, cli_rows), encoding="utf-8")
     print(f"wrote {out}")
 
 
