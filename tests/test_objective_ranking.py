@@ -158,3 +158,15 @@ def test_the_reports_comparison_follows_the_plans_objective() -> None:
     assert others == sorted(others, key=lambda t: (t.remaining_balance, t.net_cost, t.escalations,
                                                    t.overdue_months))
     assert rank(plan) <= min(rank(p) for p in run_heuristics(scenario).values())
+
+
+def test_the_reports_table_says_the_order_of_the_plans_objective() -> None:
+    from debtopt.analysis.report_data import build_report_data
+    from debtopt.report.render import render
+
+    scenario = load_scenario(EXAMPLES / "us-cards.toml")
+    for objective, words in (("cost", "best first by money, as this plan was optimized"),
+                             ("lexicographic", "best first: fewest accounts in legal collection")):
+        plan = optimize(scenario, solve_options(objective=objective, time_limit_seconds=8, offer_worth=False))
+        doc = build_report_data(scenario, plan, lang="en", sections=frozenset({"comparison"}))
+        assert words in " ".join(render(doc, "markdown", "en").split()), objective

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..analysis.document import Action, ComparisonRow, ReportData
+from ..domain.choices import Objective
 from .blocks import BarChart, Block, Bullets, Chart, Details, Grid, Heading, Legend, Paragraph, Table
 from .charts import chart_legend
 from .letters_text import letter_blocks
@@ -214,10 +215,18 @@ def outcome_blocks(w: Words, doc: ReportData) -> list[Block]:
                      w.amount(t.penalty_interest), w.month_of(t.payoff_month) if t.payoff_month else w._("not paid off"),
                      w.amount(t.remaining_balance)])
         marks.append(["best" if r.strategy == doc.plan.strategy else ""] * len(headers))
-    blocks.append(Table(headers, rows, [False] + [True] * 6, marks,
-                        w._("Each row is a whole plan replayed by the ledger, best first: fewest accounts in legal "
-                            "collection, then fewest months past due, then least still owed, then net cost.")))
+    blocks.append(Table(headers, rows, [False] + [True] * 6, marks, _comparison_caption(w, doc)))
     return blocks
+
+
+def _comparison_caption(w: Words, doc: ReportData) -> str:
+    """The order the rows are in: the objective the plan was optimized for (analysis/report_data.comparison)."""
+    objective = doc.plan.solver.objective if doc.plan.solver is not None else Objective.LEXICOGRAPHIC
+    if objective in (Objective.COST, Objective.WEIGHTED):
+        return w._("Each row is a whole plan replayed by the ledger, best first by money, as this plan was "
+                   "optimized: least still owed, then net cost.")
+    return w._("Each row is a whole plan replayed by the ledger, best first: fewest accounts in legal "
+               "collection, then fewest months past due, then least still owed, then net cost.")
 
 
 def _against(w: Words, best: ComparisonRow) -> str:
