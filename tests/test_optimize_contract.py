@@ -56,6 +56,17 @@ def check_rounded_optimum_never_loses(scenario: Scenario, plan: Plan) -> None:
         assert rounded <= heuristic.rank_key(), f"{name} beats the rounded optimum: {heuristic.rank_key()} < {rounded}"
 
 
+def check_never_costlier(scenario: Scenario, plan: Plan) -> None:
+    """Under "cost" (what is still owed, then net cost: domain/ranking.py) no heuristic is cheaper than
+    the plan shown, nor than the solver's own rounded optimum (a fallback to a cheaper heuristic fails)."""
+    assert plan.solver is not None and plan.solver.objective == "cost" and plan.solver.status != SolveStatus.FALLBACK
+    assert plan.solver.fell_back_to is None, plan.notes
+    money = (plan.totals.remaining_balance, plan.totals.net_cost)
+    for name, heuristic in run_heuristics(scenario).items():
+        theirs = (heuristic.totals.remaining_balance, heuristic.totals.net_cost)
+        assert money <= theirs, f"{name} is cheaper: {theirs} < {money}"
+
+
 def check_solver_block(plan: Plan) -> None:
     assert plan.solver is not None
     info = plan.solver.model_dump(mode="json")
@@ -150,6 +161,18 @@ def test_generated_never_worse_than_any_heuristic(seed: int) -> None:
 def test_generated_with_offers_never_worse_than_any_heuristic(seed: int) -> None:
     scenario = random_scenario_with_offers(2000 + seed, n_loans=1 + seed % 3, horizon=3 + seed % 8)
     check_all(scenario, solve(scenario, time_limit_seconds=5))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_cost_objective_never_costlier_than_any_heuristic(path: Path) -> None:
+    scenario = load_scenario(path)
+    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=8))
+
+
+@pytest.mark.parametrize("seed", FAST_SEEDS)
+def test_generated_cost_objective_never_costlier_than_any_heuristic(seed: int) -> None:
+    scenario = random_scenario_with_offers(2000 + seed, n_loans=1 + seed % 3, horizon=3 + seed % 8)
+    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=5))
 
 
 # Seeds whose rounded optimum loses to a heuristic (the plan shown is a short-horizon plan, as

@@ -146,6 +146,19 @@ fee 20.00 + the plan's fee 8.10 - the waiver 10.00 = 18.10.
     escalations 0, overdue 0, remaining 618.10, net cost 18.10; extend taken in month 1
 """
 
+COST_DECLINES = OFFER_TAKEN
+"""The offer taken, under "cost" (what is still owed, then net cost): declined.
+
+The same loan and mum's offer. Every cent mum lends is a cent more owed at T (her loan is
+due in month 12, after the horizon) and pays at most a cent of the loan, less her fee: taking
+her money never lowers what is owed at T. Without her, the 300 of cash pays the 0 % loan
+300: 300.00 owed at T, and nothing charged (no rate, no fee): net cost 0.00. That plan is
+overdue every month (200 due, 100 paid; 300 then 400 to cure) and escalates in month 2:
+the price of money alone, which the contract's order would not pay.
+
+    cost objective: escalations 1, overdue 3, remaining 300.00, net cost 0.00; mum declined
+"""
+
 CASES: dict[str, tuple[dict[str, Any], Optimum]] = {
     "shortfall": (SHORTFALL, Optimum(1, 3, Decimal("300.00"), Decimal("0.00"))),
     "two-patterns": (TWO_PATTERNS, Optimum(0, 1, Decimal("7.04"), Decimal("7.04"))),
@@ -176,3 +189,17 @@ def _check(plan: Plan, optimum: Optimum) -> None:
 def test_every_backend_reaches_the_hand_solved_optimum(name: str, solver: str) -> None:
     data, optimum = CASES[name]
     _check(optimize(scenario_from_dict(data), solve_options(solver=solver, time_limit_seconds=30)), optimum)
+
+
+@pytest.mark.parametrize("solver", values(SolverName))
+def test_every_backend_reaches_the_hand_solved_cost_optimum(solver: str) -> None:
+    plan = optimize(scenario_from_dict(COST_DECLINES), solve_options(objective="cost", solver=solver,
+                                                                     time_limit_seconds=30))
+    t = plan.totals
+    assert (t.remaining_balance, t.net_cost, t.escalations, t.overdue_months) == (
+        Decimal("300.00"), Decimal("0.00"), 1, 3), (t, plan.notes)
+    assert plan.decisions == []
+    assert plan.solver is not None and plan.solver.status == SolveStatus.OPTIMAL, plan.solver
+    assert [stage.name for stage in plan.solver.stages] == ["remaining", "net_cost"]
+    for stage, ledger in zip(plan.solver.stages, (30000.0, 0.0), strict=True):
+        assert stage.proved and stage.objective is not None and abs(stage.objective - ledger) <= 1.0, stage
