@@ -510,6 +510,8 @@ def report(results: list[dict[str, object]], command: str, loads: tuple[str, str
         "|" + "---|" * (HEAD.count("|") - 1),
         *(table_row(r) for r in results),
     ]
+    if not results:  # the cli group alone: the run's line, then its table
+        lines = lines[:3]
     if targets := target_lines(results):
         lines += ["", *targets]
     lines += cli_report(cli_rows or [])
