@@ -122,3 +122,15 @@ def test_no_progress_line_off_a_terminal_nor_with_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "debtopt:" not in done.stderr and "\x1b" not in done.stdout + done.stderr
     json.loads(done.stdout)
+
+
+def test_an_abandoned_pool_ends_its_workers_at_once() -> None:
+    run = ProcessRun(2)
+    futures = [run.pool.submit(time.sleep, 600) for _ in range(2)]
+    deadline = time.monotonic() + 60
+    while not all(f.running() for f in futures) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    processes = list(run.pool._processes.values())
+    run.close(abandon=True)  # returns (closing after the jobs would take 600 s)
+    assert processes and not any(process.is_alive() for process in processes)
+    assert all(future.done() for future in futures)

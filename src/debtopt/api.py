@@ -292,8 +292,10 @@ def _resolves(expected: int) -> Iterator[Run]:
     run = ProcessRun(workers)
     try:
         yield run
-    finally:
-        run.close()
+    except BaseException:  # an error or Ctrl-C: the re-solves still running are of no use
+        run.close(abandon=True)
+        raise
+    run.close()
 
 
 def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None) -> Plan:

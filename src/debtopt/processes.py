@@ -105,5 +105,9 @@ class ProcessRun:
         except BrokenProcessPool:  # a worker was killed (out of memory, say): the jobs run here instead
             return [work(*job) for job in jobs]
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """End the workers: after their jobs, or (`abandon`: the call failed or was interrupted) at once."""
+        if abandon:
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
