@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from scenarios import random_scenario  # noqa: E402
 
 from debtopt.domain import Plan  # noqa: E402
+from debtopt.domain.choices import Stage  # noqa: E402
+from debtopt.domain.options import solve_options  # noqa: E402
 from debtopt.optimize import optimize  # noqa: E402
 from debtopt.strategies import run_strategy  # noqa: E402
 
@@ -56,14 +58,14 @@ def run_instance(size: str, k: int, time_limit: float) -> dict[str, float | bool
     n, T = (int(x) for x in size.split("x"))
     scenario = random_scenario(SEED + k, n_loans=n, horizon=T, tight=True)
     began = time.perf_counter()
-    plan = optimize(scenario, objective="cost", time_limit_seconds=time_limit, offer_worth=False)
+    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=time_limit))
     seconds = time.perf_counter() - began
     assert plan.solver is not None
     stages = {stage.name: stage for stage in plan.solver.stages}
     ours = outlay(plan)
     # the paper's gap is on the total payment: the net cost stage's gap (cents) against the plan's
     # outlay, counted only where the remaining stage is proved (else the two do not add up)
-    remaining, net = stages.get("remaining"), stages.get("net_cost")
+    remaining, net = stages.get(Stage.REMAINING), stages.get(Stage.NET_COST)
     gap = float("nan")
     if remaining is not None and remaining.proved and net is not None and net.gap is not None and ours:
         gap = 100.0 * net.gap / 100.0 / ours
