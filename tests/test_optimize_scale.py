@@ -92,17 +92,17 @@ def test_lookahead_is_deterministic(seed: int) -> None:
         assert a.rank_key() == b.rank_key() and a.months == b.months, name
 
 
-def test_lookahead_saves_loans_urgency_cannot() -> None:
-    """The benchmark's 10 x 60 case (seed 42): the classic heuristics let 8 or more loans
-    escalate; the lookahead portfolio keeps it to 4 (the proved optimum)."""
+def test_lookahead_saves_loans_the_classic_heuristics_cannot() -> None:
+    """The benchmark's 20 x 120 case (seed 42): the best classic heuristic (urgency) lets 4 loans
+    escalate; the lookahead portfolio keeps it to 3 (the short horizon's bound)."""
     from debtopt.domain import scenario_from_dict
     from scenarios import random_scenario_dict
 
-    scenario = scenario_from_dict(random_scenario_dict(42, n_loans=10, horizon=60, tight=True))
+    scenario = scenario_from_dict(random_scenario_dict(42, n_loans=20, horizon=120, tight=True))
     classic = min(p.totals.escalations for p in run_heuristics(scenario).values())
     ours = min(p.totals.escalations for p in portfolio_plans(Ledger(scenario)).values())
-    assert classic >= 8
-    assert ours <= 4
+    assert classic >= 4
+    assert ours <= 3
 
 
 def test_a_variant_without_a_seed_has_no_noise() -> None:
