@@ -44,6 +44,7 @@ class PlanSource(StrEnum):
 
     ROUNDED = "rounded"  # its own optimum, rounded to whole cents and replayed
     SHORT_HORIZON = "short_horizon"  # a short-horizon plan, continued by a heuristic, replayed better
+    POLISHED = "polished"  # a counting stage's pattern, its money re-sent by an LP (optimize/polish.py), replayed better
     START = "start"  # a heuristic's (or a given start's) plan: fell_back_to names it
 
 

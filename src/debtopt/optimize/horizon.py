@@ -26,6 +26,7 @@ from ..domain.choices import SolverName, Stage
 from ..domain.plan import Plan
 from ..ledger import Ledger, plan_from_run
 from ..strategies.heuristics import HEURISTICS
+from ..strategies.lookahead import CONTINUATIONS, REAL_SIZE
 from .data import model_data
 from .model import Model, build
 from .points import Incumbent, outside_model, start_from_plan
@@ -59,7 +60,8 @@ def continued_plans(ledger: Ledger, short: Model, values: list[float]) -> list[P
     setting = prefix_setting(ledger, short, values)
     if setting is None:  # no rounding of these months the ledger accepts: no plans from them
         return plans
-    for name, decide in HEURISTICS.items():
+    extra = CONTINUATIONS if len(ledger.terms) >= REAL_SIZE else {}  # real sizes only (lookahead.portfolio_size)
+    for name, decide in {**HEURISTICS, **extra}.items():
         run = ledger.start()
         round_months(run, short, values, *setting)
         try:

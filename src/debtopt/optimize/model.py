@@ -32,11 +32,15 @@ from dataclasses import dataclass, field
 
 from ..domain.choices import OfferKind, Stage
 from ..ledger.terms import DueRule
+from .cuts import add_cuts
 from .data import LoanData, ModelData, OfferData
 
 INF = float("inf")
 # Revolving loans carry R as a variable bounded below by their rule (`regular_due`).
 REVOLVING_RULES = frozenset({DueRule.REVOLVING_PERCENT, DueRule.REVOLVING_PERCENT_PLUS_INTEREST})
+# The counting rows of cuts.py: off, they cost nodes more often than they saved them
+# (benchmarks/results/scale_notes.md); a switch for the benchmarks that measure them.
+CUTS = False
 
 
 @dataclass(slots=True)
@@ -263,6 +267,8 @@ def build(data: ModelData, max_consecutive_overdue: int | None = None) -> Model:
     for t in range(T):
         cash(model, t)
         current_needs_cash(model, t)
+    if CUTS:
+        add_cuts(model)
     return model
 
 

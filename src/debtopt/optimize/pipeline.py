@@ -2,14 +2,16 @@
 
 In the manner of PyPSA's `optimize()`:
 
-    starts   = start_plans(scenario, options, given)      heuristics and given plans within the hard limit
+    starts   = start_plans(ledger, options, given, budget)  heuristics, the lookahead portfolio, given plans
     built    = build_model(ledger, options)               data, model, backend
-    solved   = solve_stages(built, starts, options, budget)   each stage fixing the one before
-    replayed = round_and_replay(built, solved, budget)    the optimum in whole cents, replayed by the ledger
+    solved   = solve_stages(built, starts, options, budget)   each stage fixing the one before; a polish
+                                                          after each counting stage, windows searched before it
+    replayed = round_and_replay(built, solved, options, budget)  the optimum in whole cents, replayed by the ledger
     chosen   = choose_plan(built, solved, replayed, starts, options)   against the other plans
     report   = solver_report(...)                         Plan.solver
 
-Every plan compared is a ledger replay, judged by its ledger figures. What each
+Every plan compared is a ledger replay, judged by its ledger figures in the order of the
+objective asked for (domain/ranking.py). What each
 offer is worth and the extra cash that would clear the debt are analyses of the
 plan this returns (`debtopt.analysis`), not steps of the solve.
 """
@@ -20,6 +22,8 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..domain.choices import COUNTING_STAGES, OPTIMAL, STAGES, Objective, Stage
 from ..domain.money import format_money
@@ -41,13 +45,14 @@ from ..domain.solver import (
 from ..errors import InfeasibleLimitError, ScheduleError, SolverError
 from ..ledger import Ledger
 from ..strategies import run_heuristics
-from . import duals
+from . import duals, lns
 from .cents import with_half_cent_margin
 from .data import model_data
-from .fixed import Level
+from .fixed import Level, integer_columns
 from .horizon import ShortResult, prove_stage
 from .model import Model, build
-from .points import Incumbent, model_escalations, outside_model, plan_point, plan_value, start_from_plan
+from .points import Incumbent, model_escalations, outside_model, plan_integers, plan_point, plan_value, start_from_plan
+from .polish import Polished, improve, portfolio_plans
 from .schedule import Rounded, planned_overdue, round_solution
 from .solve import Backend, SolveLimits, SolveOutcome, make_backend
 
@@ -59,6 +64,10 @@ SHARES: dict[Objective, tuple[float, ...]] = {
 }
 # The share of an integer stage's time the short-horizon relaxation may use first.
 SHORT_SHARE = 0.6
+# The share of what is left of it the window search (lns.py) may use before the full model.
+LNS_SHARE = 0.4
+# The lookahead portfolio's safety net: its replays stop past this share of the time limit.
+PORTFOLIO_SHARE = 0.2
 # Stage objectives that are sums of nonnegative columns (model.py): 0 is their bound.
 NONNEGATIVE = frozenset({Stage.ESCALATIONS, Stage.OVERDUE, Stage.REMAINING})
 
@@ -77,7 +86,7 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     budget = Budget(began + options.time_limit_seconds)
     ledger = Ledger(scenario)
     check_limit_at_start(ledger, options.max_consecutive_overdue)
-    candidates = start_plans(scenario, options, starts)
+    candidates = start_plans(ledger, options, starts, budget)
     built = build_model(ledger, options)
     solved = solve_stages(built, candidates, options, budget)
     cash = cash_values(built, solved, options, budget)
@@ -86,7 +95,7 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
             f"no plan keeps every loan within {options.max_consecutive_overdue} consecutive overdue months "
             f"with this budget: raise the limit or the monthly cash"
         )
-    replayed = round_and_replay(built, solved, budget, rank_by(options.objective, options.overdue_price))
+    replayed = round_and_replay(built, solved, options, budget)
     chosen = choose_plan(built, solved, replayed, candidates, options)
     report = solver_report(built, solved, replayed, chosen, cash, options, began)
     return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
@@ -125,15 +134,21 @@ class Budget:
 
 @dataclass(frozen=True, slots=True)
 class StartPlans:
-    """The heuristics' plans, then the given ones, each within the hard limit."""
+    """The heuristics' plans, the lookahead portfolio's, then the given ones, each within the hard limit."""
 
     plans: tuple[Plan, ...]
     best: Plan | None  # the first of the best (the objective's order): the warm start and the floor to beat
 
 
-def start_plans(scenario: Scenario, options: SolveOptions, given: Sequence[Plan]) -> StartPlans:
+def start_plans(ledger: Ledger, options: SolveOptions, given: Sequence[Plan], budget: Budget) -> StartPlans:
+    """The plans the optimizer starts from and must beat. The lookahead portfolio
+    (polish.portfolio_plans: from 10 loans on, as many variants as its work allows, with a safety
+    net at PORTFOLIO_SHARE of the time) joins under the lexicographic objective only: its plans
+    save accounts, not money."""
     limit = options.max_consecutive_overdue
-    plans = tuple(plan for plan in (*run_heuristics(scenario).values(), *given)
+    portfolio = portfolio_plans(ledger, deadline=budget.part(PORTFOLIO_SHARE).deadline) \
+        if options.objective == Objective.LEXICOGRAPHIC else {}
+    plans = tuple(plan for plan in (*run_heuristics(ledger.scenario).values(), *portfolio.values(), *given)
                   if limit is None or plan.totals.max_consecutive_overdue <= limit)
     return StartPlans(plans, min(plans, key=rank_by(options.objective, options.overdue_price)) if plans else None)
 
@@ -204,7 +219,8 @@ class Solved:
     stages: tuple[StageResult, ...]
     incumbent: Incumbent | None  # the last stage's optimum (or the start that carried it)
     levels: tuple[tuple[Stage, float], ...]  # each stage's fixing row: the most it may reach
-    replayed: tuple[Plan, ...]  # ledger plans the short horizons found, candidates beside the rounded optimum
+    replayed: tuple[Plan, ...]  # ledger plans the short horizons and the search found, candidates beside the rounded optimum
+    polished: tuple[Polished, ...]  # the polishes' replays (polish.py), candidates too, each with its deviation
     found_any: bool  # some stage was solved or proved (else the solver found nothing)
     infeasible: bool
     failure: str
@@ -220,6 +236,7 @@ class _Progress:
     stages: list[StageResult] = field(default_factory=list)
     levels: list[tuple[Stage, float]] = field(default_factory=list)
     replayed: list[Plan] = field(default_factory=list)
+    polished: list[Polished] = field(default_factory=list)
     found_any: bool = False
     infeasible: bool = False
     failure: str = ""
@@ -227,22 +244,39 @@ class _Progress:
 
 def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget: Budget) -> Solved:
     """One solve per stage, each fixing the optimum of the one before; counting stages are
-    first tried on short horizons (horizon.py); a stage a start already proves costs nothing."""
+    first tried on short horizons (horizon.py); a stage a start already proves costs nothing.
+    After each counting stage, and after the last, a polish (polish.py): no stage ends on a
+    plan whose pattern's LP sends the money better."""
     began = time.perf_counter()
-    warm = _warm_start(built, starts) if options.warm_start else None
+    warm = _warm_start(built, starts, rank_by(options.objective, options.overdue_price)) if options.warm_start else None
     progress = _Progress(None if warm is None else Incumbent(plan=warm), warm)
     for stage, share in zip(STAGES[options.objective], SHARES[options.objective], strict=True):
         if not _solve_stage(built, progress, stage, share, starts, options, budget):
             break
+        if stage in COUNTING_STAGES:
+            _polish(built, progress, progress.levels, budget)
+    if options.objective == Objective.LEXICOGRAPHIC and progress.found_any:
+        _polish(built, progress, [(s, level) for s, level in progress.levels if s in COUNTING_STAGES], budget)
     return Solved(tuple(progress.stages), progress.incumbent, tuple(progress.levels), tuple(progress.replayed),
-                  progress.found_any, progress.infeasible, progress.failure, time.perf_counter() - began)
+                  tuple(progress.polished), progress.found_any, progress.infeasible, progress.failure,
+                  time.perf_counter() - began)
 
 
-def _warm_start(built: Built, starts: StartPlans) -> Plan | None:
-    """The best start plan the model can make: one that breaks a settlement (points.outside_model)
-    is still the floor to beat, but no stage's level."""
+def _polish(built: Built, p: _Progress, levels: Sequence[tuple[Stage, float]], budget: Budget) -> None:
+    """The incumbent's pattern kept, its money sent where it saves most (polish.improve): the
+    replay a candidate, the incumbent unchanged."""
+    objectives = built.objectives
+    polished = improve(built.ledger, built.model, p.incumbent, objectives.levels(levels), objectives.of,
+                       budget.seconds_left())
+    if polished is not None:
+        p.polished.append(polished)
+
+
+def _warm_start(built: Built, starts: StartPlans, rank: Rank) -> Plan | None:
+    """The best start plan (in the objective's order) the model can make: one that breaks a
+    settlement (points.outside_model) is still the floor to beat, but no stage's level."""
     inside = [plan for plan in starts.plans if not outside_model(built.model, plan)]
-    return min(inside, key=lambda plan: plan.rank_key()) if inside else None
+    return min(inside, key=rank) if inside else None
 
 
 def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts: StartPlans, options: SolveOptions,
@@ -266,7 +300,35 @@ def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts:
         short = _short_horizons(built, p, stage, starts, options, budget.part(share * SHORT_SHARE))
         if short is None:
             return True  # proved
+        if lns.worth_searching(built.model):
+            _search_windows(built, p, stage, budget.part(share * LNS_SHARE),
+                            rank_by(options.objective, options.overdue_price))
     return _full_solve(built, p, stage, share, short, budget)
+
+
+def _search_windows(built: Built, p: _Progress, stage: Stage, budget: Budget, rank: Rank) -> None:
+    """Fix-and-optimize over windows of months before the full model (lns.py); a point is taken
+    only when its replay ranks better, and it starts the full model."""
+    assert p.incumbent is not None
+    if p.incumbent.values is not None:
+        integers = np.asarray(p.incumbent.values, dtype=np.float64)[integer_columns(built.model)]
+    else:
+        assert p.incumbent.plan is not None
+        integers = plan_integers(built.ledger, built.model, p.incumbent.plan)
+    objectives = built.objectives
+    found = lns.search(built.model, integers, objectives.value(stage, p.incumbent), objectives.of(stage),
+                       objectives.levels(p.levels), deadline=budget.deadline, plan=p.start_plan, rank=rank,
+                       judge=lambda values: _replay_or_none(built, values))
+    if found.improved and found.values is not None and found.plan is not None:
+        p.incumbent, p.start_plan = Incumbent(values=found.values), found.plan
+        p.replayed.append(found.plan)
+
+
+def _replay_or_none(built: Built, values: list[float]) -> Plan | None:
+    try:
+        return round_solution(built.ledger, built.model, values).plan
+    except ScheduleError:
+        return None
 
 
 def _short_horizons(built: Built, p: _Progress, stage: Stage, starts: StartPlans, options: SolveOptions,
@@ -387,10 +449,11 @@ class Replayed:
     seconds: float
 
 
-def round_and_replay(built: Built, solved: Solved, budget: Budget, rank: Rank) -> Replayed:
+def round_and_replay(built: Built, solved: Solved, options: SolveOptions, budget: Budget) -> Replayed:
     """The optimum rounded to cents and replayed; again with half a cent above each due
     (cents.py) when rounding cost a month the model kept current."""
     began = time.perf_counter()
+    rank = rank_by(options.objective, options.overdue_price)
     point = _final_point(built, solved, budget)
     if point is None:
         return Replayed(None, "", time.perf_counter() - began)
@@ -452,14 +515,14 @@ class Chosen:
 
 def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartPlans,
                 options: SolveOptions) -> Chosen:
-    """The best of the rounded optimum, the short horizons' plans and the start plans, in the
-    objective's order (domain/ranking.py: never worse than a heuristic on what the user asked
-    for), and the notes that say how it was found."""
-    rank = rank_by(options.objective, options.overdue_price)
+    """The best of the rounded optimum, the short horizons', the search's and the polishes' plans and
+    the start plans, in the objective's order (domain/ranking.py; never worse than a heuristic), and
+    the notes that say how it was found."""
     notes: list[str] = []
     if replayed.failure:
         notes.append(f"Rounding the solver's plan to whole cents failed ({replayed.failure}); a heuristic's plan is shown.")
-    plan, source, deviation = _best_replayed(replayed.rounded, solved.replayed, rank)
+    rank = rank_by(options.objective, options.overdue_price)
+    plan, source, deviation = _best_replayed(replayed.rounded, solved.replayed, solved.polished, rank)
     solver_failed = plan is None or not solved.found_any
     best = starts.best
     if solver_failed and best is not None:
@@ -488,20 +551,23 @@ def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartP
     return Chosen(plan, source, fell_back_to, figures, deviation, solver_failed, tuple(notes))
 
 
-def _best_replayed(rounded: Rounded | None, others: Sequence[Plan], rank: Rank
+def _best_replayed(rounded: Rounded | None, others: Sequence[Plan], polished: Sequence[Polished], rank: Rank
                    ) -> tuple[Plan | None, PlanSource, ReplayDeviation | None]:
-    """The rounded optimum, or a short-horizon plan that replays better (rounding can tip a month
-    overdue; a replayed plan the stages met cannot); the deviation of the rounded optimum if shown."""
+    """The rounded optimum, or a short-horizon (or search) plan or a polish's that replays better
+    (rounding can tip a month overdue; a replayed plan the stages met cannot); the deviation of the
+    rounded optimum, or of the polish, from its point of the model, if shown."""
     if rounded is None:
         return None, PlanSource.ROUNDED, None
     plan, source = rounded.plan, PlanSource.ROUNDED
+    deviation: ReplayDeviation | None = ReplayDeviation(max_cents=rounded.max_deviation,
+                                                        max_cents_per_month=rounded.max_deviation_per_month)
     for other in others:
         if rank(other) < rank(plan):
-            plan, source = other, PlanSource.SHORT_HORIZON
-    if source != PlanSource.ROUNDED:
-        return plan, source, None
-    return plan, source, ReplayDeviation(max_cents=rounded.max_deviation,
-                                         max_cents_per_month=rounded.max_deviation_per_month)
+            plan, source, deviation = other, PlanSource.SHORT_HORIZON, None
+    for done in polished:
+        if rank(done.plan) < rank(plan):
+            plan, source, deviation = done.plan, PlanSource.POLISHED, done.deviation
+    return plan, source, deviation
 
 
 def _rounding_loss(plan: Plan, stages: Sequence[StageResult], accounts: int, currency: str) -> str:
