@@ -2,12 +2,13 @@
 
 An offer the plan does not take is worth nothing (the plan stands without it); one
 it takes is re-solved without it (`debtopt.optimize.optimize`, starting from the
-heuristics taking the plan's other offers), with a short time limit. Deltas are
-without - with: positive means the offer saves that many escalations, overdue
-months or money. `proved` says the re-solve proved its optimum; when it did not,
-the worth is an upper bound. The re-solves share what is left of the caller's
-time (at most MAX_WORTH_SECONDS each); with less than a second each left, the
-worth is not computed (None). Borrowing offers also get their all-in annual cost
+heuristics taking the plan's other offers), bounded by the same work limit as the
+plan's solve, so the worth is the same on any machine. Deltas are without - with:
+positive means the offer saves that many escalations, overdue months or money.
+`proved` says the re-solve proved its optimum; when it did not, the worth is an
+upper bound. The caller's deadline (its time limit) is a safety cap: a re-solve it
+stops, and those after it, are not computed (None), and the plan's status says the
+time limit stopped it. Borrowing offers also get their all-in annual cost
 (offers.md, "Costs and reports"), at the amount taken, or the most they lend.
 """
 
@@ -28,11 +29,10 @@ from ..ledger.offer_cost import offer_cost
 from ..optimize import optimize
 from ..strategies.heuristics import HEURISTICS
 from ..strategies.run import propose_schedule
+from ._capped import stopped_by_time_limit
 
-# The longest a re-solve without one offer may take.
-MAX_WORTH_SECONDS = 20.0
-# A re-solve needs at least this much, or the worth is not computed.
-MIN_WORTH_SECONDS = 1.0
+# Below this much of the cap left, a re-solve is not started (HiGHS cannot even start a stage).
+MIN_WORTH_SECONDS = 0.5
 # The kinds the optimizer decides on (every kind, since offers.md's five are all in the model).
 MODELLED_KINDS = frozenset(OfferKind)
 
@@ -45,28 +45,30 @@ def with_offer_worth(scenario: Scenario, plan: Plan, options: SolveOptions, dead
         return plan
     taken = {d.offer: d for d in plan.decisions}
     rows = []
-    for k, offer in enumerate(scenario.offers):
+    capped = False
+    for offer in scenario.offers:
         decision = taken.get(offer.id)
         worth, proved = Worth(), None
         if decision is not None:
-            left = sum(1 for o in scenario.offers[k:] if o.id in taken)
-            limit = min(MAX_WORTH_SECONDS, (deadline - time.perf_counter()) / left)
-            worth, proved = _worth(scenario, plan, offer.id, options, limit)
+            worth, proved, stopped = _worth(scenario, plan, offer.id, options, deadline - time.perf_counter())
+            capped = capped or stopped
         rows.append(OfferWorth(
             offer=offer.id, kind=offer.kind, modelled=offer.kind in MODELLED_KINDS, taken=decision is not None,
             month=decision.month if decision else None,
             amount=float(decision.amount) if decision and decision.amount is not None else None,
             proved=proved, worth=worth, annual_cost=_annual_cost(scenario, offer, decision),
         ))
-    return plan.model_copy(update={"solver": plan.solver.model_copy(update={"offers": rows})})
+    plan = plan.model_copy(update={"solver": plan.solver.model_copy(update={"offers": rows})})
+    return stopped_by_time_limit(plan, "what each offer is worth") if capped else plan
 
 
 def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions, seconds: float
-           ) -> tuple[Worth, bool | None]:
-    """What the offer taken saves: the optimum without it, re-solved in `seconds`, less this plan;
-    and whether the re-solve proved its optimum (None: it found no plan)."""
+           ) -> tuple[Worth, bool | None, bool]:
+    """What the offer taken saves: the optimum without it, re-solved within the work limit (and
+    `seconds`, the cap left), less this plan; whether the re-solve proved its optimum (None: it
+    found no plan); and whether the cap stopped it (then the worth is not computed)."""
     if seconds < MIN_WORTH_SECONDS:
-        return NOT_COMPUTED, False
+        return NOT_COMPUTED, False, True
     without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer_id]})
     others = [Take(offer=d.offer, month=d.month, amount=None if d.amount is None else to_cents(d.amount))
               for d in plan.decisions if d.offer != offer_id]
@@ -74,12 +76,14 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
     try:
         other = optimize(without, again, starts=_plans_taking(without, others))
     except (SolverError, InfeasibleLimitError):
-        return NOT_COMPUTED, None
+        return NOT_COMPUTED, None, False
+    if other.solver is not None and other.solver.timed_out:
+        return NOT_COMPUTED, False, True
     a, b = plan.totals, other.totals
     worth = Worth(escalations=b.escalations - a.escalations, overdue_months=b.overdue_months - a.overdue_months,
                   remaining_balance=float(b.remaining_balance - a.remaining_balance),
                   net_cost=float(b.net_cost - a.net_cost))
-    return worth, other.solver is not None and other.solver.proved
+    return worth, other.solver is not None and other.solver.proved, False
 
 
 def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:

@@ -10,6 +10,8 @@ something. Every figure is a ledger replay's.
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
@@ -94,9 +96,11 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
 
     heuristics: the usual habits to compare with (computed when not given; with
     `order`, the borrower's own order too). sections: which of comparison,
-    borrowing, value, whatif and letters to include. time_limit_seconds: for
-    each re-solve of the what-ifs and the borrowing search.
+    borrowing, value, whatif and letters to include. time_limit_seconds: the
+    safety cap of the borrowing search's and the what-ifs' re-solves together
+    (each bounded by the solve's work limit).
     """
+    began = time.perf_counter()
     accounts = accounts_of(scenario, plan)
     offers = offer_rows(scenario, plan)
     lenders = {a.id: a.lender for a in accounts}
@@ -122,7 +126,8 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         explanations=explain(scenario, plan), offers=offers,
         comparison=comparison(plan, habits) if habits else [],
         borrowing=borrow, value_of_money=value,
-        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds) if "whatif" in sections else [],
+        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began))
+        if "whatif" in sections else [],
         letters=letters(scenario, plan) if "letters" in sections else [],
         extra_monthly_to_clear=None if extra is None else Decimal(repr(extra)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +17,11 @@ from ._solver import _optimize, replayed_on
 from .document import WhatIf
 
 FACTORS = (("up", Decimal("1.1")), ("down", Decimal("0.9")))
-# Each what-if is an indication beside the answer: a short solve, started from the plan's own choices.
-WHATIF_SECONDS = 5.0
+# The what-ifs' safety cap by default; each re-solve is bounded by the solve's work limit, started
+# from the plan's own choices, so its answer is the same on any machine.
+WHATIF_SECONDS = 60.0
+# Below this much of the cap left, a re-solve is not started.
+MIN_SECONDS = 0.5
 
 
 def scaled_budget(scenario: Scenario, factor: Decimal) -> Scenario:
@@ -35,12 +39,16 @@ def scaled_budget(scenario: Scenario, factor: Decimal) -> Scenario:
 
 def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
              time_limit_seconds: float = WHATIF_SECONDS) -> list[WhatIf]:
-    """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's, else the plan's own rule."""
+    """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's, else the plan's own rule.
+
+    `time_limit_seconds` caps the re-solves together; a what-if the cap stops is left out
+    (an answer that depends on the machine's speed is not shown)."""
+    deadline = time.perf_counter() + time_limit_seconds
     out = []
     for change, factor in FACTORS:
         other = scaled_budget(scenario, factor)
-        again = _again(other, plan, order, time_limit_seconds)
-        if again is None:
+        again = _again(other, plan, order, deadline - time.perf_counter())
+        if again is None or (again.solver is not None and again.solver.timed_out):
             continue
         proved = again.solver is not None and again.solver.proved
         out.append(WhatIf(change=change, factor=factor, budget=other.budget.monthly, strategy=again.strategy,
@@ -50,6 +58,8 @@ def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
 
 def _again(scenario: Scenario, plan: Plan, order: list[str] | None, limit: float) -> Plan | None:
     if plan.strategy == OPTIMAL:
+        if limit < MIN_SECONDS:
+            return None
         try:
             return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan))
         except (SolverError, InfeasibleLimitError):  # no plan of the what-if: it is left out, the report says so
