@@ -90,12 +90,19 @@ class StageResult(_Report):
 MONEY_RELATIVE_GAP = 1e-7
 
 
-def stage_tolerance(stage: Stage | str, value: float | None) -> float:
+# The ledger rounds each loan's month (interest, fees, the due) half away from zero: a whole-cent
+# plan can sit up to this much a loan-month above the solver's bound, which is over fractions of a cent.
+ROUNDING_CENTS_PER_LOAN_MONTH = 0.5
+
+
+def stage_tolerance(stage: Stage | str, value: float | None, loan_months: int = 0) -> float:
     """The gap below which a stage counts as proved: under one whole count (escalations, overdue
-    loan-months), under one cent or the solver's relative gap of the value (money, in cents)."""
+    loan-months); for money (cents), under one cent, the solver's relative gap of the value, or,
+    for a whole-cent plan of `loan_months` loan-months judged against the solver's bound, the
+    rounding to cents (ROUNDING_CENTS_PER_LOAN_MONTH each), whichever is largest."""
     if stage in (Stage.ESCALATIONS, Stage.OVERDUE):
         return 1.0
-    return max(1.0, MONEY_RELATIVE_GAP * abs(value or 0.0))
+    return max(1.0, MONEY_RELATIVE_GAP * abs(value or 0.0), ROUNDING_CENTS_PER_LOAN_MONTH * loan_months)
 
 
 class ModelSize(_Report):
@@ -278,5 +285,6 @@ __all__ = [
     "Timings",
     "Worth",
     "MONEY_RELATIVE_GAP",
+    "ROUNDING_CENTS_PER_LOAN_MONTH",
     "stage_tolerance",
 ]

@@ -497,7 +497,7 @@ def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chos
                   options: SolveOptions, began: float, capped: bool = False) -> SolverReport:
     """How the solve went, each stage judged on the plan shown (`shown_stages`); "optimal" exactly
     when every stage is proved, "time_limit" when the safety cap ended a step (`capped`)."""
-    stages = shown_stages(built.objectives, solved.stages, chosen.plan)
+    stages = shown_stages(built.objectives, solved.stages, chosen.plan, len(built.ledger.account_ids))
     if capped:
         status = SolveStatus.TIME_LIMIT
     elif chosen.solver_failed:
@@ -525,19 +525,24 @@ def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chos
     )
 
 
-def shown_stages(objectives: Objectives, stages: Sequence[StageResult], plan: Plan) -> list[StageResult]:
+def shown_stages(objectives: Objectives, stages: Sequence[StageResult], plan: Plan, accounts: int
+                 ) -> list[StageResult]:
     """Each stage with the plan shown's own figure (the ledger's) against the bound the solver
-    proved: a stage is proved exactly when that gap is below its tolerance, so no plan a user
-    or a heuristic finds beats a "proved" plan by more than it."""
+    proved: a stage is proved exactly when that gap is below its tolerance (a whole count, or
+    the rounding to whole cents: `stage_tolerance`). The plan shown is the best of the rounded
+    optimum, the heuristics and the given starts, so none of them beats a "proved" plan."""
     out = []
+    loan_months = accounts * len(plan.months)
     for stage in stages:
         value = objectives.value(stage.name, Incumbent(plan=plan))
         gap = None if stage.bound is None else max(0.0, value - stage.bound)
-        proved = gap is not None and gap < stage_tolerance(stage.name, value)
+        proved = gap is not None and gap < stage_tolerance(stage.name, value, loan_months)
         status = stage.status
         if status == StageStatus.OPTIMAL and not proved:
             status = StageStatus.WORK_LIMIT
-        out.append(stage.model_copy(update={"objective": value, "gap": gap, "proved": proved, "status": status}))
+        bound = None if stage.bound is None else stage.bound + 0.0  # never -0.0 in the JSON
+        out.append(stage.model_copy(update={"objective": value, "bound": bound, "gap": gap, "proved": proved,
+                                            "status": status}))
     return out
 
 

@@ -54,8 +54,11 @@ def solver_to_text(plan: Plan, lang: str = "en", names: Mapping[str, str] | None
         shown = "-" if value is None else (f"{value:.0f}" if counts else _cents(f, value))
         # the gap in the unit of the figure beside it: a count, or money in the scenario's currency
         gap_text = None if gap is None else (f"{gap:.0f}" if counts else _cents(f, gap))
-        proof = f._("proved") if stage.get("proved") else (f._("gap {gap}", gap=gap_text) if gap_text is not None
-                                                           else f._("not proved"))
+        if stage.get("proved"):  # a money stage proved up to the rounding to whole cents says by how much
+            proof = f._("proved within {gap}", gap=gap_text) if not counts and gap is not None and gap >= 0.5 \
+                else f._("proved")
+        else:
+            proof = f._("gap {gap}", gap=gap_text) if gap_text is not None else f._("not proved")
         seconds = f", {stage['seconds']:.2f} s" if "seconds" in stage else ""
         lines.append(f"  {words}: {shown} ({proof}{seconds})")
     for offer in data.get("offers", []):
