@@ -84,7 +84,8 @@ def test_highs_and_cbc_statuses_are_the_same_words() -> None:
     assert highs_status(M.kOptimal) == pulp_status(S.Optimal) == pulp_status(S.GapLimit) == StageStatus.OPTIMAL
     assert highs_status(M.kTimeLimit) == pulp_status(S.TimeLimit) == StageStatus.TIME_LIMIT
     assert highs_status(M.kSolutionLimit) == pulp_status(S.NodeLimit) == StageStatus.WORK_LIMIT
-    assert highs_status(M.kIterationLimit) == pulp_status(S.IterationLimit) == StageStatus.WORK_LIMIT
+    assert highs_status(M.kIterationLimit) == pulp_status(S.IterationLimit) == pulp_status(S.Stopped) \
+        == StageStatus.WORK_LIMIT
     assert highs_status(M.kInfeasible) == pulp_status(S.Infeasible) == StageStatus.INFEASIBLE
 
 

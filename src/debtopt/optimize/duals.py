@@ -35,7 +35,9 @@ def cash_values(backend: object, model: Model, values: list[float], limits: Solv
     rows = model.rows
     integer = integer_columns(model)
     fix_integers(h, integer, np.array([values[j] for j in integer], dtype=np.float64))
-    h.setOptionValue("time_limit", float(limits.seconds))  # the safety cap; the LP's work is its iterations
+    # The safety cap; the LP's work is its iterations. HiGHS times an LP by the instance's whole
+    # run time (the stages' MIPs included), a MIP by its own run: the cap counts from now.
+    h.setOptionValue("time_limit", float(h.getRunTime() + limits.seconds))
     h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

@@ -116,6 +116,7 @@ class HighsBackend:
         self.highs = h
         self.model = model
         self.n = n
+        self._lp = not len(integer)
         self._objective: dict[int, float] = {}
         self._start: np.ndarray | None = None
         self._start_index = np.zeros(0, dtype=np.int32)
@@ -150,7 +151,9 @@ class HighsBackend:
         h = self.highs
         began = time.perf_counter()
         try:
-            h.setOptionValue("time_limit", max(0.05, float(limits.seconds)))
+            # HiGHS times an LP by the instance's whole run time, a MIP by its own run
+            offset = h.getRunTime() if self._lp else 0.0
+            h.setOptionValue("time_limit", offset + max(0.05, float(limits.seconds)))
             h.setOptionValue("mip_max_nodes", int(limits.nodes))
             h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
             h.setOptionValue("mip_abs_gap", 1e-6 if gap_abs is None else float(gap_abs))
@@ -287,8 +290,8 @@ def pulp_status(status: object) -> StageStatus:
         return StageStatus.OPTIMAL
     if status == S.TimeLimit:
         return StageStatus.TIME_LIMIT
-    if status in (S.NodeLimit, S.IterationLimit, S.SolutionLimit):
-        return StageStatus.WORK_LIMIT
+    if status in (S.NodeLimit, S.IterationLimit, S.SolutionLimit, S.Stopped):
+        return StageStatus.WORK_LIMIT  # CBC says "Stopped on iterations" for its node limit too
     if status == S.Infeasible:
         return StageStatus.INFEASIBLE
     return StageStatus.ERROR
