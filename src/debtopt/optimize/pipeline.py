@@ -72,6 +72,8 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     ledger = Ledger(scenario)
     check_limit_at_start(ledger, options.max_consecutive_overdue)
     candidates = start_plans(scenario, options, starts)
+    if budget.spent and candidates.best is not None:  # the cap passed before the model was built
+        return _stopped_before_the_model(candidates.best, options, began)
     built = build_model(ledger, options)
     solved = solve_stages(built, candidates, options, budget)
     cash = cash_values(built, solved, options, budget)
@@ -86,6 +88,17 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     report = solver_report(built, solved, replayed, chosen, cash, options, began, budget.capped)
     return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
                                           "notes": [*chosen.plan.notes, *chosen.notes, *status_notes(report)]})
+
+
+def _stopped_before_the_model(best: Plan, options: SolveOptions, began: float) -> Plan:
+    """The best start plan, as it is, when the safety cap passed before any solve: said so."""
+    report = SolverReport(name=options.solver, status=SolveStatus.TIME_LIMIT, objective=options.objective, stages=[],
+                          fell_back_to=best.strategy, chosen=PlanSource.START,
+                          model=ModelSize(variables=0, rows=0, integers=0),
+                          timings=Timings(build_seconds=0.0, solve_seconds=0.0, replay_seconds=0.0,
+                                          total_seconds=round(time.perf_counter() - began, 4)))
+    return best.model_copy(update={"strategy": OPTIMAL, "solver": report,
+                                   "notes": [*best.notes, *status_notes(report)]})
 
 
 # -- start plans ---------------------------------------------------------------------------
@@ -368,7 +381,8 @@ def round_and_replay(built: Built, solved: Solved, budget: Budget) -> Replayed:
         rounded = round_solution(built.ledger, built.model, point)
     except ScheduleError as exc:  # a bug in the rounding, never the user's: fall back, and say so
         return Replayed(None, str(exc), time.perf_counter() - began)
-    if solved.found_any and len(solved.levels) > 1 and _counts(rounded.plan) > _model_counts(built.model, point):
+    if solved.found_any and len(solved.levels) > 1 and not budget.spent \
+            and _counts(rounded.plan) > _model_counts(built.model, point):
         objectives = built.objectives
         again_point = with_half_cent_margin(built.model, objectives.levels(solved.levels[:-1]), point,
                                             objectives.of(solved.stages[-1].name), budget.limits())
@@ -389,7 +403,8 @@ def _final_point(built: Built, solved: Solved, budget: Budget) -> list[float] | 
     incumbent = solved.incumbent
     if incumbent is None or incumbent.values is not None:
         return None if incumbent is None else incumbent.values
-    if not solved.found_any:  # every stage skipped: the start plan is shown as it is (a fallback)
+    if not solved.found_any or budget.spent:  # nothing solved, or no time left: the start plan is shown as it is
+        budget.check()
         return None
     assert incumbent.plan is not None
     objectives = built.objectives
@@ -460,8 +475,9 @@ def _best_replayed(rounded: Rounded | None, others: Sequence[Plan]
                    ) -> tuple[Plan | None, PlanSource, ReplayDeviation | None]:
     """The rounded optimum, or a short-horizon plan that replays better (rounding can tip a month
     overdue; a replayed plan the stages met cannot); the deviation of the rounded optimum if shown."""
-    if rounded is None:
-        return None, PlanSource.ROUNDED, None
+    if rounded is None:  # nothing rounded (the cap passed): the best short-horizon plan, if any
+        best = min(others, key=lambda other: other.rank_key(), default=None)
+        return best, PlanSource.SHORT_HORIZON, None
     plan, source = rounded.plan, PlanSource.ROUNDED
     for other in others:
         if other.rank_key() < plan.rank_key():
