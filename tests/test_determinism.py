@@ -136,3 +136,16 @@ def test_generated_cases_are_the_same_idle_and_loaded(tmp_path: Path, size: str)
     with other_core_busy():
         loaded = cli(*args, timeout=1800)
     assert idle == loaded
+
+
+def test_a_report_whose_re_solves_the_cap_stops_says_so() -> None:
+    """The what-ifs re-solve under the report's cap: those it stops are left out (their answer would
+    depend on the machine), and the report says the time limit stopped them."""
+    from debtopt.analysis.report_data import CAPPED_NOTE, build_report_data
+
+    scenario = random_scenario_with_offers(4, n_loans=3, horizon=12, tight=True)
+    plan = debtopt.optimize(scenario, time_limit_seconds=120, offer_worth=False)
+    full = build_report_data(scenario, plan, time_limit_seconds=600)
+    assert len(full.what_ifs) == 2 and CAPPED_NOTE not in full.notes
+    capped = build_report_data(scenario, plan, time_limit_seconds=0.0)
+    assert capped.what_ifs == [] and CAPPED_NOTE in capped.notes

@@ -88,6 +88,11 @@ def comparison(main: Plan, plans: Mapping[str, Plan]) -> list[ComparisonRow]:
     return rows
 
 
+# The what-ifs and the borrowing search re-solve under the report's safety cap: when it passes, some are left out.
+CAPPED_NOTE = ("Stopped by the time limit (the budget what-ifs and the borrowing search): this report may differ on "
+               "another machine.")
+
+
 def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | None = None,
                       order: Sequence[str] | None = None, heuristics: Mapping[str, Plan] | None = None,
                       sections: Collection[str] = SECTIONS,
@@ -111,6 +116,12 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         habits = heuristics if heuristics is not None else run_heuristics(scenario)
         if order and "custom" not in habits:
             habits = {**habits, "custom": run_strategy(scenario, "custom", list(order))}
+    changes = what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began)) \
+        if "whatif" in sections else []
+    notes = list(plan.notes)
+    if plan.strategy == OPTIMAL and time.perf_counter() - began >= time_limit_seconds \
+            and ("whatif" in sections or "borrowing" in sections):
+        notes.append(CAPPED_NOTE)
     solver = plan.solver
     extra = solver.extra_cash.amount if solver is not None and solver.extra_cash is not None else None
     return ReportData(
@@ -119,15 +130,14 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         owed=sum((loan.balance for loan in scenario.loans), Decimal(0)),
         savings_to_horizon=plan.totals.cost - plan.totals.net_cost,
         method="optimal" if plan.strategy == OPTIMAL else "heuristic",
-        solver_status=None if solver is None else solver.status.value, notes=list(plan.notes),
+        solver_status=None if solver is None else solver.status.value, notes=notes,
         accounts=accounts, plan=plan if solver is None else plan.model_copy(update={"solver": solver.without_timings()}),
         table=month_table(plan, [a.id for a in accounts]),
         actions=actions(plan, offers, lenders, borrow, value),
         explanations=explain(scenario, plan), offers=offers,
         comparison=comparison(plan, habits) if habits else [],
         borrowing=borrow, value_of_money=value,
-        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began))
-        if "whatif" in sections else [],
+        what_ifs=changes,
         letters=letters(scenario, plan) if "letters" in sections else [],
         extra_monthly_to_clear=None if extra is None else Decimal(repr(extra)),
     )
