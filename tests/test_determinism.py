@@ -149,3 +149,13 @@ def test_a_report_whose_re_solves_the_cap_stops_says_so() -> None:
     assert len(full.what_ifs) == 2 and CAPPED_NOTE not in full.notes
     capped = build_report_data(scenario, plan, time_limit_seconds=0.0)
     assert capped.what_ifs == [] and CAPPED_NOTE in capped.notes
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 2.5, "many", 10_000_001])
+def test_the_work_limit_is_a_whole_number_of_nodes(bad: object) -> None:
+    from debtopt.domain.options import solve_options
+    from debtopt.errors import OptionError
+
+    with pytest.raises(OptionError) as caught:
+        solve_options(max_nodes=bad)
+    assert [issue.path for issue in caught.value.issues] == ["max_nodes"]
