@@ -163,6 +163,8 @@ def _search_horizon(search: _Search, short: Model, solver: SolverName, budget: B
     if out.bound is not None:
         bound = float(math.ceil(out.bound - 1e-6))
         search.bound = bound if search.bound is None else max(search.bound, bound)
+    if budget.spent:  # past the cap, continuing the months by every heuristic would overrun it (seconds at 60 x 480)
+        return used
     if out.values is not None:
         search.consider(short, out.values)
     if out.values is None or out.objective is None or search.stage == Stage.OVERDUE or search.proved():
