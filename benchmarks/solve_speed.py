@@ -127,7 +127,8 @@ def _first_stage(backend_class, model, objective: dict[int, float], start: list[
 def pulp_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:
     """The same stage through PuLP's own HiGHS class."""
     return _first_stage(lambda m: PulpBackend(m, SolverName.PULP_HIGHS), model, objective, start,
-                        lambda b: b.prob.solve(make_solver(SolverName.PULP_HIGHS, time_limit, 0.99, 0.0, True)))
+                        lambda b: b.prob.solve(make_solver(SolverName.PULP_HIGHS, SolveLimits(time_limit), 0.99, 0.0,
+                                                           True)))
 
 
 def backend_first_stage(model, objective: dict[int, float], start: list[float], time_limit: float) -> tuple[float, float]:

@@ -71,7 +71,7 @@ def check_solver_block(plan: Plan) -> None:
     assert plan.solver is not None
     info = plan.solver.model_dump(mode="json")
     assert {"name", "status", "stages", "build_seconds", "solve_seconds", "replay_seconds", "fell_back_to"} <= set(info)
-    assert info["status"] in ("optimal", "time_limit", "fallback")
+    assert info["status"] in ("optimal", "work_limit", "time_limit", "fallback")
     for stage in info["stages"]:
         assert {"name", "objective", "bound", "gap", "proved", "seconds"} <= set(stage)
     plan.model_dump()  # plain data all the way down

@@ -67,12 +67,12 @@ SIGNATURES = {
                 "*, takes: 'Sequence[Take | str]' = ()) -> 'Plan'",
     "optimize": "(scenario: 'Scenario', *, objective: 'Objective' = 'lexicographic', "
                 "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
-                "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False, "
-                "offer_worth: 'bool' = True) -> 'Plan'",
+                "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, max_nodes: 'int' = 5000, "
+                "timings: 'bool' = False, offer_worth: 'bool' = True) -> 'Plan'",
     "compare": "(scenario: 'Scenario', *, optimal: 'bool' = True, objective: 'Objective' = 'lexicographic', "
                "overdue_price: 'float | Decimal | None' = None, max_consecutive_overdue: 'int | None' = None, "
-               "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, timings: 'bool' = False, "
-               "order: 'Sequence[str] | None' = None, takes: 'Sequence[Take | str]' = ()) -> 'Comparison'",
+               "solver: 'str' = 'highs', time_limit_seconds: 'float' = 60.0, max_nodes: 'int' = 5000, "
+               "timings: 'bool' = False, order: 'Sequence[str] | None' = None, takes: 'Sequence[Take | str]' = ()) -> 'Comparison'",
     "render": "(plan: 'Plan', scenario: 'Scenario', *, format: 'ReportFormat' = 'text', "
               "lang: 'Language | None' = None, time_limit_seconds: 'float | None' = 60.0) -> 'str'",
     "scenario_schema": "() -> 'dict[str, Any]'",

@@ -44,7 +44,8 @@ from .domain.choices import OPTIMAL, PlanFormat, values
 from .domain.load import load_scenario as _load_scenario
 from .domain.load import parse_scenario, read_scenario_data, scenario_from_dict
 from .domain.money import format_money, to_cents
-from .domain.options import ReportOptions, SolveOptions, report_options, simulate_options, solve_options
+from .domain.options import (DEFAULT_MAX_NODES, ReportOptions, SolveOptions, report_options, simulate_options,
+                             solve_options)
 from .domain.plan import Plan, Take
 from .domain.scenario import Scenario
 from .errors import FieldIssue, OptionError, OutputError, ScenarioError
@@ -298,10 +299,12 @@ def _resolves(expected: int) -> Iterator[Run]:
     run.close()
 
 
-def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None) -> Plan:
+def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None, starts: Sequence[Plan] = ()) -> Plan:
     """The optimizer's plan for validated options: every optimize of the service goes through here.
     Then what the analyses add to it: the extra cash that clears debt left at the horizon, and
-    (with `options.offer_worth`) what each offer is worth, its re-solves through `run`."""
+    (with `options.offer_worth`) what each offer is worth, its re-solves through `run`. `starts`:
+    plans it must not lose to (a user's own). `options.time_limit_seconds` caps the whole call,
+    analyses included."""
     from .analysis.cash import with_extra_cash
     from .analysis.offer_worth import with_offer_worth
     from .optimize import optimize as _optimize
@@ -309,9 +312,9 @@ def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None) ->
     deadline = time.perf_counter() + options.time_limit_seconds
     if run is None and options.offer_worth and len(scenario.offers) > 1:
         with _resolves(len(scenario.offers)) as pool:
-            return _solve(scenario, options, pool)
+            return _solve(scenario, options, pool, starts)
     _say("solving")
-    plan = with_extra_cash(scenario, _optimize(scenario, options), options, deadline)
+    plan = with_extra_cash(scenario, _optimize(scenario, options, starts=starts), options, deadline)
     if not options.offer_worth:
         return plan
     taken = len(plan.decisions)
@@ -341,6 +344,7 @@ def optimize(
     max_consecutive_overdue: int | None = None,
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
+    max_nodes: int = DEFAULT_MAX_NODES,
     timings: bool = False,
     offer_worth: bool = True,
 ) -> Plan:
@@ -352,9 +356,14 @@ def optimize(
     overdue loan-month; `overdue_price` is required then, and only then).
     max_consecutive_overdue: a hard limit on any loan's run of overdue months.
     solver: "highs" (in-process, the default), "pulp-highs" or "cbc".
-    time_limit_seconds: for the whole solve; past it the best plan found is
-    returned and `plan.solver.status` is "time_limit" (each stage's gap is
-    in `plan.solver.stages`).
+    max_nodes: the work limit, branch-and-bound nodes per solver call: every
+    solve is bounded by it, so the same input and options give the same plan
+    on any machine; a stage not proved within it leaves `plan.solver.status`
+    "work_limit" (each stage's gap is in `plan.solver.stages`).
+    time_limit_seconds: a safety cap on the whole call (offer worth and the
+    extra-cash search included); when it, not the work limit, stops a step,
+    `plan.solver.status` is "time_limit" and a note says the plan may differ
+    on another machine.
     timings: keep wall-clock seconds in `plan.solver` (off by default, as in
     the CLI, so the same input gives the same plan).
     offer_worth: with offers in the scenario, `plan.solver.offers` says for each
@@ -368,7 +377,8 @@ def optimize(
     scenario = _check_scenario(scenario)
     options = solve_options(objective=objective, overdue_price=overdue_price,
                             max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                            time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=offer_worth)
+                            time_limit_seconds=time_limit_seconds, max_nodes=max_nodes, timings=timings,
+                            offer_worth=offer_worth)
     return _shown(_solve(scenario, options), options)
 
 
@@ -450,6 +460,7 @@ def compare(
     max_consecutive_overdue: int | None = None,
     solver: str = "highs",
     time_limit_seconds: float = 60.0,
+    max_nodes: int = DEFAULT_MAX_NODES,
     timings: bool = False,
     order: Sequence[str] | None = None,
     takes: Sequence[Take | str] = (),
@@ -473,12 +484,14 @@ def compare(
     if optimal:  # checked before any work, so a bad option costs nothing
         options = solve_options(objective=objective, overdue_price=overdue_price,
                                 max_consecutive_overdue=max_consecutive_overdue, solver=solver,
-                                time_limit_seconds=time_limit_seconds, timings=timings, offer_worth=False)
+                                time_limit_seconds=time_limit_seconds, max_nodes=max_nodes, timings=timings,
+                                offer_worth=False)
     ranked_by = options or solve_options(objective=objective, overdue_price=overdue_price, offer_worth=False)
     plans: dict[str, Plan] = {}
     custom = simulate(scenario, choices.Strategy.CUSTOM.value, order, takes=takes) if order is not None else None
     if options is not None:
-        plans[OPTIMAL] = _shown(_solve(scenario, options), options)
+        # the user's own plan is a start the optimizer must beat (or show): never a cent better than "optimal"
+        plans[OPTIMAL] = _shown(_solve(scenario, options, starts=[custom] if custom is not None else []), options)
     plans.update(run_heuristics(scenario))
     if custom is not None:
         plans[choices.Strategy.CUSTOM.value] = custom
@@ -609,19 +622,13 @@ class Report:
         return letter_files(self.doc)
 
 
-def _whatif_seconds(time_limit_seconds: float) -> float:
-    """Each re-solve of the report's what-ifs and borrowing search: a third of a solve's time, 1 to 5 s."""
-    from .analysis.whatif import WHATIF_SECONDS
-
-    return max(1.0, min(WHATIF_SECONDS, time_limit_seconds / 3))
-
-
 def _report(scenario: Scenario, options: ReportOptions) -> Report:
     """The report of the best plan: the optimizer's, or with `heuristics_only` the best heuristic's (the
     borrower's own order among them)."""
     from .analysis.report_data import build_report_data
     from .strategies import run_heuristics
 
+    began = time.perf_counter()
     order = list(options.order) if options.order is not None else None
     habits = None
     if options.heuristics_only:
@@ -629,15 +636,16 @@ def _report(scenario: Scenario, options: ReportOptions) -> Report:
         if order:
             habits[choices.Strategy.CUSTOM.value] = simulate(scenario, choices.Strategy.CUSTOM.value, order)
         plan = min(habits.values(), key=lambda p: p.rank_key())
+        left = options.time_limit_seconds - (time.perf_counter() - began)
         return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
-                                        heuristics=habits,
-                                        time_limit_seconds=_whatif_seconds(options.time_limit_seconds)))
+                                        heuristics=habits, time_limit_seconds=left))
     solve = solve_options(time_limit_seconds=options.time_limit_seconds)
     with _resolves(len(scenario.offers) + 2) as run:  # each offer's worth, the two what-ifs
         plan = _solve(scenario, solve, run)
         _say("the report's what-ifs")
+        left = options.time_limit_seconds - (time.perf_counter() - began)  # one cap for the whole report
         doc = build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
-                                time_limit_seconds=_whatif_seconds(options.time_limit_seconds), options=solve, run=run)
+                                time_limit_seconds=left, options=solve, run=run)
     return Report(doc)
 
 
@@ -646,8 +654,9 @@ def explain(scenario: Scenario, *, lang: Language | None = None, order: Sequence
     """The full report of the best plan (the optimizer's, or the best heuristic's): `debtopt report`.
 
     order: your own order of loans, compared with the others and used for the
-    borrowing section. time_limit_seconds: for the plan's solve; each of the
-    what-ifs gets a third of it (at most 5 s).
+    borrowing section. time_limit_seconds: a safety cap on the whole report (the
+    plan's solve, then the what-ifs' and the borrowing search's re-solves, each
+    bounded by work; a step it stops is said so, or left out).
     """
     scenario = _check_scenario(scenario)
     options = report_options(scenario, lang=lang, order=order, heuristics_only=heuristics_only,
@@ -686,8 +695,8 @@ def render(
     lang: "en" or "zh"; by default the scenario's `language`.
     The scenario is needed for what a plan does not carry: loan names, lenders
     and terms (for the reasons and the lenders' letters).
-    time_limit_seconds: a third of it (at most 5 s) for each of the what-ifs'
-    re-solves when `plan` is optimal.
+    time_limit_seconds: a safety cap on the what-ifs' and the borrowing search's
+    re-solves together when `plan` is optimal (each is bounded by work).
     Raises `OptionError` (path "format", "lang" or "plan") for an unknown choice
     or a plan of another scenario.
     """
@@ -702,7 +711,7 @@ def render(
     options = report_options(scenario, **keywords)
     _check_plan_of(plan, scenario)
     doc = build_report_data(scenario, plan, lang=options.lang or scenario.language,
-                            time_limit_seconds=_whatif_seconds(options.time_limit_seconds))
+                            time_limit_seconds=options.time_limit_seconds)
     return Report(doc).text(options.format.value)
 
 

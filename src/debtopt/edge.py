@@ -54,6 +54,7 @@ FLAGS: dict[str, str] = {
     "max_consecutive_overdue": "--max-consecutive-overdue",
     "solver": "--solver",
     "time_limit_seconds": "--time-limit",
+    "max_nodes": "--max-nodes",
     "timings": "--timings",
     "offer_worth": "--offer-worth",
     "format": "--format",

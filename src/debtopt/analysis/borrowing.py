@@ -13,6 +13,7 @@ interest and the plan's net cost say what the borrowing costs.
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,8 @@ STEP = Decimal(100)
 RATES = ANNUAL_COST_LINES  # a new loan priced at each regulatory line
 TERM_MONTHS = 12
 NEW_LOAN_ID = "new-online-loan"
-SEARCH_SECONDS = 5.0
+SEARCH_SECONDS = 60.0  # the search's safety cap by default: its re-solves are bounded by work
+MIN_SECONDS = 0.5  # below this much of the cap left, a re-solve is not started
 MAX_STEPS = 10  # bisection steps: 2^10 multiples of STEP above the start
 
 
@@ -43,12 +45,13 @@ def borrowing(scenario: Scenario, plan: Plan, time_limit_seconds: float = SEARCH
     base = plan.totals
     if base.escalations == 0:
         return Borrowing(needed=False, base_escalations=0, base_net_cost=base.net_cost)
-    found = least_cash_avoiding_escalation(scenario, plan, time_limit_seconds)
+    deadline = time.perf_counter() + time_limit_seconds
+    found = least_cash_avoiding_escalation(scenario, plan, deadline)
     amount, with_cash_escalations = found if found is not None else (None, None)
     rows = []
     if amount is not None:
         for rate in RATES:
-            again = _solve(_with_new_loan(scenario, amount, rate), plan, time_limit_seconds)
+            again = _solve(_with_new_loan(scenario, amount, rate), plan, deadline)
             if again is None:
                 continue
             interest = sum((lm.interest + lm.penalty_interest + lm.fees for m in again.months for lm in m.loans
@@ -59,14 +62,15 @@ def borrowing(scenario: Scenario, plan: Plan, time_limit_seconds: float = SEARCH
                      escalations_with_cash=with_cash_escalations, base_net_cost=base.net_cost, rows=rows)
 
 
-def least_cash_avoiding_escalation(scenario: Scenario, plan: Plan, limit: float) -> tuple[Decimal, int] | None:
+def least_cash_avoiding_escalation(scenario: Scenario, plan: Plan, deadline: float) -> tuple[Decimal, int] | None:
     """The least multiple of STEP that, as extra cash in month 1, leaves fewer escalations, and how many are left
-    (None: no amount up to all that is owed does)."""
+    (None: no amount up to all that is owed does). Each re-solve is bounded by work; `deadline` (a
+    `time.perf_counter()` value) caps them, and a re-solve it stops counts as no answer."""
     target = plan.totals.escalations
     found: dict[int, int] = {}
 
     def avoids(steps: int) -> bool:
-        again = _solve(with_cash(scenario, STEP * steps), plan, limit)
+        again = _solve(with_cash(scenario, STEP * steps), plan, deadline)
         if again is not None:
             found[steps] = again.totals.escalations
         return again is not None and again.totals.escalations < target
@@ -109,14 +113,19 @@ def _with_new_loan(scenario: Scenario, amount: Decimal, rate: Decimal) -> Scenar
     return scenario_from_dict(data, derived=True)
 
 
-def _solve(scenario: Scenario, plan: Plan, limit: float) -> Plan | None:
-    """The plan's own way on a changed scenario: re-solved for the optimizer's plan, else its rule re-run
-    (taking the new loan, if the scenario offers it, in month 1)."""
+def _solve(scenario: Scenario, plan: Plan, deadline: float) -> Plan | None:
+    """The plan's own way on a changed scenario: re-solved for the optimizer's plan (None when the cap
+    stops it: its answer would depend on the machine), else its rule re-run (taking the new loan, if
+    the scenario offers it, in month 1)."""
     if plan.strategy == OPTIMAL:
+        limit = deadline - time.perf_counter()
+        if limit < MIN_SECONDS:
+            return None
         try:
-            return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan))
+            again = _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan))
         except (SolverError, InfeasibleLimitError):
             return None
+        return None if again.solver is not None and again.solver.timed_out else again
     takes = [Take(offer=o.id, month=1, amount=to_cents(o.max_amount)) for o in scenario.offers if o.id == NEW_LOAN_ID]
     if plan.strategy not in HEURISTICS:
         return None

@@ -20,27 +20,29 @@ from ..domain.scenario import Scenario
 from ..domain.solver import ExtraCash
 from ..ledger import Ledger
 from ..strategies import HEURISTICS, Decide
-
-# The search may overrun the caller's deadline up to this: a plan that owes gets an answer.
-MIN_SEARCH_SECONDS = 2.0
+from ._capped import stopped_by_time_limit
 
 
 def with_extra_cash(scenario: Scenario, plan: Plan, options: SolveOptions, deadline: float) -> Plan:
     """`plan` (the optimizer's, of `scenario`) with, when debt is left at T, the smallest extra
     monthly amount found that clears it (`plan.solver.extra_cash`) and a note saying so.
 
-    Searches until `deadline` (a `time.perf_counter()` value), but for at least
-    MIN_SEARCH_SECONDS. The search replays heuristics only: no option of the solve
-    (`options`) changes it.
+    The search is bounded by its count of steps (the same answer on any machine);
+    `deadline` (a `time.perf_counter()` value) is a safety cap: when it stops the
+    search, the plan's status and a note say so. The search replays heuristics
+    only: no option of the solve (`options`) changes it.
     """
     if plan.totals.remaining_balance <= 0 or plan.solver is None:
         return plan
-    found = extra_monthly_to_clear(scenario, deadline=max(deadline, time.perf_counter() + MIN_SEARCH_SECONDS))
+    try:
+        found = _search(scenario, 40, deadline)
+    except _OutOfTime:
+        return stopped_by_time_limit(plan, "the search for the extra cash that would clear the debt")
     owed = format_money(int(plan.totals.remaining_balance * 100), scenario.currency)
     if found is None:
         extra = ExtraCash(amount=None)
         note = (f"{owed} is still owed at month {scenario.horizon_months}; no extra monthly amount "
-                "that clears it was found within the time limit.")
+                "that clears it was found.")
     else:
         amount, how = found
         extra = ExtraCash(amount=float(amount), cleared_by=how)

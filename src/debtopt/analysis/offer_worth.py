@@ -2,16 +2,17 @@
 
 An offer the plan does not take is worth nothing (the plan stands without it); one
 it takes is re-solved without it (`debtopt.optimize.optimize` with the caller's
-options: the same objective and work limits), starting from the plan's own
-payments without that offer wherever they fit, each heuristic filling in, and
-from the heuristics taking the plan's other offers. Deltas are without - with:
-positive means the offer saves that many escalations, overdue months or money.
-`proved` says the re-solve proved its optimum; when it did not, the worth is an
-upper bound. The re-solves are independent: they run through the caller's `Run`
-(analysis/runner.py: one after the other, or side by side in worker processes),
-each within what is left of the caller's safety cap, and each row is assembled in
-the scenario's order, so the result never depends on which finished first. With
-less than MIN_WORTH_SECONDS left, the worth is not computed (None). Borrowing
+options: the same objective and work limits, so the worth is the same on any
+machine), starting from the plan's own payments without that offer wherever they
+fit, each heuristic filling in, and from the heuristics taking the plan's other
+offers. Deltas are without - with: positive means the offer saves that many
+escalations, overdue months or money. `proved` says the re-solve proved its
+optimum; when it did not, the worth is an upper bound. The re-solves are
+independent: they run through the caller's `Run` (analysis/runner.py: one after
+the other, or side by side in worker processes), and each row is assembled in the
+scenario's order, so the result never depends on which finished first. The
+caller's deadline (its time limit) is a safety cap: a re-solve it stops is not
+computed (None), and the plan's status says the time limit stopped it. Borrowing
 offers also get their all-in annual cost (offers.md, "Costs and reports"), at
 the amount taken, or the most they lend.
 """
@@ -34,10 +35,11 @@ from ..ledger.offer_cost import offer_cost
 from ..optimize import optimize
 from ..strategies.heuristics import HEURISTICS, Decide
 from ..strategies.run import propose_schedule
+from ._capped import stopped_by_time_limit
 from .runner import Run, serial
 
-# A re-solve needs at least this much of the safety cap left, or the worth is not computed.
-MIN_WORTH_SECONDS = 1.0
+# Below this much of the cap left, a re-solve is not started (HiGHS cannot even start a stage).
+MIN_WORTH_SECONDS = 0.5
 # The kinds the optimizer decides on (every kind, since offers.md's five are all in the model).
 MODELLED_KINDS = frozenset(OfferKind)
 
@@ -53,25 +55,29 @@ def with_offer_worth(scenario: Scenario, plan: Plan, options: SolveOptions, dead
     ids = [offer.id for offer in scenario.offers if offer.id in taken]
     found = dict(zip(ids, run(_worth, [(scenario, plan, offer_id, options, deadline) for offer_id in ids]), strict=True))
     rows = []
+    capped = False
     for offer in scenario.offers:
         decision = taken.get(offer.id)
-        worth, proved = found.get(offer.id, (Worth(), None))
+        worth, proved, stopped = found.get(offer.id, (Worth(), None, False))
+        capped = capped or stopped
         rows.append(OfferWorth(
             offer=offer.id, kind=offer.kind, modelled=offer.kind in MODELLED_KINDS, taken=decision is not None,
             month=decision.month if decision else None,
             amount=float(decision.amount) if decision and decision.amount is not None else None,
             proved=proved, worth=worth, annual_cost=_annual_cost(scenario, offer, decision),
         ))
-    return plan.model_copy(update={"solver": plan.solver.model_copy(update={"offers": rows})})
+    plan = plan.model_copy(update={"solver": plan.solver.model_copy(update={"offers": rows})})
+    return stopped_by_time_limit(plan, "what each offer is worth") if capped else plan
 
 
 def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions, deadline: float
-           ) -> tuple[Worth, bool | None]:
-    """What the offer taken saves: the optimum without it, re-solved by `deadline`, less this plan;
-    and whether the re-solve proved its optimum (None: it found no plan)."""
+           ) -> tuple[Worth, bool | None, bool]:
+    """What the offer taken saves: the optimum without it, re-solved within the work limit (and
+    by `deadline`, the cap), less this plan; whether the re-solve proved its optimum (None: it
+    found no plan); and whether the cap stopped it (then the worth is not computed)."""
     seconds = deadline - time.perf_counter()
     if seconds < MIN_WORTH_SECONDS:
-        return NOT_COMPUTED, False
+        return NOT_COMPUTED, False, True
     without = scenario.model_copy(update={"offers": [o for o in scenario.offers if o.id != offer_id]})
     others = [Take(offer=d.offer, month=d.month, amount=None if d.amount is None else to_cents(d.amount))
               for d in plan.decisions if d.offer != offer_id]
@@ -80,12 +86,14 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
     try:
         other = optimize(without, again, starts=starts)
     except (SolverError, InfeasibleLimitError):
-        return NOT_COMPUTED, None
+        return NOT_COMPUTED, None, False
+    if other.solver is not None and other.solver.timed_out:
+        return NOT_COMPUTED, False, True
     a, b = plan.totals, other.totals
     worth = Worth(escalations=b.escalations - a.escalations, overdue_months=b.overdue_months - a.overdue_months,
                   remaining_balance=float(b.remaining_balance - a.remaining_balance),
                   net_cost=float(b.net_cost - a.net_cost))
-    return worth, other.solver is not None and other.solver.proved
+    return worth, other.solver is not None and other.solver.proved, False
 
 
 def _plans_following(scenario: Scenario, plan: Plan, takes: list[Take]) -> list[Plan]:

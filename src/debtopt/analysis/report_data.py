@@ -10,6 +10,8 @@ something. Every figure is a ledger replay's.
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
@@ -93,6 +95,11 @@ def comparison(main: Plan, plans: Mapping[str, Plan]) -> list[ComparisonRow]:
     return rows
 
 
+# The what-ifs and the borrowing search re-solve under the report's safety cap: when it passes, some are left out.
+CAPPED_NOTE = ("Stopped by the time limit (the budget what-ifs and the borrowing search): this report may differ on "
+               "another machine.")
+
+
 def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | None = None,
                       order: Sequence[str] | None = None, heuristics: Mapping[str, Plan] | None = None,
                       sections: Collection[str] = SECTIONS,
@@ -102,11 +109,13 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
 
     heuristics: the usual habits to compare with (computed when not given; with
     `order`, the borrower's own order too). sections: which of comparison,
-    borrowing, value, whatif and letters to include. time_limit_seconds: the safety
-    cap of each re-solve of the what-ifs and the borrowing search; options: the
-    plan's solve options (objective, work limits) the what-ifs re-solve with; run:
-    how the what-ifs' re-solves run (analysis/runner.py).
+    borrowing, value, whatif and letters to include. time_limit_seconds: the
+    safety cap of the borrowing search's and the what-ifs' re-solves together
+    (each bounded by the solve's work limit); options: the plan's solve options
+    (objective, work limits) the what-ifs re-solve with; run: how the what-ifs'
+    re-solves run (analysis/runner.py).
     """
+    began = time.perf_counter()
     accounts = accounts_of(scenario, plan)
     offers = offer_rows(scenario, plan)
     lenders = {a.id: a.lender for a in accounts}
@@ -117,6 +126,12 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         habits = heuristics if heuristics is not None else run_heuristics(scenario)
         if order and "custom" not in habits:
             habits = {**habits, "custom": run_strategy(scenario, "custom", list(order))}
+    changes = what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began),
+                       options=options, run=run) if "whatif" in sections else []
+    notes = list(plan.notes)
+    if plan.strategy == OPTIMAL and time.perf_counter() - began >= time_limit_seconds \
+            and ("whatif" in sections or "borrowing" in sections):
+        notes.append(CAPPED_NOTE)
     solver = plan.solver
     extra = solver.extra_cash.amount if solver is not None and solver.extra_cash is not None else None
     return ReportData(
@@ -125,15 +140,14 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         owed=sum((loan.balance for loan in scenario.loans), Decimal(0)),
         savings_to_horizon=plan.totals.cost - plan.totals.net_cost,
         method="optimal" if plan.strategy == OPTIMAL else "heuristic",
-        solver_status=None if solver is None else solver.status.value, notes=list(plan.notes),
+        solver_status=None if solver is None else solver.status.value, notes=notes,
         accounts=accounts, plan=plan if solver is None else plan.model_copy(update={"solver": solver.without_timings()}),
         table=month_table(plan, [a.id for a in accounts]),
         actions=actions(plan, offers, lenders, borrow, value),
         explanations=explain(scenario, plan), offers=offers,
         comparison=comparison(plan, habits) if habits else [],
         borrowing=borrow, value_of_money=value,
-        what_ifs=what_ifs(scenario, plan, list(order or []), time_limit_seconds, options=options, run=run)
-        if "whatif" in sections else [],
+        what_ifs=changes,
         letters=letters(scenario, plan) if "letters" in sections else [],
         extra_monthly_to_clear=None if extra is None else Decimal(repr(extra)),
     )

@@ -7,6 +7,7 @@ through the caller's `Run` (analysis/runner.py), side by side when it has worker
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,11 @@ from .document import WhatIf
 from .runner import Run, serial
 
 FACTORS = (("up", Decimal("1.1")), ("down", Decimal("0.9")))
-# The safety cap of each what-if's re-solve when the caller gives none (the work limits of the
-# options end it first).
-WHATIF_SECONDS = 5.0
+# The what-ifs' safety cap by default; each re-solve is bounded by the solve's work limit, started
+# from the plan's own choices, so its answer is the same on any machine.
+WHATIF_SECONDS = 60.0
+# Below this much of the cap left, a re-solve is not started.
+MIN_SECONDS = 0.5
 
 
 def scaled_budget(scenario: Scenario, factor: Decimal) -> Scenario:
@@ -45,12 +48,16 @@ def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
              time_limit_seconds: float = WHATIF_SECONDS, *, options: SolveOptions | None = None,
              run: Run = serial) -> list[WhatIf]:
     """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's (re-solved with
-    `options`, each within `time_limit_seconds`), else the plan's own rule."""
+    `options`), else the plan's own rule.
+
+    `time_limit_seconds` caps the re-solves together; a what-if the cap stops is left out
+    (an answer that depends on the machine's speed is not shown)."""
+    deadline = time.perf_counter() + time_limit_seconds
     scenarios = [(change, factor, scaled_budget(scenario, factor)) for change, factor in FACTORS]
-    plans = run(_again, [(other, plan, order, time_limit_seconds, options) for _, _, other in scenarios])
+    plans = run(_again, [(other, plan, order, deadline, options) for _, _, other in scenarios])
     out = []
     for (change, factor, other), again in zip(scenarios, plans, strict=True):
-        if again is None:
+        if again is None or (again.solver is not None and again.solver.timed_out):
             continue
         proved = again.solver is not None and again.solver.proved
         out.append(WhatIf(change=change, factor=factor, budget=other.budget.monthly, strategy=again.strategy,
@@ -58,9 +65,14 @@ def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
     return out
 
 
-def _again(scenario: Scenario, plan: Plan, order: list[str] | None, limit: float,
+def _again(scenario: Scenario, plan: Plan, order: list[str] | None, deadline: float,
            options: SolveOptions | None = None) -> Plan | None:
+    """The what-if's plan; `deadline` a `time.perf_counter()` value (system-wide, so it holds in a
+    worker process too)."""
     if plan.strategy == OPTIMAL:
+        limit = deadline - time.perf_counter()
+        if limit < MIN_SECONDS:
+            return None
         try:
             return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan), options=options)
         except (SolverError, InfeasibleLimitError):  # no plan of the what-if: it is left out, the report says so

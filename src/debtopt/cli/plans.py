@@ -80,7 +80,12 @@ def solver_options(command: Callable[..., None]) -> Callable[..., None]:
                      show_default=True, help="highs (HiGHS in-process, loaded as arrays), pulp-highs (HiGHS through "
                      "PuLP's own class) or cbc (CBC through PuLP)."),
         click.option("--time-limit", "time_limit", type=float, default=60.0, show_default=True,
-                     help="Seconds for the whole solve (at least 0.5); the best plan found is returned with its gaps."),
+                     help="A safety cap on the whole call's seconds (at least 0.5). The solves are bounded by "
+                     "--max-nodes, so the same file gives the same plan on any machine; when this cap stops a step "
+                     "first, the output says so."),
+        click.option("--max-nodes", "max_nodes", type=int, default=api.DEFAULT_MAX_NODES, show_default=True,
+                     help="The work limit: branch-and-bound nodes per solver call. More can prove more; the plan "
+                     "depends on it, never on the machine's speed."),
         click.option("--timings", is_flag=True, help="Include wall-clock seconds in the output (not reproducible)."),
     ]
     for option in reversed(options):
@@ -89,9 +94,9 @@ def solver_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _solver_keywords(objective: str, overdue_price: str | None, max_consecutive_overdue: int | None, solver: str,
-                     time_limit: float, timings: bool) -> dict[str, Any]:
+                     time_limit: float, max_nodes: int, timings: bool) -> dict[str, Any]:
     return {"objective": objective, "overdue_price": overdue_price, "max_consecutive_overdue": max_consecutive_overdue,
-            "solver": solver, "time_limit_seconds": time_limit, "timings": timings}
+            "solver": solver, "time_limit_seconds": time_limit, "max_nodes": max_nodes, "timings": timings}
 
 
 @click.command()
@@ -103,14 +108,15 @@ def _solver_keywords(objective: str, overdue_price: str | None, max_consecutive_
 @lang_option
 @output_option
 def optimize(file: Path, objective: str, overdue_price: str | None, max_consecutive_overdue: int | None,
-             solver: str, time_limit: float, timings: bool, offer_worth: bool, fmt: str | None, lang: str | None,
-             output: Path | None) -> None:
+             solver: str, time_limit: float, max_nodes: int, timings: bool, offer_worth: bool, fmt: str | None,
+             lang: str | None, output: Path | None) -> None:
     """The best schedule: fewest accounts escalating, fewest months overdue, then the least cost."""
 
     def action() -> None:
         chosen = output_format(fmt, output, PLAN_FORMATS)
         scenario = api.load_scenario(file)
-        keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
+        keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, max_nodes,
+                                    timings)
         with solving(json_output=chosen == PlanFormat.JSON):
             plan = api.optimize(scenario, offer_worth=offer_worth, **keywords)
         write_output(api.format_plan(plan, scenario, chosen, color=color_for(output), lang=lang), output)
@@ -131,13 +137,14 @@ def optimize(file: Path, objective: str, overdue_price: str | None, max_consecut
 @output_option
 def compare(file: Path, no_optimal: bool, order: str | None, take_texts: tuple[str, ...], objective: str,
             overdue_price: str | None, max_consecutive_overdue: int | None, solver: str, time_limit: float,
-            timings: bool, fmt: str | None, lang: str | None, output: Path | None) -> None:
+            max_nodes: int, timings: bool, fmt: str | None, lang: str | None, output: Path | None) -> None:
     """Every strategy side by side: escalations, overdue months, cost, payoff; and what the optimum saves."""
 
     def action() -> None:
         chosen = output_format(fmt, output, PLAN_FORMATS)
         scenario = api.load_scenario(file)
-        keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, timings)
+        keywords = _solver_keywords(objective, overdue_price, max_consecutive_overdue, solver, time_limit, max_nodes,
+                                    timings)
         with solving(json_output=chosen == PlanFormat.JSON):
             table = api.compare(scenario, optimal=not no_optimal, order=loan_ids(order), takes=take_texts,
                                 **keywords)

@@ -27,6 +27,11 @@ from .scenario import Scenario
 
 # Below this HiGHS cannot even start a stage.
 MIN_TIME_LIMIT_SECONDS = 0.5
+# The work limit of each solver call, in branch-and-bound nodes: results depend on it, never on
+# the machine's speed. Chosen so the bundled examples and the benchmark's generated cases up to
+# 10 x 60 prove within it (benchmarks/solve_speed.py); more nodes can only prove more.
+DEFAULT_MAX_NODES = 5_000
+MAX_MAX_NODES = 10_000_000
 
 
 class SolveOptions(BaseModel):
@@ -39,7 +44,11 @@ class SolveOptions(BaseModel):
         default=None, description="objective 'weighted': the price of one overdue loan-month, in the currency")
     max_consecutive_overdue: int | None = Field(default=None, ge=0, le=600)
     solver: SolverName = SolverName.HIGHS
-    time_limit_seconds: float = Field(default=60.0, description="a safety cap on the whole call's wall time")
+    time_limit_seconds: float = Field(
+        default=60.0, description="a safety cap on the whole call's wall time; when it, not the work limit, ends "
+                                  "a step, the plan says so (status 'time_limit') and may differ on another machine")
+    max_nodes: int = Field(default=DEFAULT_MAX_NODES, ge=1, le=MAX_MAX_NODES,
+                           description="the work limit: branch-and-bound nodes per solver call (reproducible)")
     offer_worth: bool = Field(default=True, description="re-solve without each offer taken to say what it is worth")
     warm_start: bool = True
     timings: bool = Field(default=False, description="keep wall-clock seconds in the output (not reproducible)")
@@ -70,6 +79,13 @@ class SolveOptions(BaseModel):
     @classmethod
     def _seconds(cls, value: Any) -> Any:
         return _seconds(value)
+
+    @field_validator("max_nodes", mode="before")
+    @classmethod
+    def _nodes(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MAX_NODES:
+            raise ValueError(f"a whole number of branch-and-bound nodes, 1 to {MAX_MAX_NODES:,}")
+        return value
 
     @model_validator(mode="after")
     def _price_goes_with_weighted(self) -> SolveOptions:
@@ -217,6 +233,7 @@ def report_options(scenario: Scenario | None = None, **keywords: Any) -> ReportO
 
 
 __all__ = [
+    "DEFAULT_MAX_NODES",
     "MIN_TIME_LIMIT_SECONDS",
     "ReportOptions",
     "SimulateOptions",

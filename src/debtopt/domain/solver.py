@@ -23,7 +23,8 @@ class SolveStatus(StrEnum):
     """How an optimization ended."""
 
     OPTIMAL = "optimal"  # every stage proved optimal
-    TIME_LIMIT = "time_limit"  # a plan came back, at least one stage not proved
+    WORK_LIMIT = "work_limit"  # a plan came back, some stage not proved within its work limit (reproducible)
+    TIME_LIMIT = "time_limit"  # the safety cap (time_limit_seconds) stopped a step: may differ on another machine
     FALLBACK = "fallback"  # the solver found nothing better: a heuristic plan is returned
     INFEASIBLE = "infeasible"  # a hard limit no plan meets (raised as InfeasibleLimitError)
 
@@ -31,12 +32,13 @@ class SolveStatus(StrEnum):
 class StageStatus(StrEnum):
     """How one solver call ended."""
 
-    OPTIMAL = "optimal"
-    TIME_LIMIT = "time_limit"  # stopped with an incumbent, gap open
+    OPTIMAL = "optimal"  # the solver proved its point within the gap tolerances asked for
+    WORK_LIMIT = "work_limit"  # the work limit (nodes, iterations) ended it, gap open: the same on any machine
+    TIME_LIMIT = "time_limit"  # the safety cap ended it: what it found may differ on another machine
     NO_SOLUTION = "no_solution"  # stopped without any feasible point
     INFEASIBLE = "infeasible"
     ERROR = "error"
-    SKIPPED = "skipped"  # no time left: the previous incumbent carries over
+    SKIPPED = "skipped"  # the safety cap had passed: the previous incumbent carries over
 
 
 class PlanSource(StrEnum):
@@ -56,7 +58,10 @@ class StageResult(_Report):
     """One stage: what it minimised, the value reached, the bound proved, the gap between.
 
     objective, bound and gap are in the stage's own unit: a count (escalations,
-    overdue loan-months) or cents (remaining, net_cost, weighted).
+    overdue loan-months) or cents (remaining, net_cost, weighted). `objective` is
+    the plan shown's figure (the ledger's), `bound` what the solver proved no plan
+    beats, and `proved` holds exactly when `gap` is below the stage's tolerance
+    (`stage_tolerance`).
     """
 
     name: Stage
@@ -66,6 +71,7 @@ class StageResult(_Report):
     proved: bool
     seconds: float | None = None  # wall time: kept only with timings
     status: StageStatus = StageStatus.OPTIMAL
+    nodes: int | None = None  # branch-and-bound nodes used (the short horizons' included): kept only with timings
 
     @field_validator("objective", "bound", "gap")
     @classmethod
@@ -75,9 +81,29 @@ class StageResult(_Report):
     @model_serializer(mode="wrap")
     def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        if data.get("seconds") is None:
-            data.pop("seconds", None)
+        for key in ("seconds", "nodes"):
+            if data.get(key) is None:
+                data.pop(key, None)
         return data
+
+
+# The relative gap HiGHS and CBC are asked to close on a money stage (the solver's floats).
+MONEY_RELATIVE_GAP = 1e-7
+
+
+# The ledger rounds each loan's month (interest, fees, the due) half away from zero: a whole-cent
+# plan can sit up to this much a loan-month above the solver's bound, which is over fractions of a cent.
+ROUNDING_CENTS_PER_LOAN_MONTH = 0.5
+
+
+def stage_tolerance(stage: Stage | str, value: float | None, loan_months: int = 0) -> float:
+    """The gap below which a stage counts as proved: under one whole count (escalations, overdue
+    loan-months); for money (cents), under one cent, the solver's relative gap of the value, or,
+    for a whole-cent plan of `loan_months` loan-months judged against the solver's bound, the
+    rounding to cents (ROUNDING_CENTS_PER_LOAN_MONTH each), whichever is largest."""
+    if stage in (Stage.ESCALATIONS, Stage.OVERDUE):
+        return 1.0
+    return max(1.0, MONEY_RELATIVE_GAP * abs(value or 0.0), ROUNDING_CENTS_PER_LOAN_MONTH * loan_months)
 
 
 class ModelSize(_Report):
@@ -198,12 +224,17 @@ class SolverReport(_Report):
     def proved(self) -> bool:
         return self.status == SolveStatus.OPTIMAL
 
+    @property
+    def timed_out(self) -> bool:
+        """The safety cap, not the work limit, ended some step: the output may differ on another machine."""
+        return self.status == SolveStatus.TIME_LIMIT
+
     def stage(self, name: Stage | str) -> StageResult | None:
         return next((s for s in self.stages if s.name == name), None)
 
     def without_timings(self) -> SolverReport:
         """The same report with no wall-clock figure: what every output shows by default."""
-        stages = [s.model_copy(update={"seconds": None}) for s in self.stages]
+        stages = [s.model_copy(update={"seconds": None, "nodes": None}) for s in self.stages]
         return self.model_copy(update={"timings": None, "stages": stages})
 
     @model_serializer(mode="wrap")
@@ -254,4 +285,7 @@ __all__ = [
     "StageStatus",
     "Timings",
     "Worth",
+    "MONEY_RELATIVE_GAP",
+    "ROUNDING_CENTS_PER_LOAN_MONTH",
+    "stage_tolerance",
 ]

@@ -16,9 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from .model import Model
+from .solve import SolveLimits
 
 
-def cash_values(backend: object, model: Model, values: list[float], time_limit: float = 5.0) -> list[float] | None:
+def cash_values(backend: object, model: Model, values: list[float], limits: SolveLimits | None = None
+                ) -> list[float] | None:
     """Savings per unit of extra cash, month by month; None when there are no duals to read.
 
     Changes the backend's model (integers fixed): call it after the last stage only.
@@ -26,13 +28,17 @@ def cash_values(backend: object, model: Model, values: list[float], time_limit: 
     from .fixed import fix_integers, integer_columns
     from .solve import HighsBackend, highspy
 
+    limits = limits or SolveLimits(5.0)
     if not isinstance(backend, HighsBackend):
         return None  # the duals are read from HiGHS; CBC through PuLP gives none here
     h = backend.highs
     rows = model.rows
     integer = integer_columns(model)
     fix_integers(h, integer, np.array([values[j] for j in integer], dtype=np.float64))
-    h.setOptionValue("time_limit", float(time_limit))
+    # The safety cap; the LP's work is its iterations. HiGHS times an LP by the instance's whole
+    # run time (the stages' MIPs included), a MIP by its own run: the cap counts from now.
+    h.setOptionValue("time_limit", float(h.getRunTime() + limits.seconds))
+    h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

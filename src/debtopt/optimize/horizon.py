@@ -7,8 +7,10 @@ So the short model's optimum (or any bound HiGHS proves on it) is a lower
 bound for the full stage. Its payments, rounded to cents and replayed, then
 continued month T'+1..T by each heuristic, are full plans; when the best of them
 reaches the bound, the stage is proved without solving the full model.
-T' grows (x 1.5) until that happens or the time is up; the best continued plan
-is the full model's warm start either way. Every plan is judged by its ledger
+T' grows (x 1.5) until that happens, T' reaches T, or the short models have used
+the work of one full solve (the budget's nodes, counted across them); the best
+continued plan is the full model's warm start either way. Counts, not the clock,
+end the search, so it ends the same way on any machine. Every plan is judged by its ledger
 figures (points.plan_value); a short model's start is the best plan's choices
 (points.start_from_plan).
 
@@ -31,7 +33,8 @@ from .data import model_data
 from .model import Model, build
 from .points import Incumbent, outside_model, start_from_plan
 from .schedule import prefix_setting, round_months
-from .solve import SolveLimits, make_backend
+from .budget import Budget
+from .solve import make_backend
 
 # The stages after the counting ones, by which equal counts are told apart.
 LATER = (Stage.REMAINING, Stage.NET_COST)
@@ -47,6 +50,7 @@ class ShortResult:
     value: float | None  # the stage objective of `best`
     seconds: float
     horizon: int  # the last T' tried
+    nodes: int = 0  # branch-and-bound nodes the short models used
 
 
 def first_horizon(model: Model) -> int:
@@ -115,18 +119,19 @@ class _Search:
     def proved(self) -> bool:
         return self.bound is not None and self.best_value is not None and self.best_value <= self.bound + 0.5
 
-    def result(self, seconds: float, horizon: int) -> ShortResult:
+    def result(self, seconds: float, horizon: int, nodes: int = 0) -> ShortResult:
         best, plan = self.best, self.best_plan
         if self.tie is not None and self.tie_key is not None and self.best_value is not None \
                 and self.tie_key[0] <= round(self.best_value):
             best, plan = self.tie
-        return ShortResult(self.bound, best, plan, self.best_value, seconds, horizon)
+        return ShortResult(self.bound, best, plan, self.best_value, seconds, horizon, nodes)
 
 
 def prove_stage(ledger: Ledger, full: Model, solver: SolverName, stage: Stage, levels: Sequence[tuple[Stage, float]],
-                start: Incumbent | None, start_plan: Plan | None, deadline: float, limit: int | None,
+                start: Incumbent | None, start_plan: Plan | None, budget: Budget, limit: int | None,
                 value_of: ValueOf) -> ShortResult:
-    """Bound and solve the counting stage `stage` on growing horizons, until proved or `deadline`.
+    """Bound and solve the counting stage `stage` on growing horizons, until proved, at T, or
+    when the short models have used `budget.nodes` between them.
 
     `levels` are the earlier stages' (name, level) rows, added to the short models
     too (still relaxations: a plan's counts within T' are at most its counts).
@@ -137,16 +142,19 @@ def prove_stage(ledger: Ledger, full: Model, solver: SolverName, stage: Stage, l
     Tp = first_horizon(full)
     search = _Search(ledger, stage, levels, limit, value_of, start,
                      None if start is None else value_of(stage, start), start_plan, full=full)
-    while deadline - time.perf_counter() > 0.2:
-        _search_horizon(search, build(model_data(ledger, Tp), limit), solver, deadline)
+    nodes_left = budget.nodes
+    while not budget.spent and nodes_left > 0:
+        nodes_left -= _search_horizon(search, build(model_data(ledger, Tp), limit), solver, budget, nodes_left)
         if search.proved() or Tp >= T:
             break
         Tp = min(T, max(Tp + 2, int(Tp * 1.5)))
-    return search.result(time.perf_counter() - began, Tp)
+    budget.check()
+    return search.result(time.perf_counter() - began, Tp, budget.nodes - nodes_left)
 
 
-def _search_horizon(search: _Search, short: Model, solver: SolverName, deadline: float) -> None:
-    """One T': the short model's optimum (its bound raises the search's), its months continued."""
+def _search_horizon(search: _Search, short: Model, solver: SolverName, budget: Budget, nodes: int) -> int:
+    """One T': the short model's optimum (its bound raises the search's), its months continued.
+    The nodes it used."""
     backend = make_backend(short, solver)
     levels = [(short.objective(name), level) for name, level in search.levels]
     for (name, _), (coefs, level) in zip(search.levels, levels, strict=True):
@@ -154,22 +162,25 @@ def _search_horizon(search: _Search, short: Model, solver: SolverName, deadline:
     coefs = short.objective(search.stage)
     backend.set_objective(coefs)
     warm = search.best_plan is not None and start_from_plan(
-        search.ledger, short, backend, search.best_plan, levels, coefs, SolveLimits(deadline - time.perf_counter()))
-    out = backend.solve(SolveLimits(deadline - time.perf_counter()), 0.99, 0.0, warm)
+        search.ledger, short, backend, search.best_plan, levels, coefs, budget.limits(nodes))
+    out = budget.record(backend.solve(budget.limits(nodes), 0.99, 0.0, warm))
+    used = max(1, out.nodes)
     if out.bound is not None:
         bound = float(math.ceil(out.bound - 1e-6))
         search.bound = bound if search.bound is None else max(search.bound, bound)
+    if budget.spent:  # past the cap, continuing the months by every heuristic would overrun it (seconds at 60 x 480)
+        return used
     if out.values is not None:
         search.consider(short, out.values)
     if out.values is None or out.objective is None or search.stage == Stage.OVERDUE or search.proved():
-        return
+        return used
     # The stage's optimum on T' months may leave loans deep in arrears at T', which the
     # heuristics then cannot save; the same optimum with the fewest overdue months
-    # within T' leaves them in better shape.
+    # within T' leaves them in better shape (a search about as long as the first).
     backend.add_upper(search.stage, coefs, math.floor(out.objective + 1e-6) + 0.5)
     backend.set_objective(short.objective(Stage.OVERDUE))
     backend.set_start(out.values)
-    seconds = max(0.2, min(0.5 * (deadline - time.perf_counter()), 2 * out.seconds + 0.5))
-    then = backend.solve(SolveLimits(seconds), 0.99, 0.0, True)
+    then = budget.record(backend.solve(budget.limits(min(nodes, 2 * used + 100)), 0.99, 0.0, True))
     if then.values is not None:
         search.consider(short, then.values)
+    return used + max(1, then.nodes)

@@ -32,6 +32,7 @@ from ..domain.plan import Plan
 from ..domain.ranking import Rank, rank_by
 from ..domain.scenario import Scenario
 from ..domain.solver import (
+    MONEY_RELATIVE_GAP,
     ModelSize,
     PlanSource,
     ReplayDeviation,
@@ -41,11 +42,13 @@ from ..domain.solver import (
     StageResult,
     StageStatus,
     Timings,
+    stage_tolerance,
 )
 from ..errors import InfeasibleLimitError, ScheduleError, SolverError
 from ..ledger import Ledger
 from ..strategies import run_heuristics
 from . import duals, lns
+from .budget import Budget
 from .cents import with_half_cent_margin
 from .data import model_data
 from .fixed import Level, integer_columns
@@ -56,18 +59,10 @@ from .polish import Polished, improve, portfolio_plans
 from .schedule import Rounded, planned_overdue, round_solution
 from .solve import Backend, SolveLimits, SolveOutcome, make_backend
 
-# The share of what is left each stage may use, in the order of STAGES[objective].
-SHARES: dict[Objective, tuple[float, ...]] = {
-    Objective.LEXICOGRAPHIC: (0.4, 0.5, 0.6, 1.0),
-    Objective.COST: (0.5, 1.0),
-    Objective.WEIGHTED: (0.5, 1.0),
-}
-# The share of an integer stage's time the short-horizon relaxation may use first.
-SHORT_SHARE = 0.6
-# The share of what is left of it the window search (lns.py) may use before the full model.
-LNS_SHARE = 0.4
-# The lookahead portfolio's safety net: its replays stop past this share of the time limit.
-PORTFOLIO_SHARE = 0.2
+# Building the model takes about 2-3 times as long as the heuristics' start plans (measured at 60 x 480:
+# 0.8 s and 2.3 s): with less of the safety cap left than this many times what they took, the model is
+# not built. Only ever decides when the cap is about to bite (then the plan says so).
+BUILD_PER_START_SECONDS = 3.0
 # Stage objectives that are sums of nonnegative columns (model.py): 0 is their bound.
 NONNEGATIVE = frozenset({Stage.ESCALATIONS, Stage.OVERDUE, Stage.REMAINING})
 
@@ -83,10 +78,13 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     to beat besides the heuristics. `plan.solver` says how the solve went.
     """
     began = time.perf_counter()
-    budget = Budget(began + options.time_limit_seconds)
+    budget = Budget(began + options.time_limit_seconds, options.max_nodes)
     ledger = Ledger(scenario)
     check_limit_at_start(ledger, options.max_consecutive_overdue)
     candidates = start_plans(ledger, options, starts, budget)
+    if candidates.best is not None and budget.seconds_left() < BUILD_PER_START_SECONDS * (time.perf_counter() - began):
+        # the cap would pass while the model is built (it cannot be stopped half-way): the best start, said so
+        return _stopped_before_the_model(candidates.best, options, began)
     built = build_model(ledger, options)
     solved = solve_stages(built, candidates, options, budget)
     cash = cash_values(built, solved, options, budget)
@@ -97,36 +95,21 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
         )
     replayed = round_and_replay(built, solved, options, budget)
     chosen = choose_plan(built, solved, replayed, candidates, options)
-    report = solver_report(built, solved, replayed, chosen, cash, options, began)
+    budget.check()
+    report = solver_report(built, solved, replayed, chosen, cash, options, began, budget.capped)
     return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
-                                          "notes": [*chosen.plan.notes, *chosen.notes]})
+                                          "notes": [*chosen.plan.notes, *chosen.notes, *status_notes(report)]})
 
 
-# -- the budget ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """What the solve may still spend, stage by stage; `limits` turns a share of it into one
-    solver call's `SolveLimits`. Today a wall-clock deadline, the safety cap of
-    `time_limit_seconds`; work limits (nodes, iterations) are its fields to come, and
-    nothing outside this class and `SolveLimits` reads the clock for a solve."""
-
-    deadline: float
-
-    def seconds_left(self) -> float:
-        return self.deadline - time.perf_counter()
-
-    @property
-    def spent(self) -> bool:
-        return self.seconds_left() <= 0.05
-
-    def limits(self, share: float = 1.0, *, at_least: float = 0.5, at_most: float = math.inf) -> SolveLimits:
-        return SolveLimits(min(at_most, max(at_least, self.seconds_left() * share)))
-
-    def part(self, share: float) -> Budget:
-        """The budget of a step that may use `share` of what is left."""
-        return Budget(time.perf_counter() + self.seconds_left() * share)
+def _stopped_before_the_model(best: Plan, options: SolveOptions, began: float) -> Plan:
+    """The best start plan, as it is, when the safety cap passed before any solve: said so."""
+    report = SolverReport(name=options.solver, status=SolveStatus.TIME_LIMIT, objective=options.objective, stages=[],
+                          fell_back_to=best.strategy, chosen=PlanSource.START,
+                          model=ModelSize(variables=0, rows=0, integers=0),
+                          timings=Timings(build_seconds=0.0, solve_seconds=0.0, replay_seconds=0.0,
+                                          total_seconds=round(time.perf_counter() - began, 4)))
+    return best.model_copy(update={"strategy": OPTIMAL, "solver": report,
+                                   "notes": [*best.notes, *status_notes(report)]})
 
 
 # -- start plans ---------------------------------------------------------------------------
@@ -142,12 +125,13 @@ class StartPlans:
 
 def start_plans(ledger: Ledger, options: SolveOptions, given: Sequence[Plan], budget: Budget) -> StartPlans:
     """The plans the optimizer starts from and must beat. The lookahead portfolio
-    (polish.portfolio_plans: from 10 loans on, as many variants as its work allows, with a safety
-    net at PORTFOLIO_SHARE of the time) joins under the lexicographic objective only: its plans
+    (polish.portfolio_plans: from 10 loans on, as many variants as its work allows, with the
+    safety cap as its net) joins under the lexicographic objective only: its plans
     save accounts, not money."""
     limit = options.max_consecutive_overdue
-    portfolio = portfolio_plans(ledger, deadline=budget.part(PORTFOLIO_SHARE).deadline) \
+    portfolio = portfolio_plans(ledger, deadline=budget.deadline) \
         if options.objective == Objective.LEXICOGRAPHIC else {}
+    budget.check()  # past the cap, some variants were left out: the plan says so
     plans = tuple(plan for plan in (*run_heuristics(ledger.scenario).values(), *portfolio.values(), *given)
                   if limit is None or plan.totals.max_consecutive_overdue <= limit)
     return StartPlans(plans, min(plans, key=rank_by(options.objective, options.overdue_price)) if plans else None)
@@ -243,15 +227,15 @@ class _Progress:
 
 
 def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget: Budget) -> Solved:
-    """One solve per stage, each fixing the optimum of the one before; counting stages are
-    first tried on short horizons (horizon.py); a stage a start already proves costs nothing.
-    After each counting stage, and after the last, a polish (polish.py): no stage ends on a
-    plan whose pattern's LP sends the money better."""
+    """One solve per stage, each fixing the optimum of the one before, each bounded by the
+    budget's work; counting stages are first tried on short horizons (horizon.py); a stage
+    a start already proves costs nothing. After each counting stage, and after the last, a
+    polish (polish.py): no stage ends on a plan whose pattern's LP sends the money better."""
     began = time.perf_counter()
     warm = _warm_start(built, starts, rank_by(options.objective, options.overdue_price)) if options.warm_start else None
     progress = _Progress(None if warm is None else Incumbent(plan=warm), warm)
-    for stage, share in zip(STAGES[options.objective], SHARES[options.objective], strict=True):
-        if not _solve_stage(built, progress, stage, share, starts, options, budget):
+    for stage in STAGES[options.objective]:
+        if not _solve_stage(built, progress, stage, starts, options, budget):
             break
         if stage in COUNTING_STAGES:
             _polish(built, progress, progress.levels, budget)
@@ -268,6 +252,7 @@ def _polish(built: Built, p: _Progress, levels: Sequence[tuple[Stage, float]], b
     objectives = built.objectives
     polished = improve(built.ledger, built.model, p.incumbent, objectives.levels(levels), objectives.of,
                        budget.seconds_left())
+    budget.check()
     if polished is not None:
         p.polished.append(polished)
 
@@ -279,10 +264,11 @@ def _warm_start(built: Built, starts: StartPlans, rank: Rank) -> Plan | None:
     return min(inside, key=rank) if inside else None
 
 
-def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts: StartPlans, options: SolveOptions,
+def _solve_stage(built: Built, p: _Progress, stage: Stage, starts: StartPlans, options: SolveOptions,
                  budget: Budget) -> bool:
     """Solve (or carry, or prove) one stage; False when no plan exists at all (stop)."""
     if p.incumbent is not None and budget.spent:
+        budget.capped = True
         value = built.objectives.value(stage, p.incumbent)
         p.stages.append(StageResult(name=stage, objective=value, bound=None, gap=None, proved=False, seconds=0.0,
                                     status=StageStatus.SKIPPED))
@@ -297,13 +283,12 @@ def _solve_stage(built: Built, p: _Progress, stage: Stage, share: float, starts:
         return True
     short = None
     if stage in COUNTING_STAGES and options.objective == Objective.LEXICOGRAPHIC and p.incumbent is not None:
-        short = _short_horizons(built, p, stage, starts, options, budget.part(share * SHORT_SHARE))
+        short = _short_horizons(built, p, stage, starts, options, budget)
         if short is None:
             return True  # proved
         if lns.worth_searching(built.model):
-            _search_windows(built, p, stage, budget.part(share * LNS_SHARE),
-                            rank_by(options.objective, options.overdue_price))
-    return _full_solve(built, p, stage, share, short, budget)
+            _search_windows(built, p, stage, budget, rank_by(options.objective, options.overdue_price))
+    return _full_solve(built, p, stage, short, budget)
 
 
 def _search_windows(built: Built, p: _Progress, stage: Stage, budget: Budget, rank: Rank) -> None:
@@ -319,6 +304,7 @@ def _search_windows(built: Built, p: _Progress, stage: Stage, budget: Budget, ra
     found = lns.search(built.model, integers, objectives.value(stage, p.incumbent), objectives.of(stage),
                        objectives.levels(p.levels), deadline=budget.deadline, plan=p.start_plan, rank=rank,
                        judge=lambda values: _replay_or_none(built, values))
+    budget.check()
     if found.improved and found.values is not None and found.plan is not None:
         p.incumbent, p.start_plan = Incumbent(values=found.values), found.plan
         p.replayed.append(found.plan)
@@ -334,10 +320,10 @@ def _replay_or_none(built: Built, values: list[float]) -> Plan | None:
 def _short_horizons(built: Built, p: _Progress, stage: Stage, starts: StartPlans, options: SolveOptions,
                     budget: Budget) -> ShortResult | None:
     """A short-horizon relaxation first (horizon.py): it proves most counting stages in a
-    fraction of the full model's time, and improves the start when it does not. None: proved."""
+    fraction of the full model's work, and improves the start when it does not. None: proved."""
     objectives = built.objectives
     short = prove_stage(built.ledger, built.model, options.solver, stage, p.levels, p.incumbent, p.start_plan,
-                        budget.deadline, options.max_consecutive_overdue, objectives.value)
+                        budget, options.max_consecutive_overdue, objectives.value)
     if short.plan is not None and short.plan is not starts.best:
         p.replayed.append(short.plan)
     assert p.incumbent is not None
@@ -349,21 +335,20 @@ def _short_horizons(built: Built, p: _Progress, stage: Stage, starts: StartPlans
         return short
     p.found_any = True
     p.stages.append(StageResult(name=stage, objective=value, bound=short.bound, gap=max(0.0, value - short.bound),
-                                proved=True, seconds=short.seconds))
+                                proved=True, seconds=short.seconds, nodes=short.nodes))
     _fix(built, p, stage, value)
     return None
 
 
-def _full_solve(built: Built, p: _Progress, stage: Stage, share: float, short: ShortResult | None,
-                budget: Budget) -> bool:
+def _full_solve(built: Built, p: _Progress, stage: Stage, short: ShortResult | None, budget: Budget) -> bool:
     """The stage on the full model, from the incumbent; False when nothing was found and no start exists."""
     integer = stage in COUNTING_STAGES
     coefs = built.objectives.of(stage)
     backend = built.backend
     backend.set_objective(coefs)
-    warm = p.incumbent is not None and _set_start(built, p, coefs, budget.limits(share))
-    gap_abs, gap_rel = (0.99, 0.0) if integer else (0.5, 1e-7)
-    out = backend.solve(budget.limits(share), gap_abs, gap_rel, warm)
+    warm = p.incumbent is not None and _set_start(built, p, coefs, budget.limits())
+    gap_abs, gap_rel = (0.99, 0.0) if integer else (0.5, MONEY_RELATIVE_GAP)
+    out = budget.record(backend.solve(budget.limits(), gap_abs, gap_rel, warm))
     out = _with_short_bound(out, short)
     if out.values is not None and out.objective is not None:
         value = out.objective
@@ -382,10 +367,12 @@ def _full_solve(built: Built, p: _Progress, stage: Stage, share: float, short: S
     if integer and bound is not None:
         bound = float(math.ceil(bound - 1e-6))
     gap = None if bound is None else max(0.0, value - bound)
-    tolerance = 1.0 if integer else max(1.0, 1e-6 * abs(value))
-    proved = (gap is not None and gap < tolerance) or (out.status == StageStatus.OPTIMAL and gap is None)
+    proved = gap is not None and gap < stage_tolerance(stage, value)
+    status = out.status
+    if status == StageStatus.OPTIMAL and not proved:
+        status = StageStatus.WORK_LIMIT  # a solver's "optimal" that its own bound does not bear out
     p.stages.append(StageResult(name=stage, objective=value, bound=bound, gap=gap, proved=proved, seconds=out.seconds,
-                                status=out.status))
+                                status=status, nodes=out.nodes))
     _fix(built, p, stage, value)
     return True
 
@@ -406,12 +393,14 @@ def _with_short_bound(out: SolveOutcome, short: ShortResult | None) -> SolveOutc
     if short is None:
         return out
     out.seconds += short.seconds
+    out.nodes += short.nodes
     if short.bound is not None and (out.bound is None or out.bound < short.bound):
         out.bound = short.bound
     if short.bound is not None and out.objective is not None and out.objective < short.bound - 0.5:
         # Below a proved bound: a point only float tolerance made feasible (balances of
         # 1e16 cents at 30x360), not a plan. The incumbent carries the stage.
-        return SolveOutcome(StageStatus.TIME_LIMIT, None, short.bound, None, out.seconds, "numerically unsafe solution")
+        return SolveOutcome(StageStatus.WORK_LIMIT if out.status == StageStatus.OPTIMAL else out.status, None,
+                            short.bound, None, out.seconds, "numerically unsafe solution", out.nodes)
     return out
 
 
@@ -432,11 +421,15 @@ def cash_values(built: Built, solved: Solved, options: SolveOptions, budget: Bud
     if incumbent is None or incumbent.values is None or not solved.found_any \
             or options.objective != Objective.LEXICOGRAPHIC or not solved.stages:
         return None
-    try:
-        return duals.cash_values(built.backend, built.model, incumbent.values,
-                                 time_limit=budget.limits(at_most=5.0).seconds)
-    except Exception:  # an extra of the report, never a reason to lose the plan
+    if budget.spent:
+        budget.capped = True
         return None
+    try:
+        values = duals.cash_values(built.backend, built.model, incumbent.values, budget.limits())
+    except Exception:  # an extra of the report, never a reason to lose the plan
+        values = None
+    budget.check()
+    return values
 
 
 # -- round and replay ----------------------------------------------------------------------
@@ -461,11 +454,12 @@ def round_and_replay(built: Built, solved: Solved, options: SolveOptions, budget
         rounded = round_solution(built.ledger, built.model, point)
     except ScheduleError as exc:  # a bug in the rounding, never the user's: fall back, and say so
         return Replayed(None, str(exc), time.perf_counter() - began)
-    if solved.found_any and len(solved.levels) > 1 and _counts(rounded.plan) > _model_counts(built.model, point):
+    if solved.found_any and len(solved.levels) > 1 and not budget.spent \
+            and _counts(rounded.plan) > _model_counts(built.model, point):
         objectives = built.objectives
         again_point = with_half_cent_margin(built.model, objectives.levels(solved.levels[:-1]), point,
-                                            objectives.of(solved.stages[-1].name),
-                                            budget.limits(at_least=1.0, at_most=10.0))
+                                            objectives.of(solved.stages[-1].name), budget.limits())
+        budget.check()
         if again_point is not None:
             try:
                 again = round_solution(built.ledger, built.model, again_point)
@@ -482,13 +476,16 @@ def _final_point(built: Built, solved: Solved, budget: Budget) -> list[float] | 
     incumbent = solved.incumbent
     if incumbent is None or incumbent.values is not None:
         return None if incumbent is None else incumbent.values
-    if not solved.found_any:  # every stage skipped: the start plan is shown as it is (a fallback)
+    if not solved.found_any or budget.spent:  # nothing solved, or no time left: the start plan is shown as it is
+        budget.check()
         return None
     assert incumbent.plan is not None
     objectives = built.objectives
     last = solved.stages[-1].name if solved.stages else Stage.NET_COST
-    return plan_point(built.ledger, built.model, incumbent.plan, objectives.levels(solved.levels[:-1]),
-                      objectives.of(last), budget.limits(at_least=1.0, at_most=10.0))
+    point = plan_point(built.ledger, built.model, incumbent.plan, objectives.levels(solved.levels[:-1]),
+                       objectives.of(last), budget.limits())
+    budget.check()
+    return point
 
 
 def _counts(plan: Plan) -> tuple[int, int]:
@@ -536,8 +533,6 @@ def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartP
                      if solver_failed else f"The '{fell_back_to}' heuristic's plan replays better than the solver's "
                      "rounded plan; it is the one shown.")
         plan, source = best, PlanSource.START
-    if solved.stages and not all(s.proved for s in solved.stages) and not solver_failed:
-        notes.append("Not proved optimal within the time limit; each stage's gap is in solver.stages.")
     if fell_back_to is None and not solver_failed:
         lost = _rounding_loss(plan, solved.stages, len(built.ledger.account_ids), built.ledger.scenario.currency)
         if lost:
@@ -556,8 +551,10 @@ def _best_replayed(rounded: Rounded | None, others: Sequence[Plan], polished: Se
     """The rounded optimum, or a short-horizon (or search) plan or a polish's that replays better
     (rounding can tip a month overdue; a replayed plan the stages met cannot); the deviation of the
     rounded optimum, or of the polish, from its point of the model, if shown."""
-    if rounded is None:
-        return None, PlanSource.ROUNDED, None
+    if rounded is None:  # nothing rounded (the cap passed): the best short-horizon or polished plan, if any
+        found = [(other, PlanSource.SHORT_HORIZON, None) for other in others]
+        found += [(done.plan, PlanSource.POLISHED, done.deviation) for done in polished]
+        return min(found, key=lambda item: rank(item[0]), default=(None, PlanSource.SHORT_HORIZON, None))
     plan, source = rounded.plan, PlanSource.ROUNDED
     deviation: ReplayDeviation | None = ReplayDeviation(max_cents=rounded.max_deviation,
                                                         max_cents_per_month=rounded.max_deviation_per_month)
@@ -592,19 +589,24 @@ def _rounding_loss(plan: Plan, stages: Sequence[StageResult], accounts: int, cur
 
 
 def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chosen, cash: list[float] | None,
-                  options: SolveOptions, began: float) -> SolverReport:
-    if chosen.solver_failed:
+                  options: SolveOptions, began: float, capped: bool = False) -> SolverReport:
+    """How the solve went, each stage judged on the plan shown (`shown_stages`); "optimal" exactly
+    when every stage is proved, "time_limit" when the safety cap ended a step (`capped`)."""
+    stages = shown_stages(built.objectives, solved.stages, chosen.plan, len(built.ledger.account_ids))
+    if capped:
+        status = SolveStatus.TIME_LIMIT
+    elif chosen.solver_failed:
         status = SolveStatus.FALLBACK
-    elif solved.stages and all(s.proved for s in solved.stages):
+    elif stages and all(s.proved for s in stages):
         status = SolveStatus.OPTIMAL
     else:
-        status = SolveStatus.TIME_LIMIT
+        status = SolveStatus.WORK_LIMIT
     rows = built.model.rows
     return SolverReport(
         name=options.solver,
         status=status,
         objective=options.objective,
-        stages=list(solved.stages),
+        stages=stages,
         fell_back_to=chosen.fell_back_to,
         chosen=chosen.source,
         rounded=chosen.rounded,
@@ -616,6 +618,37 @@ def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chos
                         replay_seconds=round(replayed.seconds, 4),
                         total_seconds=round(time.perf_counter() - began, 4)),
     )
+
+
+def shown_stages(objectives: Objectives, stages: Sequence[StageResult], plan: Plan, accounts: int
+                 ) -> list[StageResult]:
+    """Each stage with the plan shown's own figure (the ledger's) against the bound the solver
+    proved: a stage is proved exactly when that gap is below its tolerance (a whole count, or
+    the rounding to whole cents: `stage_tolerance`). The plan shown is the best of the rounded
+    optimum, the heuristics and the given starts, so none of them beats a "proved" plan."""
+    out = []
+    loan_months = accounts * len(plan.months)
+    for stage in stages:
+        value = objectives.value(stage.name, Incumbent(plan=plan))
+        gap = None if stage.bound is None else max(0.0, value - stage.bound)
+        proved = gap is not None and gap < stage_tolerance(stage.name, value, loan_months)
+        status = stage.status
+        if status == StageStatus.OPTIMAL and not proved:
+            status = StageStatus.WORK_LIMIT
+        bound = None if stage.bound is None else stage.bound + 0.0  # never -0.0 in the JSON
+        out.append(stage.model_copy(update={"objective": value, "bound": bound, "gap": gap, "proved": proved,
+                                            "status": status}))
+    return out
+
+
+def status_notes(report: SolverReport) -> list[str]:
+    """What the status means for the plan, in words beside it."""
+    if report.status == SolveStatus.TIME_LIMIT:
+        return ["Stopped by the time limit: this plan may differ on another machine (raise --time-limit, "
+                "or lower the work limit, to get the same plan everywhere)."]
+    if report.status == SolveStatus.WORK_LIMIT:
+        return ["Not proved optimal within the work limit (max_nodes); each stage's gap is in solver.stages."]
+    return []
 
 
 __all__ = ["Budget", "optimize"]

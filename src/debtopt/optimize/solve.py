@@ -13,6 +13,12 @@ solves with PuLP's HiGHS class or CBC (`pulp.COIN_CMD`, the cbcbox binary).
 Only this module and fixed.py (the LP with integers fixed) import highspy; only
 this one imports PuLP. Every backend's `solve` takes `SolveLimits`, the one place
 a budget becomes a solver's options.
+
+Every solver call is bounded by work (branch-and-bound nodes, simplex iterations),
+single-threaded with a fixed seed, so that what it finds depends on the model
+alone, never on the machine's speed or load. Its wall-clock seconds are a safety
+cap only: a call the cap ends is `StageStatus.TIME_LIMIT`, one the work limit ends
+`StageStatus.WORK_LIMIT`, and HiGHS and CBC map to the same words.
 """
 
 from __future__ import annotations
@@ -39,15 +45,22 @@ from ..domain.choices import SolverName
 # compare and as a fallback); "cbc": CBC through PuLP.
 
 
+# One seed for every solver call: the same model gives the same search.
+RANDOM_SEED = 1
+# An LP (integers fixed: fixed.py, cents.py, duals.py) needs far fewer: the cap of a runaway.
+LP_ITERATIONS = 1_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class SolveLimits:
-    """What one solver call may spend: wall-clock seconds, a safety cap (pipeline.Budget makes these).
-
-    Work limits (nodes, simplex iterations) belong here too: each backend's `solve`
-    is the one place that hands them to its solver.
-    """
+    """What one solver call may spend: branch-and-bound nodes (the work limit that ends an
+    unproved search the same way on any machine), simplex iterations of an LP, and
+    wall-clock seconds (a safety cap only; pipeline.Budget makes these). Each backend's
+    `solve` is the one place that hands them to its solver."""
 
     seconds: float
+    nodes: int = 10_000
+    iterations: int = LP_ITERATIONS
 
 
 @dataclass(slots=True)
@@ -58,6 +71,12 @@ class SolveOutcome:
     values: list[float] | None
     seconds: float
     message: str = ""
+    nodes: int = 0  # branch-and-bound nodes the call used (work, not time: the same on any machine)
+
+    @property
+    def timed_out(self) -> bool:
+        """The safety cap, not the work limit, ended the call: its result may differ on another machine."""
+        return self.status == StageStatus.TIME_LIMIT
 
 
 def make_backend(model: Model, solver: SolverName) -> Backend:
@@ -97,6 +116,7 @@ class HighsBackend:
         self.highs = h
         self.model = model
         self.n = n
+        self._lp = not len(integer)
         self._objective: dict[int, float] = {}
         self._start: np.ndarray | None = None
         self._start_index = np.zeros(0, dtype=np.int32)
@@ -131,7 +151,11 @@ class HighsBackend:
         h = self.highs
         began = time.perf_counter()
         try:
-            h.setOptionValue("time_limit", max(0.1, float(limits.seconds)))
+            # HiGHS times an LP by the instance's whole run time, a MIP by its own run
+            offset = h.getRunTime() if self._lp else 0.0
+            h.setOptionValue("time_limit", offset + max(0.05, float(limits.seconds)))
+            h.setOptionValue("mip_max_nodes", int(limits.nodes))
+            h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
             h.setOptionValue("mip_abs_gap", 1e-6 if gap_abs is None else float(gap_abs))
             h.setOptionValue("mip_rel_gap", 1e-4 if gap_rel is None else float(gap_rel))
             if warm_start and self._start is not None:
@@ -143,19 +167,44 @@ class HighsBackend:
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
         seconds = time.perf_counter() - began
-        M = highspy.HighsModelStatus
-        bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+        nodes = max(0, int(info.mip_node_count))
+        bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) and nodes > 0 else None
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if status == M.kInfeasible:
-            return SolveOutcome(StageStatus.INFEASIBLE, None, bound, None, seconds, "infeasible")
+        stage_status = highs_status(status)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return SolveOutcome(StageStatus.INFEASIBLE, None, bound, None, seconds, "infeasible", nodes)
         if not has_solution:
-            return SolveOutcome(StageStatus.NO_SOLUTION, None, bound, None, seconds, h.modelStatusToString(status))
+            failed = StageStatus.NO_SOLUTION if stage_status == StageStatus.OPTIMAL else stage_status
+            return SolveOutcome(failed, None, bound, None, seconds, h.modelStatusToString(status), nodes)
         values = list(h.getSolution().col_value)
         objective = sum(c * values[j] for j, c in self._objective.items())
-        optimal = status in (M.kOptimal, M.kObjectiveBound, M.kObjectiveTarget)
-        if bound is None and optimal:
-            bound = objective
-        return SolveOutcome(StageStatus.OPTIMAL if optimal else StageStatus.TIME_LIMIT, objective, bound, values, seconds)
+        if stage_status == StageStatus.OPTIMAL:
+            bound = proved_bound(objective, bound, gap_abs, gap_rel)
+        return SolveOutcome(stage_status, objective, bound, values, seconds, "", nodes)
+
+
+def highs_status(status: object) -> StageStatus:
+    """HiGHS's model status in the words every backend uses."""
+    M = highspy.HighsModelStatus
+    if status in (M.kOptimal, M.kObjectiveBound, M.kObjectiveTarget):
+        return StageStatus.OPTIMAL
+    if status == M.kTimeLimit:
+        return StageStatus.TIME_LIMIT
+    if status in (M.kSolutionLimit, M.kIterationLimit):  # nodes, leaves, improving solutions, iterations
+        return StageStatus.WORK_LIMIT
+    if status == M.kInfeasible:
+        return StageStatus.INFEASIBLE
+    return StageStatus.ERROR
+
+
+def proved_bound(objective: float, bound: float | None, gap_abs: float | None, gap_rel: float | None) -> float:
+    """The bound a solver's "optimal" vouches for: within its gap tolerances of the objective.
+
+    An LP (no integer left after presolve) reports no MIP bound, or a stale one; "optimal"
+    itself says the objective is within the tolerances asked for of the best there is."""
+    tolerance = max(1e-6 if gap_abs is None else gap_abs, (1e-4 if gap_rel is None else gap_rel) * abs(objective))
+    floor = objective - tolerance
+    return floor if bound is None or bound < floor else min(bound, objective)
 
 
 class PulpBackend:
@@ -211,23 +260,41 @@ class PulpBackend:
     def solve(self, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None, warm_start: bool) -> SolveOutcome:
         began = time.perf_counter()
         try:
-            engine = make_solver(self.solver, limits.seconds, gap_abs, gap_rel, warm_start)
+            engine = make_solver(self.solver, limits, gap_abs, gap_rel, warm_start)
             with _quiet_solver():
                 stats = self.prob.solve(engine)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
         seconds = time.perf_counter() - began
-        S = pulp.LpSolveStatus
+        status = pulp_status(stats.status)
         if not stats.has_solution:
-            status = StageStatus.INFEASIBLE if stats.status == S.Infeasible else StageStatus.NO_SOLUTION
-            return SolveOutcome(status, None, stats.best_bound, None, seconds, str(stats.status))
+            failed = status if status in (StageStatus.INFEASIBLE, StageStatus.TIME_LIMIT, StageStatus.WORK_LIMIT) \
+                else StageStatus.NO_SOLUTION
+            return SolveOutcome(failed, None, stats.best_bound, None, seconds, str(stats.status))
         values = [v.varValue if v.varValue is not None else 0.0 for v in self.vars]
         objective = sum(c * values[j] for j, c in self._objective.items())
         bound = stats.best_bound
-        status = StageStatus.OPTIMAL if stats.status in (S.Optimal, S.GapLimit) else StageStatus.TIME_LIMIT
-        if bound is None and status == StageStatus.OPTIMAL:
-            bound = objective
+        if bound is not None and bound > objective:
+            bound = None  # a bound above a point it found is not a bound (CBC's report, read through PuLP)
+        if status == StageStatus.OPTIMAL:
+            bound = proved_bound(objective, bound, gap_abs, gap_rel)
+        elif status not in (StageStatus.TIME_LIMIT, StageStatus.WORK_LIMIT):
+            status = StageStatus.WORK_LIMIT  # stopped with a point for another reason: not proved
         return SolveOutcome(status, objective, bound, values, seconds)
+
+
+def pulp_status(status: object) -> StageStatus:
+    """PuLP's solve status (HiGHS or CBC) in the words every backend uses."""
+    S = pulp.LpSolveStatus
+    if status in (S.Optimal, S.GapLimit):
+        return StageStatus.OPTIMAL
+    if status == S.TimeLimit:
+        return StageStatus.TIME_LIMIT
+    if status in (S.NodeLimit, S.IterationLimit, S.SolutionLimit, S.Stopped):
+        return StageStatus.WORK_LIMIT  # CBC says "Stopped on iterations" for its node limit too
+    if status == S.Infeasible:
+        return StageStatus.INFEASIBLE
+    return StageStatus.ERROR
 
 
 @contextlib.contextmanager
@@ -276,9 +343,12 @@ def _stdout_silenced() -> Iterator[None]:
 # HiGHS's RENS and root-reduced-cost heuristics run sub-MIPs recursively (depth 12 on
 # zhang-san): they took 5-8 s of a 9 s overdue stage and found nothing the warm start
 # and the other heuristics did not (benchmarks/results/solve_speed.md).
+# One thread and one seed: HiGHS's search is then the same on any machine.
 HIGHS_OPTIONS: dict[str, object] = {
     "mip_heuristic_run_rens": False,
     "mip_heuristic_run_root_reduced_cost": False,
+    "threads": 1,
+    "random_seed": RANDOM_SEED,
 }
 
 
@@ -293,13 +363,16 @@ class QuietHiGHS(pulp.HiGHS):
             lp.solverModel.setOptionValue(key, value)
 
 
-def make_solver(name: SolverName, time_limit: float, gap_abs: float | None, gap_rel: float | None,
+def make_solver(name: SolverName, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None,
                 warm_start: bool) -> pulp.LpSolver:
-    """A configured PuLP solver: HiGHS in-process ("pulp-highs", or "highs" through PuLP) or CBC (cbcbox)."""
-    limit = max(0.1, float(time_limit))
+    """A configured PuLP solver: HiGHS in-process ("pulp-highs", or "highs" through PuLP) or CBC (cbcbox),
+    bounded by nodes, single-threaded, seeded; `limits.seconds` a safety cap."""
+    limit = max(0.05, float(limits.seconds))
     if name == SolverName.CBC:
-        return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
-    return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start)
+        return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start,
+                             threads=1, maxNodes=int(limits.nodes), randomSeed=RANDOM_SEED)
+    return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start,
+                      mip_max_nodes=int(limits.nodes), simplex_iteration_limit=int(limits.iterations))
 
 
 Backend = HighsBackend | PulpBackend

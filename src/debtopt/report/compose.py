@@ -291,7 +291,9 @@ def method_blocks(w: Words, doc: ReportData) -> list[Block]:
         text = (w._("This plan is the optimizer's, proved the best with this cash: fewest accounts in legal "
                     "collection, then fewest months past due, then the least still owed and net cost.")
                 if _proved(doc) else
-                w._("This plan is the best the optimizer found within its time limit; it is not proved the best."))
+                w._("Stopped by the time limit: this plan may differ on another machine; it is not proved the best.")
+                if doc.solver_status == "time_limit" else
+                w._("This plan is the best the optimizer found within its work limit; it is not proved the best."))
     else:
         text = w._("This plan follows one rule, {strategy}; the optimizer was not used.",
                    strategy=w.strategy(doc.plan.strategy))

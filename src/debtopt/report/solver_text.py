@@ -41,7 +41,8 @@ def solver_to_text(plan: Plan, lang: str = "en", names: Mapping[str, str] | None
     status = str(data.get("status"))
     head = {
         "optimal": f._("Proved optimal"),
-        "time_limit": f._("Best plan found within the time limit (not proved optimal)"),
+        "work_limit": f._("Best plan found within the work limit (not proved optimal)"),
+        "time_limit": f._("Stopped by the time limit: this plan may differ on another machine"),
         "fallback": f._("The solver did not beat the heuristics; showing '{name}'", name=data.get("fell_back_to")),
     }.get(status, status)
     lines = [f._("Solver: {name}. {head}.", name=data.get("name"), head=head)]
@@ -49,10 +50,15 @@ def solver_to_text(plan: Plan, lang: str = "en", names: Mapping[str, str] | None
         words = f._(_STAGE_WORDS[stage["name"]]) if stage["name"] in _STAGE_WORDS else stage["name"]
         value = stage.get("objective")
         gap = stage.get("gap")
-        shown = "-" if value is None else (f"{value:.0f}" if stage["name"] in ("escalations", "overdue") else
-                                           _cents(f, value))
-        proof = f._("proved") if stage.get("proved") else (f._("gap {gap}", gap=f"{gap:.2f}") if gap is not None
-                                                           else f._("not proved"))
+        counts = stage["name"] in ("escalations", "overdue")
+        shown = "-" if value is None else (f"{value:.0f}" if counts else _cents(f, value))
+        # the gap in the unit of the figure beside it: a count, or money in the scenario's currency
+        gap_text = None if gap is None else (f"{gap:.0f}" if counts else _cents(f, gap))
+        if stage.get("proved"):  # a money stage proved up to the rounding to whole cents says by how much
+            proof = f._("proved within {gap}", gap=gap_text) if not counts and gap is not None and gap >= 0.5 \
+                else f._("proved")
+        else:
+            proof = f._("gap {gap}", gap=gap_text) if gap_text is not None else f._("not proved")
         seconds = f", {stage['seconds']:.2f} s" if "seconds" in stage else ""
         lines.append(f"  {words}: {shown} ({proof}{seconds})")
     for offer in data.get("offers", []):
