@@ -126,8 +126,10 @@ def test_zhang_san_report_json_is_the_same_idle_and_loaded() -> None:
     assert idle == loaded
 
 
+# 10x60 is not here: it does not prove within the work limit (issue 12's note), and its two runs take
+# tens of minutes each, long enough for a cap to bite on a busy machine.
 @pytest.mark.slow
-@pytest.mark.parametrize("size", ["5x24", "10x60"])
+@pytest.mark.parametrize("size", ["5x24"])
 def test_generated_cases_are_the_same_idle_and_loaded(tmp_path: Path, size: str) -> None:
     n, T = (int(x) for x in size.split("x"))
     path = _scenario_file(tmp_path, random_scenario_dict(42, n_loans=n, horizon=T, tight=True))
