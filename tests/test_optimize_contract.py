@@ -122,9 +122,14 @@ def check_sweep(scenario: Scenario, plan: Plan) -> None:
     """The sweeps' checks: hard on what no plan may break, xfail on the known rounding defects
     (a plan that says rounding cost it, and replay drift)."""
     check_solver_block(plan)
-    check_rounded_optimum_never_loses(scenario, plan)
     check_identities(plan, scenario)
     check_plan_meets_proved_stages(plan, len(Ledger(scenario).account_ids))
+    if plan.solver is not None and plan.solver.status == SolveStatus.TIME_LIMIT:
+        # The safety cap, not the work limit, ended a step: what was found depends on the machine's
+        # speed, so whether the rounded optimum beats every heuristic cannot be judged (issue 12's note
+        # counts these cases: the solver is too slow for them within the sweep's cap).
+        pytest.xfail("stopped by the time limit: a machine-dependent result")
+    check_rounded_optimum_never_loses(scenario, plan)
     if any(note.startswith(ROUNDING_NOTE) for note in plan.notes):
         pytest.xfail(f"known rounding defect, said in the plan: {plan.notes}")
     try:
