@@ -20,20 +20,9 @@ from debtopt.optimize.points import plan_value
 from debtopt.optimize.solve import highs_status, pulp_status
 from debtopt.report.solver_text import solver_to_text
 from scenarios import random_scenario
+from test_cli_optimize import SMALL as CLI_SMALL
 
-SMALL: dict[str, Any] = {
-    "currency": "CNY",
-    "language": "en",
-    "start": "2027-01",
-    "horizon_months": 8,
-    "budget": {"monthly": 900},
-    "loans": [
-        {"id": "card", "kind": "revolving", "balance": 3000, "daily_rate": 0.0005, "min_percent": 0.1,
-         "late_fee_percent": 0.05},
-        {"id": "weilidai", "kind": "installment", "balance": 2400, "daily_rate": 0.0005, "term_months": 6,
-         "method": "equal-principal", "penalty_multiplier": 1.5, "arrears": 400, "months_overdue": 2},
-    ],
-}
+SMALL: dict[str, Any] = {**CLI_SMALL, "language": "en"}
 
 
 def _check_honest(plan: debtopt.Plan) -> None:

@@ -41,22 +41,15 @@ def letters(scenario: Scenario, plan: Plan) -> list[Letter]:
     hardship_loans: set[str] = set()
     for d in plan.decisions:
         offer = scenario.offers[scenario.offer_index(d.offer)]
-        if d.kind == OfferKind.HARDSHIP_PLAN:
+        if d.kind in (OfferKind.HARDSHIP_PLAN, OfferKind.SETTLEMENT):
             loan = loans[offer.loan]  # type: ignore[union-attr]
             hardship_loans.add(loan.id)
-            out.append(Letter(purpose="hardship", lender=loan.lender or loan.display_name, accounts=[loan.id],
-                              account_numbers=[numbers[loan.id]], offer=d.offer, owed=loan.balance,
+            settling = d.kind == OfferKind.SETTLEMENT
+            out.append(Letter(purpose="settlement" if settling else "hardship", lender=loan.lender or loan.display_name,
+                              accounts=[loan.id], account_numbers=[numbers[loan.id]], offer=d.offer, owed=loan.balance,
                               arrears=loan.arrears, months_overdue=loan.months_overdue, month=d.month,
-                              waived=d.waived, payments=_payments(plan, [loan.id], d.month),
-                              remaining=_remaining(plan, [loan.id])))
-        elif d.kind == OfferKind.SETTLEMENT:
-            loan = loans[offer.loan]  # type: ignore[union-attr]
-            hardship_loans.add(loan.id)
-            out.append(Letter(purpose="settlement", lender=loan.lender or loan.display_name, accounts=[loan.id],
-                              account_numbers=[numbers[loan.id]], offer=d.offer, owed=loan.balance,
-                              arrears=loan.arrears, months_overdue=loan.months_overdue, month=d.month,
-                              amount=d.amount, waived=d.waived, payments=_payments(plan, [loan.id], d.month),
-                              remaining=_remaining(plan, [loan.id])))
+                              amount=d.amount if settling else None, waived=d.waived,
+                              payments=_payments(plan, [loan.id], d.month), remaining=_remaining(plan, [loan.id])))
         elif d.kind in RESTRICTED_KINDS:
             out.append(Letter(purpose="application", lender=offer.name or offer.id, accounts=[d.offer],
                               account_numbers=[None], offer=d.offer, owed=Decimal(0), arrears=Decimal(0),
