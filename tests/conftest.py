@@ -5,7 +5,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# The property tests draw the same examples on every run and every machine, so the
+# suite's outcome depends on the code alone; HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _MINIMAL: dict[str, Any] = {
     "currency": "CNY",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from debtopt.cli import main
@@ -194,6 +194,7 @@ def test_any_value_in_any_field_is_a_scenario_or_a_named_refusal(example: str, c
 
 @settings(max_examples=300, deadline=None)
 @given(value=st.text(max_size=60) | st.integers() | st.floats() | st.decimals() | st.booleans())
+@example(value="0000000000," + "\x1f" * 16 + "0")  # each control is six characters once escaped
 def test_a_number_is_read_with_bounded_size_or_refused_in_words(value: object) -> None:
     from debtopt.domain.numbers import read_number
 

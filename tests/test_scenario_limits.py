@@ -497,3 +497,11 @@ def test_read_scenario_data_gives_plain_fields(tmp_path):
     data = read_scenario_data(EXAMPLES / "zhang-san.toml")
     assert type(data) is dict and data["loans"][0]["id"] == "weilidai"
     assert scenario_from_dict(data) == load_scenario(EXAMPLES / "zhang-san.toml")
+
+
+def test_an_excerpt_counts_escaped_controls_in_its_limit():
+    from debtopt.domain.text import EXCERPT_CHARS, excerpt
+
+    quoted = excerpt("1," + "\x1f" * 40)
+    assert len(quoted) <= EXCERPT_CHARS + 3 and quoted.endswith("…'") and "\\u001f" in quoted
+    assert excerpt("a" * EXCERPT_CHARS) == "'" + "a" * EXCERPT_CHARS + "'"

@@ -41,10 +41,20 @@ def text_problem(text: str) -> str | None:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """A short quote of user text for a message: at most `limit` characters, controls escaped."""
-    shown = _REFUSED.sub(lambda found: f"\\u{ord(found.group()):04x}", text[:limit])
-    more = "…" if len(text) > limit else ""
-    return f"'{shown}{more}'"
+    """A short quote of user text for a message: at most `limit` characters shown, controls escaped.
+
+    The limit counts what is shown, so a run of control characters (six characters
+    each once escaped) cannot stretch the message.
+    """
+    shown: list[str] = []
+    width = 0
+    for char in text:
+        piece = f"\\u{ord(char):04x}" if _REFUSED.fullmatch(char) else char
+        if width + len(piece) > limit:
+            return f"'{''.join(shown)}…'"
+        shown.append(piece)
+        width += len(piece)
+    return f"'{''.join(shown)}'"
 
 
 def describe(value: object) -> str:
