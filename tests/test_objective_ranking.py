@@ -160,6 +160,27 @@ def test_the_reports_comparison_follows_the_plans_objective() -> None:
     assert rank(plan) <= min(rank(p) for p in run_heuristics(scenario).values())
 
 
+def test_the_reports_comparison_of_a_weighted_plan_counts_its_overdue_price() -> None:
+    """At ¥500 an overdue loan-month, snowball (16 overdue months) ranks before avalanche (26), which
+    is cheaper by ¥757.84; at price 0 the order is the other way: the plan carries its price."""
+    from debtopt.analysis.report_data import build_report_data, comparison
+    from debtopt.domain.solver import SolverReport
+    from debtopt.report.render import render
+
+    scenario = load_scenario(EXAMPLES / "zhang-san.toml")
+    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=500, time_limit_seconds=8,
+                                            offer_worth=False))
+    assert plan.solver is not None and plan.solver.overdue_price == 500
+    assert SolverReport.model_validate(plan.solver.model_dump(mode="json")).overdue_price == 500
+    heuristics = run_heuristics(scenario)
+    order = [row.strategy for row in comparison(plan, heuristics)[1:]]
+    assert order.index("snowball") < order.index("avalanche"), order
+    price_free = rank_by(Objective.WEIGHTED, 0)
+    assert price_free(heuristics["avalanche"]) < price_free(heuristics["snowball"])
+    doc = build_report_data(scenario, plan, lang="en", heuristics=heuristics, sections=frozenset({"comparison"}))
+    assert "net cost with ¥500.00 for each account-month past due" in " ".join(render(doc, "markdown", "en").split())
+
+
 def test_the_reports_table_says_the_order_of_the_plans_objective() -> None:
     from debtopt.analysis.report_data import build_report_data
     from debtopt.report.render import render

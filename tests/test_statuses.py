@@ -8,6 +8,7 @@ heuristic or user's plan beats a plan said to be proved.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import highspy
@@ -117,3 +118,18 @@ def test_a_stage_cut_short_by_the_work_limit_is_not_proved_and_says_so() -> None
     assert not all(s.proved for s in plan.solver.stages)
     _check_honest(plan)
     assert any("work limit" in note for note in plan.notes)
+
+
+def test_a_solver_report_reads_back_from_its_json_with_timings_and_extra_cash() -> None:
+    from debtopt.domain.choices import Objective, Stage
+    from debtopt.domain.solver import ExtraCash, ModelSize, SolverReport, StageResult, Timings
+
+    report = SolverReport(
+        name="highs", status=SolveStatus.WORK_LIMIT, objective=Objective.WEIGHTED, overdue_price=Decimal("12.50"),
+        stages=[StageResult(name=Stage.ESCALATIONS, objective=1.0, bound=0.0, gap=1.0, proved=False, seconds=0.5)],
+        model=ModelSize(variables=10, rows=5, integers=2), extra_cash=ExtraCash(amount=120.5, cleared_by="avalanche"),
+        timings=Timings(build_seconds=0.1, solve_seconds=0.5, replay_seconds=0.01, total_seconds=0.7))
+    shape = report.model_dump(mode="json")
+    assert shape["build_seconds"] == 0.1 and shape["extra_monthly_to_clear"] == 120.5 and shape["overdue_price"] == 12.5
+    assert SolverReport.model_validate(shape) == report
+    assert SolverReport.model_validate(report.without_timings().model_dump(mode="json")) == report.without_timings()

@@ -84,7 +84,8 @@ def comparison(main: Plan, plans: Mapping[str, Plan]) -> list[ComparisonRow]:
     everything = {main.strategy: main, **{k: v for k, v in plans.items() if k != main.strategy}}
     mt = main.totals
     rows = []
-    rank = rank_by(main.solver.objective if main.solver is not None else Objective.LEXICOGRAPHIC)
+    solver = main.solver
+    rank = rank_by(Objective.LEXICOGRAPHIC) if solver is None else rank_by(solver.objective, solver.overdue_price)
     for name, plan in sorted(everything.items(), key=lambda kv: (kv[0] != main.strategy, rank(kv[1]))):
         t = plan.totals
         rows.append(ComparisonRow(

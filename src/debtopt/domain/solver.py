@@ -14,9 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_validator, model_serializer, model_validator
 
 from .choices import Objective, Stage
+from .fields import SignedMoney
 
 
 class SolveStatus(StrEnum):
@@ -200,12 +201,18 @@ class Timings(_Report):
     total_seconds: float
 
 
+_TIMING_KEYS = ("build_seconds", "solve_seconds", "replay_seconds", "total_seconds")
+
+
 class SolverReport(_Report):
     """`Plan.solver`: how the optimizer's plan was found."""
 
     name: str
     status: SolveStatus
     objective: Objective
+    # The weighted objective's price of one overdue loan-month, so that whatever ranks plans
+    # beside this one (the report's table) ranks them as the solver did. In the JSON only then.
+    overdue_price: SignedMoney | None = None
     stages: list[StageResult]
     fell_back_to: str | None = None
     # Which plan is shown, and (when it is not the rounded optimum) the rounded optimum's
@@ -237,6 +244,23 @@ class SolverReport(_Report):
         stages = [s.model_copy(update={"seconds": None, "nodes": None}) for s in self.stages]
         return self.model_copy(update={"timings": None, "stages": stages})
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shape(cls, data: Any) -> Any:
+        """The JSON shape `_shape` writes, read back: the flat timings and extra cash gathered again,
+        no replay deviation written `{}`."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("replay_deviation") == {}:
+            data["replay_deviation"] = None
+        if "timings" not in data and any(key in data for key in _TIMING_KEYS):
+            data["timings"] = {key: data.pop(key) for key in _TIMING_KEYS if key in data}
+        if "extra_cash" not in data and "extra_monthly_to_clear" in data:
+            data["extra_cash"] = {"amount": data.pop("extra_monthly_to_clear"),
+                                  "cleared_by": data.pop("extra_monthly_cleared_by", None)}
+        return data
+
     @model_serializer(mode="wrap")
     def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
@@ -244,7 +268,7 @@ class SolverReport(_Report):
         extra = data.pop("extra_cash", None)
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if key in ("cash_values", "offers", "rounded") and value is None:
+            if key in ("cash_values", "offers", "rounded", "overdue_price") and value is None:
                 continue
             if key == "chosen" and value == PlanSource.ROUNDED:
                 continue

@@ -103,7 +103,8 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
 
 def _stopped_before_the_model(best: Plan, options: SolveOptions, began: float) -> Plan:
     """The best start plan, as it is, when the safety cap passed before any solve: said so."""
-    report = SolverReport(name=options.solver, status=SolveStatus.TIME_LIMIT, objective=options.objective, stages=[],
+    report = SolverReport(name=options.solver, status=SolveStatus.TIME_LIMIT, objective=options.objective,
+                          overdue_price=options.overdue_price, stages=[],
                           fell_back_to=best.strategy, chosen=PlanSource.START,
                           model=ModelSize(variables=0, rows=0, integers=0),
                           timings=Timings(build_seconds=0.0, solve_seconds=0.0, replay_seconds=0.0,
@@ -611,6 +612,7 @@ def solver_report(built: Built, solved: Solved, replayed: Replayed, chosen: Chos
         name=options.solver,
         status=status,
         objective=options.objective,
+        overdue_price=options.overdue_price,
         stages=stages,
         fell_back_to=chosen.fell_back_to,
         chosen=chosen.source,

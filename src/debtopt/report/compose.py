@@ -221,7 +221,12 @@ def outcome_blocks(w: Words, doc: ReportData) -> list[Block]:
 
 def _comparison_caption(w: Words, doc: ReportData) -> str:
     """The order the rows are in: the objective the plan was optimized for (analysis/report_data.comparison)."""
-    objective = doc.plan.solver.objective if doc.plan.solver is not None else Objective.LEXICOGRAPHIC
+    solver = doc.plan.solver
+    objective = solver.objective if solver is not None else Objective.LEXICOGRAPHIC
+    if objective == Objective.WEIGHTED and solver is not None:
+        return w._("Each row is a whole plan replayed by the ledger, best first by money, as this plan was "
+                   "optimized: least still owed, then net cost with {price} for each account-month past due.",
+                   price=w.money(solver.overdue_price or Decimal(0)))
     if objective in (Objective.COST, Objective.WEIGHTED):
         return w._("Each row is a whole plan replayed by the ledger, best first by money, as this plan was "
                    "optimized: least still owed, then net cost.")
