@@ -323,6 +323,29 @@ def test_a_streamed_body_over_the_limit(client: httpx.Client) -> None:
     assert client.send(request).status_code == 200
 
 
+@pytest.mark.parametrize("pieces", [1, 3, 41], ids=["whole", "three-pieces", "many-pieces"])
+def test_a_body_over_the_limit_is_413_however_it_arrives(pieces: int) -> None:
+    """A busy server reads a body after it has all come, as one message: still 413, never a 500."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from debtopt.server.http import Problem, read_body
+
+    body = b"x" * 4096 * 40
+    size = -(-len(body) // pieces)
+    parts = [body[k:k + size] for k in range(0, len(body), size)]
+    messages = [{"type": "http.request", "body": part, "more_body": k < len(parts) - 1} for k, part in enumerate(parts)]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    request = Request({"type": "http", "method": "POST", "path": "/v1/optimize", "headers": []}, receive)
+    with pytest.raises(Problem) as refused:
+        asyncio.run(read_body(request, 100_000, 1_000_000))
+    assert refused.value.status == 413 and refused.value.headers == {} and not messages
+
+
 # ---------------------------------------------------------------- 404, 405
 def test_unknown_paths_and_methods(client: httpx.Client) -> None:
     assert_error(client.get("/v1/nothing"), 404, "not found")

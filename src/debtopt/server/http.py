@@ -57,8 +57,9 @@ def issue(path: str, message: str) -> dict[str, str]:
     return {"path": path, "message": message}
 
 
-async def _drain(request: Request, received: int, drain_bytes: int) -> bool:
-    """Read and drop the rest of the body; False when more than `drain_bytes` came (the connection must close)."""
+async def _drain(request: Request, drain_bytes: int) -> bool:
+    """Read and drop the body; False when more than `drain_bytes` came (the connection must close)."""
+    received = 0
     async for chunk in request.stream():
         received += len(chunk)
         if received > drain_bytes:
@@ -67,7 +68,10 @@ async def _drain(request: Request, received: int, drain_bytes: int) -> bool:
 
 
 async def read_body(request: Request, limit: int, drain_bytes: int) -> bytes:
-    """The body, refused with 413 past `limit` bytes: by Content-Length first, then as it streams."""
+    """The body, refused with 413 past `limit` bytes: by Content-Length first, then as it streams.
+
+    One pass over the stream: a body that arrives whole in one message (a busy server reads it
+    after it has all come) is over the limit in the same pass that ends the stream."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -76,18 +80,20 @@ async def read_body(request: Request, limit: int, drain_bytes: int) -> bytes:
             raise Problem(400, "bad request", "Content-Length is not a number",
                           headers={"Connection": "close"}) from None
         if size > limit:
-            kept = size <= drain_bytes and await _drain(request, 0, drain_bytes)
+            kept = size <= drain_bytes and await _drain(request, drain_bytes)
             raise Problem(413, "body too large", f"the body is {size} bytes; this server takes at most {limit}",
                           headers={} if kept else {"Connection": "close"})
     chunks: list[bytes] = []
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
-        if received > limit:
-            kept = await _drain(request, received, drain_bytes)
-            raise Problem(413, "body too large", f"the body is over {limit} bytes, the most this server takes",
-                          headers={} if kept else {"Connection": "close"})
-        chunks.append(chunk)
+        if received > drain_bytes:
+            break  # dropped unread: the connection closes
+        if received <= limit:
+            chunks.append(chunk)
+    if received > limit:
+        raise Problem(413, "body too large", f"the body is over {limit} bytes, the most this server takes",
+                      headers={} if received <= drain_bytes else {"Connection": "close"})
     return b"".join(chunks)
 
 
