@@ -15,6 +15,7 @@ from scenarios import SMALL_TWO_LOANS
 import debtopt
 from debtopt.domain.plan import Take
 from debtopt.cli import main as cli
+from caps import NO_CAP, NO_CAP_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 ZHANG_SAN = ROOT / "examples" / "zhang-san.toml"
@@ -36,7 +37,7 @@ def small_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def optimal(small: debtopt.Scenario) -> debtopt.Plan:
-    return debtopt.optimize(small, time_limit_seconds=20)
+    return debtopt.optimize(small, time_limit_seconds=NO_CAP_SECONDS)
 
 
 def cli_out(*args: str) -> str:
@@ -125,7 +126,7 @@ def test_optimize_is_the_cli_json(optimal: debtopt.Plan, small_file: Path) -> No
     assert optimal.solver is not None and optimal.solver.status == "optimal"
     assert not any(key.endswith("seconds") for key in optimal.solver.model_dump(mode="json"))
     assert optimal.model_dump(mode="json") == json.loads(cli_out("optimize", str(small_file), "--format", "json",
-                                                                "--time-limit", "20"))
+                                                                "--time-limit", NO_CAP))
 
 
 def test_optimize_never_worse_than_a_heuristic(optimal: debtopt.Plan, small: debtopt.Scenario) -> None:
@@ -134,13 +135,13 @@ def test_optimize_never_worse_than_a_heuristic(optimal: debtopt.Plan, small: deb
 
 
 def test_optimize_options(small: debtopt.Scenario) -> None:
-    timed = debtopt.optimize(small, time_limit_seconds=20, timings=True)
+    timed = debtopt.optimize(small, time_limit_seconds=NO_CAP_SECONDS, timings=True)
     assert timed.solver is not None and "total_seconds" in timed.solver.model_dump(mode="json")
-    cost = debtopt.optimize(small, objective="cost", time_limit_seconds=20)
+    cost = debtopt.optimize(small, objective="cost", time_limit_seconds=NO_CAP_SECONDS)
     assert cost.solver is not None and cost.solver.objective == "cost"
-    weighted = debtopt.optimize(small, objective="weighted", overdue_price=Decimal("50"), time_limit_seconds=20)
+    weighted = debtopt.optimize(small, objective="weighted", overdue_price=Decimal("50"), time_limit_seconds=NO_CAP_SECONDS)
     assert weighted.solver is not None and weighted.solver.objective == "weighted"
-    limited = debtopt.optimize(small, max_consecutive_overdue=3, time_limit_seconds=20)
+    limited = debtopt.optimize(small, max_consecutive_overdue=3, time_limit_seconds=NO_CAP_SECONDS)
     assert limited.totals.max_consecutive_overdue <= 3
 
 
@@ -171,7 +172,7 @@ def test_optimize_limits(small: debtopt.Scenario) -> None:
 
 # ---------------------------------------------------------------- compare
 def test_compare(small: debtopt.Scenario, small_file: Path) -> None:
-    table = debtopt.compare(small, time_limit_seconds=20)
+    table = debtopt.compare(small, time_limit_seconds=NO_CAP_SECONDS)
     assert list(table.plans) == ["optimal", "minimum", "avalanche", "snowball", "balance-matching", "urgency"]
     assert table.best == "optimal" and table.best_plan is table.plans["optimal"]
     assert table.ranking()[0] == "optimal"
@@ -187,7 +188,7 @@ def test_compare(small: debtopt.Scenario, small_file: Path) -> None:
     from debtopt.report.tabular import comparison_to_json
 
     assert comparison_to_json(small, table.plans, table.best) == cli_out(
-        "compare", str(small_file), "--format", "json", "--time-limit", "20")
+        "compare", str(small_file), "--format", "json", "--time-limit", NO_CAP)
 
 
 def test_compare_heuristics_only(small: debtopt.Scenario, small_file: Path) -> None:
@@ -227,7 +228,7 @@ def test_render_is_the_report_commands_output_for_the_plan_it_explains() -> None
 
 
 def test_render_an_optimal_plan(optimal: debtopt.Plan, small: debtopt.Scenario) -> None:
-    data = json.loads(debtopt.render(optimal, small, format="json", time_limit_seconds=6))
+    data = json.loads(debtopt.render(optimal, small, format="json", time_limit_seconds=NO_CAP_SECONDS))
     assert data["method"] == "optimal"
     assert data["comparison"][0]["strategy"] == "optimal"
     assert data["plan"]["totals"] == optimal.totals.model_dump(mode="json")

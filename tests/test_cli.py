@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from debtopt.cli import main
+from caps import NO_CAP
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -250,14 +251,14 @@ def test_compare_checks_the_borrowers_own_plan_against_the_optimum() -> None:
     """Borrowing ¥20,000 from 网贷 to pay 微粒贷 first (以贷养贷) is the plan Zhang San had in mind."""
     path = str(EXAMPLES / "zhang-san.toml")
     result = run("compare", path, "--order", "weilidai,card,huabei,jiebei", "--take", "wangdai:2026-12:20000",
-                 "--format", "json", "--time-limit", "20")
+                 "--format", "json", "--time-limit", NO_CAP)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["best"] == "optimal" and data["strategies"]["custom"]["borrowed"] == 20000.0
     custom = data["optimal_saves_against_custom"]
     assert custom["against"] == "custom" and custom["escalations"] >= 1 and custom["cost"] > 0
     text = run("compare", path, "--order", "weilidai,card,huabei,jiebei", "--take", "wangdai:2026-12:20000",
-               "--time-limit", "20", "--lang", "en").output
+               "--time-limit", NO_CAP, "--lang", "en").output
     assert "Against your plan (custom), the optimal plan has" in text
     alone = run("compare", path, "--take", "wangdai:2026-12:20000")
     assert alone.exit_code == 2 and "--take" in alone.output and "Traceback" not in alone.output

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from debtopt.cli import main
 from debtopt.domain.plan import Plan
 from debtopt.report.solver_text import solver_to_text
+from caps import NO_CAP
 
 SMALL: dict[str, Any] = {
     "currency": "CNY",
@@ -41,35 +42,35 @@ def small(tmp_path: Path) -> Path:
 
 
 def test_optimize_json_is_a_plan_with_a_solver_block(small: Path) -> None:
-    result = run("optimize", str(small), "--format", "json", "--time-limit", "20")
+    result = run("optimize", str(small), "--format", "json", "--time-limit", NO_CAP)
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.output)
     assert plan["strategy"] == "optimal"
     assert {"name", "status", "stages"} <= set(plan["solver"])
     assert all("seconds" not in stage for stage in plan["solver"]["stages"])
-    again = run("optimize", str(small), "--format", "json", "--time-limit", "20")
+    again = run("optimize", str(small), "--format", "json", "--time-limit", NO_CAP)
     assert again.output == result.output, "same input, same bytes"
 
 
 def test_optimize_timings_on_request(small: Path) -> None:
-    result = run("optimize", str(small), "--format", "json", "--timings", "--time-limit", "20")
+    result = run("optimize", str(small), "--format", "json", "--timings", "--time-limit", NO_CAP)
     assert "total_seconds" in json.loads(result.output)["solver"]
 
 
 def test_optimize_text_says_how_the_solve_went(small: Path) -> None:
-    result = run("optimize", str(small), "--time-limit", "20")
+    result = run("optimize", str(small), "--time-limit", NO_CAP)
     assert result.exit_code == 0, result.stderr
     assert "Plan: optimal" in result.output and "Solver: highs." in result.output
 
 
 def test_compare_includes_the_optimum_first(small: Path) -> None:
-    result = run("compare", str(small), "--format", "json", "--time-limit", "20")
+    result = run("compare", str(small), "--format", "json", "--time-limit", NO_CAP)
     data = json.loads(result.output)
     assert "optimal" in data["strategies"]
     saves = data["optimal_saves"]
     against = data["strategies"][saves["against"]]
     assert saves["overdue_months"] == against["overdue_months"] - data["strategies"]["optimal"]["overdue_months"]
-    text = run("compare", str(small), "--time-limit", "20").output
+    text = run("compare", str(small), "--time-limit", NO_CAP).output
     assert f"Against the best heuristic ({saves['against']}), the optimal plan has" in text
     best = data["strategies"][data["best"]]
     optimal = data["strategies"]["optimal"]
@@ -95,7 +96,7 @@ def test_optimize_bad_options_exit_2(small: Path, args: list[str], words: str) -
 
 def test_objectives_run(small: Path) -> None:
     for args in (["--objective", "cost"], ["--objective", "weighted", "--overdue-price", "50"]):
-        result = run("optimize", str(small), "--format", "json", "--time-limit", "20", *args)
+        result = run("optimize", str(small), "--format", "json", "--time-limit", NO_CAP, *args)
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.output)["solver"]["objective"] == args[1]
 
@@ -103,7 +104,7 @@ def test_objectives_run(small: Path) -> None:
 def test_stdout_carries_only_the_json(small: Path) -> None:
     """The solver's own banner (highspy prints one from C++) must not reach stdout."""
     done = subprocess.run([sys.executable, "-m", "debtopt", "optimize", str(small), "--format", "json",
-                           "--time-limit", "20"], capture_output=True, text=True, timeout=120, check=False)
+                           "--time-limit", NO_CAP], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["strategy"] == "optimal"
     assert "HiGHS" not in done.stdout + done.stderr
@@ -111,7 +112,7 @@ def test_stdout_carries_only_the_json(small: Path) -> None:
 
 def test_optimize_says_which_offers_to_take_and_what_each_is_worth() -> None:
     examples = Path(__file__).resolve().parents[1] / "examples"
-    result = run("optimize", str(examples / "us-consolidation.toml"), "--time-limit", "30")
+    result = run("optimize", str(examples / "us-consolidation.toml"), "--time-limit", NO_CAP)
     assert result.exit_code == 0, result.stderr
     assert "offer transfer (balance-transfer): taken in month 1" in result.output
     assert "Offers taken" in result.output
@@ -124,7 +125,7 @@ def test_zhang_san_is_told_which_offers_to_take_and_which_to_refuse() -> None:
     examples = Path(__file__).resolve().parents[1] / "examples"
     # A cap that cannot bite: the offer-worth re-solves are bounded by work, so on a busy machine
     # they take longer, never end elsewhere (the default 60 s cap would stop them, and say so)
-    result = run("optimize", str(examples / "zhang-san.toml"), "--format", "json", "--time-limit", "900")
+    result = run("optimize", str(examples / "zhang-san.toml"), "--format", "json", "--time-limit", NO_CAP)
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.output)
     assert plan["totals"]["escalations"] == 0 and plan["solver"]["status"] == "optimal"
@@ -147,14 +148,14 @@ def test_zhang_san_is_told_which_offers_to_take_and_which_to_refuse() -> None:
 def test_cash_values_are_the_duals_of_the_cash_rows(small: Path) -> None:
     """What an extra unit of cash saves each month, from the solved model with its integers fixed;
     checked against re-solving with one more unit of cash in a month (the plan's net cost falls)."""
-    result = run("optimize", str(small), "--format", "json", "--time-limit", "20")
+    result = run("optimize", str(small), "--format", "json", "--time-limit", NO_CAP)
     plan = json.loads(result.output)
     values = plan["solver"]["cash_values"]
     assert len(values) == len(plan["months"]) and all(v >= 0 for v in values)
     richer = dict(SMALL, budget={"monthly": 900, "inflows": [{"month": "2027-01", "amount": 100}]})
     path = small.parent / "richer.json"
     path.write_text(json.dumps(richer), encoding="utf-8")
-    better = json.loads(run("optimize", str(path), "--format", "json", "--time-limit", "20").output)
+    better = json.loads(run("optimize", str(path), "--format", "json", "--time-limit", NO_CAP).output)
     base_key = (plan["totals"]["escalations"], plan["totals"]["overdue_months"])
     if (better["totals"]["escalations"], better["totals"]["overdue_months"]) == base_key:
         saved = plan["totals"]["net_cost"] - better["totals"]["net_cost"]
@@ -169,7 +170,7 @@ def test_offer_worth_is_a_re_solve_the_user_can_skip(tmp_path: Path) -> None:
             "amount": 2000}
     path = tmp_path / "sale.json"
     path.write_text(json.dumps({**SMALL, "offers": [sale]}), encoding="utf-8")
-    with_worth = json.loads(run("optimize", str(path), "--format", "json", "--time-limit", "20").output)
+    with_worth = json.loads(run("optimize", str(path), "--format", "json", "--time-limit", NO_CAP).output)
     (row,) = with_worth["solver"]["offers"]
     assert row["taken"] and row["worth"]["escalations"] + row["worth"]["overdue_months"] > 0
     without = json.loads(run("optimize", str(path), "--format", "json", "--no-offer-worth").output)

@@ -28,6 +28,7 @@ from debtopt.export import plan_payments, plan_to_beancount, plan_to_budget_csv,
 from debtopt.export.budget_csv import neutralise
 from debtopt.report import plan_to_json
 from debtopt.strategies import parse_takes, run_strategy
+from caps import NO_CAP
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -280,7 +281,7 @@ def test_a_plan_from_optimize_json_is_read(tmp_path: Path) -> None:
     """The optimizer's JSON carries a solver report whose shape is not the model's: it is not read."""
     plan_file = tmp_path / "plan.json"
     result = run("optimize", str(ROOT / "examples" / "us-cards.toml"), "--format", "json", "--timings",
-                 "--no-offer-worth", "--time-limit", "20", "-o", str(plan_file))
+                 "--no-offer-worth", "--time-limit", NO_CAP, "-o", str(plan_file))
     assert result.exit_code == 0, result.output
     result = run("export", str(plan_file), "--format", "ics", "--scenario", str(ROOT / "examples" / "us-cards.toml"))
     assert result.exit_code == 0, result.output

@@ -25,6 +25,7 @@ from debtopt.domain.ranking import rank_by
 from debtopt.generate import generate_scenario
 from debtopt.optimize import optimize
 from debtopt.strategies import run_heuristics
+from caps import NO_CAP_SECONDS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -86,14 +87,14 @@ def check_never_costlier(scenario: Scenario, plan: Plan) -> None:
 @pytest.mark.parametrize("name", ["zhang-san", "us-cards", "us-consolidation"])
 def test_cost_objective_is_never_costlier_than_a_heuristic_on_the_examples(name: str) -> None:
     scenario = load_scenario(EXAMPLES / f"{name}.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=8, offer_worth=False))
+    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
     check_never_costlier(scenario, plan)
 
 
 def test_cost_objective_on_zhang_san_is_not_urgencys_plan() -> None:
     """The issue's case: "Proved optimal" with urgency's plan (it saves an escalation, at a price)."""
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=8, offer_worth=False))
+    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
     urgency = run_heuristics(scenario)["urgency"]
     assert plan.solver is not None and plan.solver.fell_back_to is None, plan.notes
     assert plan.totals.net_cost < urgency.totals.net_cost
@@ -101,13 +102,13 @@ def test_cost_objective_on_zhang_san_is_not_urgencys_plan() -> None:
 
 def test_cost_objective_is_never_costlier_on_eight_cards_over_ten_years() -> None:
     scenario = _eight_cards()
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=10, offer_worth=False))
+    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
     check_never_costlier(scenario, plan)
 
 
 def test_weighted_objective_is_never_worse_on_its_own_terms() -> None:
     scenario = load_scenario(EXAMPLES / "us-cards.toml")
-    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=50, time_limit_seconds=8,
+    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=50, time_limit_seconds=NO_CAP_SECONDS,
                                             offer_worth=False))
     rank = rank_by(Objective.WEIGHTED, Decimal(50))
     for name, heuristic in run_heuristics(scenario).items():
@@ -150,7 +151,7 @@ def test_the_reports_comparison_follows_the_plans_objective() -> None:
     from debtopt.analysis.report_data import comparison
 
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=8, offer_worth=False))
+    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
     rows = comparison(plan, run_heuristics(scenario))
     assert rows[0].strategy == "optimal"
     rank = rank_by(Objective.COST)
@@ -168,7 +169,7 @@ def test_the_reports_comparison_of_a_weighted_plan_counts_its_overdue_price() ->
     from debtopt.report.render import render
 
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=500, time_limit_seconds=8,
+    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=500, time_limit_seconds=NO_CAP_SECONDS,
                                             offer_worth=False))
     assert plan.solver is not None and plan.solver.overdue_price == 500
     assert SolverReport.model_validate(plan.solver.model_dump(mode="json")).overdue_price == 500
@@ -188,6 +189,6 @@ def test_the_reports_table_says_the_order_of_the_plans_objective() -> None:
     scenario = load_scenario(EXAMPLES / "us-cards.toml")
     for objective, words in (("cost", "best first by money, as this plan was optimized"),
                              ("lexicographic", "best first: fewest accounts in legal collection")):
-        plan = optimize(scenario, solve_options(objective=objective, time_limit_seconds=8, offer_worth=False))
+        plan = optimize(scenario, solve_options(objective=objective, time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
         doc = build_report_data(scenario, plan, lang="en", sections=frozenset({"comparison"}))
         assert words in " ".join(render(doc, "markdown", "en").split()), objective

@@ -9,6 +9,7 @@ import pytest
 
 import debtopt
 from debtopt.domain import scenario_from_dict
+from caps import NO_CAP_SECONDS
 
 SCENARIO: dict[str, Any] = {
     "currency": "CNY", "language": "zh", "start": "2027-01", "horizon_months": 18, "budget": {"monthly": 3000},
@@ -27,7 +28,7 @@ SCENARIO: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def planned() -> tuple[Any, Any]:
     scenario = scenario_from_dict(SCENARIO)
-    return scenario, debtopt.optimize(scenario, time_limit_seconds=60)
+    return scenario, debtopt.optimize(scenario, time_limit_seconds=NO_CAP_SECONDS)
 
 
 @pytest.mark.parametrize(("lang", "words"), [

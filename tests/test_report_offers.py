@@ -12,6 +12,7 @@ from debtopt.domain import load_scenario, scenario_from_dict
 from debtopt.api import optimize
 from debtopt.report.render import render
 from debtopt.strategies import best_heuristic, parse_takes, run_strategy
+from caps import NO_CAP_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +75,7 @@ def test_report_says_what_an_offer_taken_is_worth() -> None:
                     "available_until": "2027-04", "amount": 6000, "keep_value": 500}],
     }
     scenario = scenario_from_dict(data)
-    doc = build_report_data(scenario, optimize(scenario, time_limit_seconds=30), sections=frozenset())
+    doc = build_report_data(scenario, optimize(scenario, time_limit_seconds=NO_CAP_SECONDS), sections=frozenset())
     (offer,) = doc.offers
     assert offer.taken_month is not None and offer.worth is not None
     assert offer.worth.escalations is not None and offer.worth.escalations >= 1 and offer.worth.proved

@@ -27,6 +27,7 @@ from debtopt.domain import scenario_from_dict
 from debtopt.domain.options import solve_options
 from debtopt.optimize import optimize
 from debtopt.processes import ProcessRun
+from caps import NO_CAP_SECONDS
 
 
 def _two_offers() -> object:
@@ -50,7 +51,7 @@ def pool() -> object:
 
 def test_offer_worth_side_by_side_is_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
     scenario = _two_offers()
-    options = solve_options(time_limit_seconds=20)
+    options = solve_options(time_limit_seconds=NO_CAP_SECONDS)
     plan = optimize(scenario, options)
     assert len(plan.decisions) >= 2, plan.decisions  # two re-solves, or the pool is not exercised
     here = with_offer_worth(scenario, plan, options, time.perf_counter() + 20, serial)
@@ -62,10 +63,10 @@ def test_offer_worth_side_by_side_is_the_same_as_one_after_the_other(pool: Proce
 
 def test_what_ifs_side_by_side_are_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
     scenario = _two_offers()
-    plan = optimize(scenario, solve_options(time_limit_seconds=20, offer_worth=False))
-    options = solve_options(time_limit_seconds=20, offer_worth=False)
-    here = what_ifs(scenario, plan, time_limit_seconds=10, options=options)
-    there = what_ifs(scenario, plan, time_limit_seconds=10, options=options, run=pool)
+    plan = optimize(scenario, solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
+    options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
+    here = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options)
+    there = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options, run=pool)
     assert [w.model_dump() for w in there] == [w.model_dump() for w in here]
     assert [w.change for w in here] == ["up", "down"]
 
@@ -79,7 +80,7 @@ def test_the_service_says_its_steps() -> None:
     steps: list[str] = []
     scenario = _two_offers()
     with api.solving(progress=steps.append):
-        api.optimize(scenario, time_limit_seconds=20)
+        api.optimize(scenario, time_limit_seconds=NO_CAP_SECONDS)
     assert steps[0] == "solving"
     assert steps[1].startswith("what each offer is worth (")
 

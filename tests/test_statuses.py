@@ -22,6 +22,7 @@ from debtopt.optimize.solve import highs_status, pulp_status
 from debtopt.report.solver_text import solver_to_text
 from scenarios import random_scenario
 from test_cli_optimize import SMALL as CLI_SMALL
+from caps import NO_CAP_SECONDS
 
 SMALL: dict[str, Any] = {**CLI_SMALL, "language": "en"}
 
@@ -50,7 +51,7 @@ def test_two_loan_cases_are_proved_exactly_when_their_gaps_are_below_tolerance(s
     """The issue's 2-loan case: a plan that pays everything off was "not proved" with "still owed
     at the end: ¥72.03 (gap 7203.21)" beside it. Every stage's figure is now the plan's own."""
     scenario = random_scenario(seed, n_loans=2, horizon=12)
-    plan = debtopt.optimize(scenario, time_limit_seconds=120, offer_worth=False)
+    plan = debtopt.optimize(scenario, time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     _check_honest(plan)
     if plan.totals.remaining_balance == 0:
         remaining = plan.solver.stage("remaining")
@@ -61,7 +62,7 @@ def test_cbc_says_the_plans_own_overdue_months() -> None:
     """`--solver cbc` printed "overdue loan-months: 1 (proved)" beside a plan with 0 overdue months."""
     scenario = debtopt.load_scenario(SMALL)
     for solver in ("cbc", "highs"):
-        plan = debtopt.optimize(scenario, solver=solver, time_limit_seconds=120, offer_worth=False)
+        plan = debtopt.optimize(scenario, solver=solver, time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
         _check_honest(plan)
         overdue = plan.solver.stage("overdue")
         assert overdue is not None and overdue.objective == plan.totals.overdue_months
@@ -83,7 +84,7 @@ def test_highs_and_cbc_statuses_are_the_same_words() -> None:
 def test_no_custom_plan_beats_the_optimum_by_a_cent(order: list[str]) -> None:
     """A custom plan (`compare --order ...`) ranked one cent better than the "proved optimal" plan:
     the optimizer now starts from the user's plan too, and keeps the better."""
-    table = debtopt.compare(debtopt.load_scenario(SMALL), order=order, time_limit_seconds=120)
+    table = debtopt.compare(debtopt.load_scenario(SMALL), order=order, time_limit_seconds=NO_CAP_SECONDS)
     optimal, custom = table.plans["optimal"], table.plans["custom"]
     assert optimal.rank_key() <= custom.rank_key()
     assert table.best == "optimal"
@@ -94,7 +95,7 @@ def test_no_custom_plan_beats_the_optimum_by_a_cent(order: list[str]) -> None:
 
 def test_gaps_are_printed_in_the_unit_of_the_figure_beside_them() -> None:
     """Gaps in cents were printed beside amounts in yuan ("¥72.03 (gap 7203.21)")."""
-    plan = debtopt.optimize(debtopt.load_scenario(SMALL), time_limit_seconds=120, offer_worth=False)
+    plan = debtopt.optimize(debtopt.load_scenario(SMALL), time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     assert plan.solver is not None
     stages = [s.model_copy(update={"proved": False, "gap": 720321.0 if s.name in ("remaining", "net_cost") else 2.0,
                                    "bound": 0.0})
