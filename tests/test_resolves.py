@@ -20,8 +20,8 @@ from scenarios import random_scenario_dict
 
 from debtopt import api
 from debtopt.analysis.offer_worth import with_offer_worth
-from debtopt.analysis.runner import serial
-from debtopt.analysis.whatif import what_ifs
+from debtopt.analysis.runner import serial, start
+from debtopt.analysis.whatif import start_what_ifs, what_ifs
 from debtopt.cli import progress
 from debtopt.domain import scenario_from_dict
 from debtopt.domain.options import solve_options
@@ -69,6 +69,26 @@ def test_what_ifs_side_by_side_are_the_same_as_one_after_the_other(pool: Process
     there = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options, run=pool)
     assert [w.model_dump() for w in there] == [w.model_dump() for w in here]
     assert [w.change for w in here] == ["up", "down"]
+
+
+def test_what_ifs_started_beside_other_re_solves_are_the_same(pool: ProcessRun) -> None:
+    """The report starts its what-ifs before the offers' re-solves, to run beside them: queued
+    first on the workers (the budget down first), their rows are those of a run one after the other."""
+    scenario = _two_offers()
+    options = solve_options(time_limit_seconds=20, offer_worth=False)
+    plan = optimize(scenario, options)
+    here = what_ifs(scenario, plan, time_limit_seconds=10, options=options)
+    started = start_what_ifs(scenario, plan, time_limit_seconds=10, options=options, run=pool)
+    worth = with_offer_worth(scenario, plan, solve_options(time_limit_seconds=20), time.perf_counter() + 20, pool)
+    there = started.finish()
+    assert [w.model_dump() for w in there] == [w.model_dump() for w in here]
+    assert worth.solver is not None and all(row.worth.computed for row in worth.solver.offers or [] if row.taken)
+
+
+def test_jobs_started_on_a_pool_or_here_give_the_same_results(pool: ProcessRun) -> None:
+    jobs = [(7, 2), (9, 4), (1, 1)]
+    pending = start(pool, divmod, jobs)  # queued now
+    assert start(serial, divmod, jobs)() == pending() == [(3, 1), (2, 1), (1, 0)]
 
 
 def test_a_pool_of_one_job_runs_it_here(pool: ProcessRun) -> None:

@@ -299,12 +299,14 @@ def _resolves(expected: int) -> Iterator[Run]:
     run.close()
 
 
-def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None, starts: Sequence[Plan] = ()) -> Plan:
+def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None, starts: Sequence[Plan] = (),
+           then: Callable[[Plan], None] | None = None) -> Plan:
     """The optimizer's plan for validated options: every optimize of the service goes through here.
     Then what the analyses add to it: the extra cash that clears debt left at the horizon, and
     (with `options.offer_worth`) what each offer is worth, its re-solves through `run`. `starts`:
-    plans it must not lose to (a user's own). `options.time_limit_seconds` caps the whole call,
-    analyses included."""
+    plans it must not lose to (a user's own). `then`: called with the plan before the offers'
+    re-solves (the report starts its what-ifs there, to run beside them). `options.time_limit_seconds`
+    caps the whole call, analyses included."""
     from .analysis.cash import with_extra_cash
     from .analysis.offer_worth import with_offer_worth
     from .optimize import optimize as _optimize
@@ -312,9 +314,11 @@ def _solve(scenario: Scenario, options: SolveOptions, run: Run | None = None, st
     deadline = time.perf_counter() + options.time_limit_seconds
     if run is None and options.offer_worth and len(scenario.offers) > 1:
         with _resolves(len(scenario.offers)) as pool:
-            return _solve(scenario, options, pool, starts)
+            return _solve(scenario, options, pool, starts, then)
     _say("solving")
     plan = with_extra_cash(scenario, _optimize(scenario, options, starts=starts), options, deadline)
+    if then is not None:
+        then(plan)
     if not options.offer_worth:
         return plan
     taken = len(plan.decisions)
@@ -639,13 +643,22 @@ def _report(scenario: Scenario, options: ReportOptions) -> Report:
         left = options.time_limit_seconds - (time.perf_counter() - began)
         return Report(build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
                                         heuristics=habits, time_limit_seconds=left))
+    from .analysis.whatif import StartedWhatIfs, start_what_ifs
+
     solve = solve_options(time_limit_seconds=options.time_limit_seconds)
+    started: list[StartedWhatIfs] = []
     with _resolves(len(scenario.offers) + 2) as run:  # each offer's worth, the two what-ifs
-        plan = _solve(scenario, solve, run)
+
+        def start_whatifs(plan: Plan) -> None:  # queued before the offers' re-solves: they all run side by side
+            left = options.time_limit_seconds - (time.perf_counter() - began)  # one cap for the whole report
+            started.append(start_what_ifs(scenario, plan, order or [], left, options=solve, run=run))
+
+        plan = _solve(scenario, solve, run, then=start_whatifs)
         _say("the report's what-ifs")
-        left = options.time_limit_seconds - (time.perf_counter() - began)  # one cap for the whole report
+        left = options.time_limit_seconds - (time.perf_counter() - began)
         doc = build_report_data(scenario, plan, lang=options.lang or scenario.language, order=order,
-                                time_limit_seconds=left, options=solve, run=run)
+                                time_limit_seconds=left, options=solve, run=run,
+                                started=started[0] if started else None)
     return Report(doc)
 
 

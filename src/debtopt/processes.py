@@ -97,13 +97,26 @@ class ProcessRun:
     def __call__(self, work, jobs, /):  # type: ignore[no-untyped-def]
         if len(jobs) < 2:
             return [work(*job) for job in jobs]
+        return self.submit(work, jobs)()
+
+    def submit(self, work, jobs, /):  # type: ignore[no-untyped-def]
+        """The jobs queued on the workers now; the returned call waits for their results, in order."""
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             futures = [self.pool.submit(work, *job) for job in jobs]
-            return [future.result() for future in futures]
-        except BrokenProcessPool:  # a worker was killed (out of memory, say): the jobs run here instead
+        except BrokenProcessPool:
+            futures = None
+
+        def results():  # type: ignore[no-untyped-def]
+            if futures is not None:
+                try:
+                    return [future.result() for future in futures]
+                except BrokenProcessPool:  # a worker was killed (out of memory, say): the jobs run here instead
+                    pass
             return [work(*job) for job in jobs]
+
+        return results
 
     def close(self, *, abandon: bool = False) -> None:
         """End the workers: after their jobs, or (`abandon`: the call failed or was interrupted) at once."""

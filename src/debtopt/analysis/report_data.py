@@ -29,7 +29,7 @@ from .offers import offer_rows
 from .reasons import explain
 from .runner import Run, serial
 from .value import value_of_money
-from .whatif import WHATIF_SECONDS, what_ifs
+from .whatif import WHATIF_SECONDS, StartedWhatIfs, what_ifs
 
 SECTIONS = frozenset({"comparison", "borrowing", "value", "whatif", "letters"})
 
@@ -105,7 +105,7 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
                       order: Sequence[str] | None = None, heuristics: Mapping[str, Plan] | None = None,
                       sections: Collection[str] = SECTIONS,
                       time_limit_seconds: float = WHATIF_SECONDS, options: SolveOptions | None = None,
-                      run: Run = serial) -> ReportData:
+                      run: Run = serial, started: StartedWhatIfs | None = None) -> ReportData:
     """The report document of `plan` (a ledger replay of `scenario`: the optimizer's or a heuristic's).
 
     heuristics: the usual habits to compare with (computed when not given; with
@@ -114,7 +114,8 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
     safety cap of the borrowing search's and the what-ifs' re-solves together
     (each bounded by the solve's work limit); options: the plan's solve options
     (objective, work limits) the what-ifs re-solve with; run: how the what-ifs'
-    re-solves run (analysis/runner.py).
+    re-solves run (analysis/runner.py); started: the what-ifs already started on it
+    (whatif.start_what_ifs: the caller started them beside other re-solves).
     """
     began = time.perf_counter()
     accounts = accounts_of(scenario, plan)
@@ -127,8 +128,9 @@ def build_report_data(scenario: Scenario, plan: Plan, *, lang: Language | str | 
         habits = heuristics if heuristics is not None else run_heuristics(scenario)
         if order and "custom" not in habits:
             habits = {**habits, "custom": run_strategy(scenario, "custom", list(order))}
-    changes = what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began),
-                       options=options, run=run) if "whatif" in sections else []
+    changes = [] if "whatif" not in sections else started.finish() if started is not None \
+        else what_ifs(scenario, plan, list(order or []), time_limit_seconds - (time.perf_counter() - began),
+                      options=options, run=run)
     notes = list(plan.notes)
     if plan.strategy == OPTIMAL and time.perf_counter() - began >= time_limit_seconds \
             and ("whatif" in sections or "borrowing" in sections):

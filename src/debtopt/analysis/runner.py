@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+Pending = Callable[[], list[Any]]  # the results of jobs started earlier, in their order, when asked
+
 
 class Run(Protocol):
     def __call__(self, work: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], /) -> list[Any]: ...
@@ -24,4 +26,15 @@ def serial(work: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], /) -> list
     return [work(*job) for job in jobs]
 
 
-__all__ = ["Run", "serial"]
+def start(run: Run, work: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> Pending:
+    """The jobs started now when `run` has workers (`submit`: they queue behind the jobs already
+    given and run while this process goes on), else run when their results are asked for. Either
+    way the results are the same: only when they are computed differs."""
+    submit = getattr(run, "submit", None)
+    if submit is not None:
+        pending: Pending = submit(work, jobs)
+        return pending
+    return lambda: run(work, jobs)
+
+
+__all__ = ["Pending", "Run", "serial", "start"]

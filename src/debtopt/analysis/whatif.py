@@ -8,6 +8,7 @@ through the caller's `Run` (analysis/runner.py), side by side when it has worker
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..ledger import Ledger
 from ..strategies import run_strategy
 from ._solver import _optimize, replayed_on
 from .document import WhatIf
-from .runner import Run, serial
+from .runner import Pending, Run, serial, start
 
 FACTORS = (("up", Decimal("1.1")), ("down", Decimal("0.9")))
 # The what-ifs' safety cap by default; each re-solve is bounded by the solve's work limit, started
@@ -50,19 +51,44 @@ def what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
     """The budget 10 % up and down: the optimizer's plan when `plan` is the optimizer's (re-solved with
     `options`), else the plan's own rule.
 
-    `time_limit_seconds` caps the re-solves together; a what-if the cap stops is left out
+    `time_limit_seconds` caps the re-solves together; a what-if the cap stopped is left out
     (an answer that depends on the machine's speed is not shown)."""
+    return start_what_ifs(scenario, plan, order, time_limit_seconds, options=options, run=run).finish()
+
+
+@dataclass(frozen=True, slots=True)
+class StartedWhatIfs:
+    """The what-ifs' re-solves, started (analysis/runner.start): `finish` waits for them."""
+
+    scenarios: list[tuple[str, Decimal, Scenario]]
+    pending: Pending
+
+    def finish(self) -> list[WhatIf]:
+        out = []
+        for (change, factor, other), again in zip(self.scenarios, self.pending(), strict=True):
+            if again is None or (again.solver is not None and again.solver.timed_out):
+                continue
+            proved = again.solver is not None and again.solver.proved
+            out.append(WhatIf(change=change, factor=factor, budget=other.budget.monthly, strategy=again.strategy,
+                              proved=proved, totals=again.totals))
+        return out
+
+
+def start_what_ifs(scenario: Scenario, plan: Plan, order: list[str] | None = None,
+                   time_limit_seconds: float = WHATIF_SECONDS, *, options: SolveOptions | None = None,
+                   run: Run = serial) -> StartedWhatIfs:
+    """`what_ifs`' re-solves started on `run`'s workers now (the budget down first: its re-solve is
+    the longest), so that they run while the caller does other work (the report: each offer's worth)."""
     deadline = time.perf_counter() + time_limit_seconds
     scenarios = [(change, factor, scaled_budget(scenario, factor)) for change, factor in FACTORS]
-    plans = run(_again, [(other, plan, order, deadline, options) for _, _, other in scenarios])
-    out = []
-    for (change, factor, other), again in zip(scenarios, plans, strict=True):
-        if again is None or (again.solver is not None and again.solver.timed_out):
-            continue
-        proved = again.solver is not None and again.solver.proved
-        out.append(WhatIf(change=change, factor=factor, budget=other.budget.monthly, strategy=again.strategy,
-                          proved=proved, totals=again.totals))
-    return out
+    order_first = sorted(range(len(scenarios)), key=lambda k: scenarios[k][1])  # the smaller budget first
+    pending = start(run, _again, [(scenarios[k][2], plan, order, deadline, options) for k in order_first])
+
+    def in_order() -> list[Plan | None]:
+        found = dict(zip(order_first, pending(), strict=True))
+        return [found[k] for k in range(len(scenarios))]
+
+    return StartedWhatIfs(scenarios, in_order)
 
 
 def _again(scenario: Scenario, plan: Plan, order: list[str] | None, deadline: float,
