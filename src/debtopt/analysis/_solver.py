@@ -12,14 +12,16 @@ from ..ledger import Ledger, replay
 
 
 def _optimize(scenario: Scenario, *, time_limit_seconds: float, starts: Sequence[Plan] = (),
-              options: SolveOptions | None = None) -> Plan:
+              options: SolveOptions | None = None, decided: Plan | None = None) -> Plan:
     """The optimizer's plan of a what-if scenario with the plan's `options` (objective, work limits;
-    the default's without), `time_limit_seconds` its safety cap, no offer worth, started from `starts`."""
+    the default's without), `time_limit_seconds` its safety cap, no offer worth, started from `starts`,
+    and its money stages also from the best point taking the offers `decided` takes, when they took them."""
     from ..optimize import optimize
 
     again = (options or SolveOptions()).model_copy(update={"time_limit_seconds": time_limit_seconds,
                                                            "offer_worth": False})
-    return optimize(scenario, again, starts=starts)
+    decisions = None if decided is None else {d.offer: d.month for d in decided.decisions}
+    return optimize(scenario, again, starts=starts, decisions=decisions)
 
 
 def replayed_on(scenario: Scenario, plan: Plan) -> list[Plan]:

@@ -1,7 +1,8 @@
 """Budget what-ifs: the same scenario with the monthly budget (and every change) 10 % higher and lower, re-solved.
 
 The optimizer's plan is re-solved with its own options (objective, work limits), started from
-its own payments and choices on the changed budget; the two re-solves are independent and go
+its own payments and choices on the changed budget, or, where they do not fit it, its money
+stages from the best point taking the plan's offers in its months (optimize's `decisions`); the two re-solves are independent and go
 through the caller's `Run` (analysis/runner.py), side by side when it has worker processes.
 """
 
@@ -100,7 +101,12 @@ def _again(scenario: Scenario, plan: Plan, order: list[str] | None, deadline: fl
         if limit < MIN_SECONDS:
             return None
         try:
-            return _optimize(scenario, time_limit_seconds=limit, starts=replayed_on(scenario, plan), options=options)
+            starts = replayed_on(scenario, plan)
+            # the plan's own payments when they fit the changed budget, else (they spend more than it
+            # has) the best point taking the plan's offers in its months: 262 -> 3 nodes on zhang-san's
+            # budget 10 % down. Either way a start from the plan just found.
+            return _optimize(scenario, time_limit_seconds=limit, starts=starts, options=options,
+                             decided=None if starts else plan)
         except (SolverError, InfeasibleLimitError):  # no plan of the what-if: it is left out, the report says so
             return None
     if plan.strategy == "custom":

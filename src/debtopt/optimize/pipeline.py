@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,7 @@ from .fixed import Level, integer_columns
 from .horizon import ShortResult, prove_stage
 from .model import Model, build
 from .points import Incumbent, model_escalations, outside_model, plan_integers, plan_point, plan_value, start_from_plan
-from .polish import Polished, improve, portfolio_plans
+from .polish import Polished, as_decided, improve, portfolio_plans
 from .schedule import Rounded, planned_overdue, round_solution
 from .solve import Backend, SolveLimits, SolveOutcome, make_backend
 
@@ -67,7 +67,8 @@ BUILD_PER_START_SECONDS = 3.0
 NONNEGATIVE = frozenset({Stage.ESCALATIONS, Stage.OVERDUE, Stage.REMAINING})
 
 
-def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan] = ()) -> Plan:
+def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan] = (),
+             decisions: Mapping[str, int] | None = None) -> Plan:
     """The optimal plan (ledger-replayed, `strategy="optimal"`), never worse than a heuristic.
 
     `options.objective`: "lexicographic" (the contract's order: escalations, overdue
@@ -75,7 +76,9 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     or "weighted" (remaining balance, then net cost + overdue_price per overdue
     loan-month). `options.max_consecutive_overdue` is a hard limit (InfeasibleLimitError
     when no plan meets it). `starts`: ledger plans of this scenario to start from and
-    to beat besides the heuristics. `plan.solver` says how the solve went.
+    to beat besides the heuristics. `decisions` (offer id -> month taken: a related plan's,
+    as a what-if's of the plan it varies): the money stages also start from the best point
+    taking exactly those offers then (polish.as_decided). `plan.solver` says how the solve went.
     """
     began = time.perf_counter()
     budget = Budget(began + options.time_limit_seconds, options.max_nodes)
@@ -86,7 +89,7 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
         # the cap would pass while the model is built (it cannot be stopped half-way): the best start, said so
         return _stopped_before_the_model(candidates.best, options, began)
     built = build_model(ledger, options)
-    solved = solve_stages(built, candidates, options, budget)
+    solved = solve_stages(built, candidates, options, budget, decisions)
     cash = cash_values(built, solved, options, budget)
     if solved.infeasible and options.max_consecutive_overdue is not None:
         raise InfeasibleLimitError(
@@ -232,7 +235,8 @@ class _Progress:
     failure: str = ""
 
 
-def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget: Budget) -> Solved:
+def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget: Budget,
+                 decisions: Mapping[str, int] | None = None) -> Solved:
     """One solve per stage, each fixing the optimum of the one before, each bounded by the
     budget's work; counting stages are first tried on short horizons (horizon.py); a stage
     a start already proves costs nothing. After each counting stage, and after the last, a
@@ -241,7 +245,7 @@ def solve_stages(built: Built, starts: StartPlans, options: SolveOptions, budget
     warm = _warm_start(built, starts, rank_by(options.objective, options.overdue_price)) if options.warm_start else None
     progress = _Progress(None if warm is None else Incumbent(plan=warm), warm)
     for stage in STAGES[options.objective]:
-        if not _solve_stage(built, progress, stage, starts, options, budget):
+        if not _solve_stage(built, progress, stage, starts, options, budget, decisions):
             break
         if stage in COUNTING_STAGES:
             _polish(built, progress, progress.levels, budget)
@@ -271,7 +275,7 @@ def _warm_start(built: Built, starts: StartPlans, rank: Rank) -> Plan | None:
 
 
 def _solve_stage(built: Built, p: _Progress, stage: Stage, starts: StartPlans, options: SolveOptions,
-                 budget: Budget) -> bool:
+                 budget: Budget, decisions: Mapping[str, int] | None = None) -> bool:
     """Solve (or carry, or prove) one stage; False when no plan exists at all (stop)."""
     if p.incumbent is not None and budget.spent:
         budget.capped = True
@@ -294,7 +298,20 @@ def _solve_stage(built: Built, p: _Progress, stage: Stage, starts: StartPlans, o
             return True  # proved
         if lns.worth_searching(built.model):
             _search_windows(built, p, stage, budget, rank_by(options.objective, options.overdue_price))
+    if stage not in COUNTING_STAGES and decisions is not None and p.incumbent is not None:
+        _start_as_decided(built, p, stage, decisions, budget)
     return _full_solve(built, p, stage, short, budget)
+
+
+def _start_as_decided(built: Built, p: _Progress, stage: Stage, decisions: Mapping[str, int], budget: Budget) -> None:
+    """A money stage's start: the best point taking exactly the offers `decisions` says
+    (polish.as_decided), when it is better on the stage than the incumbent."""
+    assert p.incumbent is not None
+    coefs = built.objectives.of(stage)
+    point = as_decided(built.model, built.objectives.levels(p.levels), coefs, decisions, budget.limits())
+    budget.check()
+    if point is not None and _value(coefs, point) < built.objectives.value(stage, p.incumbent) - 0.5:
+        p.incumbent = Incumbent(values=point)
 
 
 def _search_windows(built: Built, p: _Progress, stage: Stage, budget: Budget, rank: Rank) -> None:

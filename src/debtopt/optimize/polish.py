@@ -19,14 +19,14 @@ the polish gives nothing).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..domain.choices import Stage
 from ..domain.plan import Plan
-from ..domain.solver import ReplayDeviation
+from ..domain.solver import MONEY_RELATIVE_GAP, ReplayDeviation
 from ..errors import ScenarioError, ScheduleError
 from ..ledger import Ledger, replay
 from ..strategies.lookahead import portfolio, portfolio_size
@@ -111,6 +111,41 @@ def polish(ledger: Ledger, model: Model, integers: np.ndarray, levels: Sequence[
     return best
 
 
+def as_decided(model: Model, levels: Sequence[Level], coefs: dict[int, float], decisions: Mapping[str, int],
+               limits: SolveLimits) -> list[float] | None:
+    """The best point of the model (within `limits`' nodes) that takes exactly the offers of
+    `decisions` (offer id -> plan month it is taken in) and no other, the stage rows `levels`
+    kept, on the stage objective `coefs`; None when no such point is found (a decision outside an
+    offer's months, no plan with them, or the safety cap ended the search: its point would depend
+    on the machine).
+
+    The start of a money stage from the plan just found: a what-if of the plan (its budget 10 %
+    lower) mostly takes the same offers in the same months, and with every offer decided the model
+    loses its copies of the loans not taken. Measured on zhang-san with the budget 10 % down: this
+    search finds the net-cost optimum in 41 nodes (0.8 CPU s), from which the full model proves it
+    in 3 nodes, against 262 nodes (17 CPU s) from the short horizons' continued plan."""
+    backend = HighsBackend(model)  # its own: the stage backend keeps its integers
+    for level_coefs, level in levels:
+        backend.add_upper("level", level_coefs, level)
+    backend.set_objective(coefs)
+    columns, values = [], []
+    for offer, ov in zip(model.data.offers, model.offers, strict=True):
+        month = decisions.get(offer.id)
+        if month is not None and month - 1 not in ov.y:
+            return None
+        for t, col in ov.y.items():
+            columns.append(col)
+            values.append(1.0 if month == t + 1 else 0.0)
+    if len(decisions) != sum(values):  # an offer the model does not have
+        return None
+    fixed = np.array(values, dtype=np.float64)
+    backend.highs.changeColsBounds(len(columns), np.array(columns, dtype=np.int32), fixed, fixed)
+    out = backend.solve(limits, 0.5, MONEY_RELATIVE_GAP, False)
+    if out.values is None or out.status not in (StageStatus.OPTIMAL, StageStatus.WORK_LIMIT):
+        return None
+    return out.values
+
+
 def worth_polishing(model: Model, seconds_left: float) -> bool:
     """Whether a polish runs: a model not huge, and time left for it."""
     return model.data.n_loans * model.data.horizon <= MAX_LOAN_MONTHS and seconds_left > MIN_SECONDS
@@ -150,4 +185,4 @@ def _model_counts(model: Model, values: list[float]) -> tuple[int, int]:
     return round(escalations), planned_overdue(model, values)
 
 
-__all__ = ["POLISH_STAGES", "Polished", "improve", "polish", "portfolio_plans", "worth_polishing"]
+__all__ = ["POLISH_STAGES", "Polished", "as_decided", "improve", "polish", "portfolio_plans", "worth_polishing"]
