@@ -89,7 +89,6 @@ class ProcessRun:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_start_resolver, initargs=(os.getpid(),))
         for _ in range(workers):
@@ -98,12 +97,7 @@ class ProcessRun:
     def __call__(self, work, jobs, /):  # type: ignore[no-untyped-def]
         if len(jobs) < 2:
             return [work(*job) for job in jobs]
-        if len(jobs) <= self.workers:
-            return self.submit(work, jobs)()
-        # more jobs than workers: this process, which would only wait, runs the last one meanwhile
-        pending = self.submit(work, jobs[:-1])
-        last = work(*jobs[-1])
-        return [*pending(), last]
+        return self.submit(work, jobs)()
 
     def submit(self, work, jobs, /):  # type: ignore[no-untyped-def]
         """The jobs queued on the workers now; the returned call waits for their results, in order."""
