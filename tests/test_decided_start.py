@@ -7,6 +7,7 @@ and ranks with the plan without it. No test here times anything.
 
 from __future__ import annotations
 
+from caps import NO_CAP_SECONDS
 from scenarios import random_scenario_dict
 
 from debtopt.domain import scenario_from_dict
@@ -33,7 +34,7 @@ def _with_offers() -> object:
 
 def test_a_hint_of_the_plans_own_offers_gives_a_proved_plan_of_the_same_rank() -> None:
     scenario = _with_offers()
-    options = solve_options(time_limit_seconds=30, offer_worth=False)
+    options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     plan = optimize(scenario, options)
     assert plan.decisions, "the hint needs offers taken"
     hinted = optimize(scenario, options, decisions={d.offer: d.month for d in plan.decisions})
@@ -50,7 +51,7 @@ def test_as_decided_takes_exactly_the_offers_given_or_finds_nothing() -> None:
     scenario = _with_offers()
     model = build(model_data(Ledger(scenario)))
     coefs = model.objective(Stage.NET_COST)
-    limits = SolveLimits(30.0, 500)
+    limits = SolveLimits(NO_CAP_SECONDS, 500)
     none_taken = as_decided(model, [], coefs, {}, limits)
     assert none_taken is not None
     assert all(round(none_taken[col]) == 0 for ov in model.offers for col in ov.y.values())

@@ -75,11 +75,12 @@ def test_what_ifs_started_beside_other_re_solves_are_the_same(pool: ProcessRun) 
     """The report starts its what-ifs before the offers' re-solves, to run beside them: queued
     first on the workers (the budget down first), their rows are those of a run one after the other."""
     scenario = _two_offers()
-    options = solve_options(time_limit_seconds=20, offer_worth=False)
+    options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     plan = optimize(scenario, options)
-    here = what_ifs(scenario, plan, time_limit_seconds=10, options=options)
-    started = start_what_ifs(scenario, plan, time_limit_seconds=10, options=options, run=pool)
-    worth = with_offer_worth(scenario, plan, solve_options(time_limit_seconds=20), time.perf_counter() + 20, pool)
+    here = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options)
+    started = start_what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options, run=pool)
+    worth = with_offer_worth(scenario, plan, solve_options(time_limit_seconds=NO_CAP_SECONDS),
+                             time.perf_counter() + NO_CAP_SECONDS, pool)
     there = started.finish()
     assert [w.model_dump() for w in there] == [w.model_dump() for w in here]
     assert worth.solver is not None and all(row.worth.computed for row in worth.solver.offers or [] if row.taken)
