@@ -6,7 +6,7 @@ In the manner of PyPSA's `optimize()`:
     built    = build_model(ledger, options)               data, model, backend
     solved   = solve_stages(built, starts, options, budget)   each stage fixing the one before; a polish
                                                           after each counting stage, windows searched before it
-    replayed = round_and_replay(built, solved, options, budget)  the optimum in whole cents, replayed by the ledger
+    replayed = round_and_replay(built, solved, starts, options, budget)  the optimum in whole cents, replayed by the ledger
     chosen   = choose_plan(built, solved, replayed, starts, options)   against the other plans
     report   = solver_report(...)                         Plan.solver
 
@@ -96,7 +96,7 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
             f"no plan keeps every loan within {options.max_consecutive_overdue} consecutive overdue months "
             f"with this budget: raise the limit or the monthly cash"
         )
-    replayed = round_and_replay(built, solved, options, budget)
+    replayed = round_and_replay(built, solved, candidates, options, budget)
     chosen = choose_plan(built, solved, replayed, candidates, options)
     budget.check()
     report = solver_report(built, solved, replayed, chosen, cash, options, began, budget.capped)
@@ -465,9 +465,11 @@ class Replayed:
     seconds: float
 
 
-def round_and_replay(built: Built, solved: Solved, options: SolveOptions, budget: Budget) -> Replayed:
+def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: SolveOptions, budget: Budget
+                     ) -> Replayed:
     """The optimum rounded to cents and replayed; again with half a cent above each due
-    (cents.py) when rounding cost a month the model kept current."""
+    (cents.py) when rounding cost a month the model kept current; again guided by each start
+    plan that still replays better (`_round_like_the_starts`)."""
     began = time.perf_counter()
     rank = rank_by(options.objective, options.overdue_price)
     point = _final_point(built, solved, budget)
@@ -490,7 +492,51 @@ def round_and_replay(built: Built, solved: Solved, options: SolveOptions, budget
                 again = None
             if again is not None and rank(again.plan) < rank(rounded.plan):
                 rounded = again
+    if solved.found_any and not budget.spent:
+        rounded = _round_like_the_starts(built, solved, starts, point, rounded, rank, budget)
     return Replayed(rounded, "", time.perf_counter() - began)
+
+
+# The start plans that replay better than the rounded optimum whose cents guide a rounding:
+# each costs two replays and an LP with the integers fixed (work, not time, bounds each).
+GUIDING_STARTS = 3
+
+
+def _round_like_the_starts(built: Built, solved: Solved, starts: StartPlans, point: list[float], rounded: Rounded,
+                           rank: Rank, budget: Budget) -> Rounded:
+    """The rounding's cents chosen like a start plan's that replays better (a heuristic's).
+
+    The model pays in fractions of a cent; the ledger rounds each interest half away from
+    zero, so which whole cent each payment rounds to moves the ledger's figures by cents,
+    and a heuristic's plan can be those cents better than the optimum rounded by floors.
+    For each start that ranks better (the best first): the optimum rounded again, each
+    payment that lies within a cent of the start's taking the start's cents (schedule.py,
+    `guide`); then the best point of the model making the start's own choices within the
+    earlier stages' levels (points.plan_point: a point of the model as good on those stages
+    as the optimum), rounded the same way. Both are roundings of points of the model; the
+    best replay is kept, and the stages judge it on its ledger figures like any plan."""
+    objectives = built.objectives
+    last = objectives.of(solved.stages[-1].name) if solved.stages else objectives.of(Stage.NET_COST)
+    better = sorted((plan for plan in starts.plans if rank(plan) < rank(rounded.plan)
+                     and not outside_model(built.model, plan)), key=rank)
+    for start in better[:GUIDING_STARTS]:
+        if rank(start) >= rank(rounded.plan) or budget.spent:
+            continue
+        guide = start.to_schedule(built.ledger.account_ids).payments
+        points = [point]
+        own = plan_point(built.ledger, built.model, start, objectives.levels(solved.levels[:-1]), last,
+                         budget.limits())
+        budget.check()
+        if own is not None:
+            points.append(own)
+        for values in points:
+            try:
+                again = round_solution(built.ledger, built.model, values, guide=guide)
+            except ScheduleError:
+                continue
+            if rank(again.plan) < rank(rounded.plan):
+                rounded = again
+    return rounded
 
 
 def _final_point(built: Built, solved: Solved, budget: Budget) -> list[float] | None:

@@ -7,7 +7,12 @@ Month by month, on the ledger's own statement:
 - a loan the model lets fall behind is paid the model's payment, rounded;
 then, if the rounding asks for more than the cash at hand, the excess is taken
 first from loans that are overdue anyway, then from extra payments, and only at
-last from a due. The ledger's replay of these payments is the plan.
+last from a due; and cents the floors left unspent go back where the model paid
+them (a cent kept in savings earns less than the debt it would have paid). The
+ledger's replay of these payments is the plan. A guide (a ledger plan's
+payments) chooses, where the model pays a fraction of a cent, which of the two
+whole cents is paid: the ledger's interest, rounded half away from zero, favours
+one or the other by a cent.
 
 A plan that spends every cent can still come up a cent short a month later:
 the ledger rounds each interest to the cent, the model does not, and a due or a
@@ -21,6 +26,7 @@ the ledger asks a little more than the model did; the best replay is kept.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -34,6 +40,7 @@ from ..ledger.offers import proceeds
 from .model import Model
 
 DRIFT_MONTHS = 3
+Guide = Sequence[Sequence[int]]  # whole-cent payments by plan month (from 0), then ledger account
 # (cents kept in savings, from plan month) tried in turn while the replay is worse than the model
 # (cents kept in savings, take them from loans overdue anyway before extra payments) tried in
 # turn while the replay has more overdue months than the model: each order helps other cases
@@ -48,15 +55,18 @@ class Rounded:
     max_deviation_per_month: float  # max over t of sum_i |B_ledger - B_model| / (open loans x months elapsed)
 
 
-def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal") -> Rounded:
-    """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month."""
+def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal",
+                   guide: Guide | None = None) -> Rounded:
+    """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month.
+    `guide`: whole-cent payments (a ledger plan's, by month and account) that choose, where
+    the model's payment lies within a cent of them, which of its two whole cents is paid."""
     planned = planned_overdue(model, values)
     best: Rounded | None = None
     refused: ScheduleError | None = None
     for reserve, overdue_first in RESERVES:
         run = ledger.start()
         try:
-            rows, takes, worst, worst_rate = round_months(run, model, values, reserve, overdue_first)
+            rows, takes, worst, worst_rate = round_months(run, model, values, reserve, overdue_first, guide)
         except ScheduleError as exc:  # this rounding asked the ledger for a cent it has not: try the next
             refused = refused or exc
             continue
@@ -163,14 +173,16 @@ class Role(Enum):
 
 
 def round_months(
-    run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, overdue_first: bool = False
+    run: LedgerRun, model: Model, values: list[float], reserve_cents: int = 0, overdue_first: bool = False,
+    guide: Guide | None = None,
 ) -> tuple[list[list[int]], list[Take], float, float]:
     """Settle the model's months (1..its horizon, which may end before the plan's) on `run`:
     (payment rows, decisions taken, largest balance deviation in cents, largest deviation per loan-month).
 
     Savings are kept at `reserve_cents` or more (beyond the model's own) by holding
     back extra payments and payments to loans overdue anyway, never a due, for later
-    months' rounding; `overdue_first` says which of the two gives first."""
+    months' rounding; `overdue_first` says which of the two gives first. `guide`: as in
+    `round_solution`."""
     dec = decisions(run.ledger.scenario, model, values, reserve_cents)
     taken: list[Take] = []
     rows: list[list[int]] = []
@@ -180,9 +192,12 @@ def round_months(
         taken += month_takes
         st = run.open_month(month_takes)
         t = st.month - 1
-        want, role = _wanted(st, model, values, dec, t, run.ledger.horizon_months)
+        want, role, aim = _wanted(st, model, values, dec, t, run.ledger.horizon_months)
+        if guide is not None and t < len(guide):
+            _follow_guide(st, model, values, dec, want, role, aim, guide[t])
         _keep_reserve(st, model, values, want, role, reserve_cents, overdue_first)
         _fit_cash(st, want, role)
+        _spend_floored_cents(st, model, values, want, role, aim, reserve_cents)
         if st.month == run.ledger.horizon_months:
             _pay_down_at_the_end(st, model, values, dec, want)
         run.settle(want)
@@ -213,11 +228,13 @@ def _month_takes(run: LedgerRun, model: Model, dec: Decisions) -> list[Take]:
 
 
 def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t: int, horizon_months: int
-            ) -> tuple[list[int], list[Role | None]]:
-    """Each account's payment in whole cents, from the model's month t, and its role."""
+            ) -> tuple[list[int], list[Role | None], list[float]]:
+    """Each account's payment in whole cents, from the model's month t, its role, and the
+    payment in fractions of a cent that the whole cents were floored from (`aim`)."""
     width = len(st.owed)
     want = [0] * width
     role: list[Role | None] = [None] * width
+    aim = [0.0] * width
     for i in range(width):
         k = dec.loan_at(i, t)
         if not st.is_open[i] or k is None:
@@ -238,17 +255,39 @@ def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t:
         elif values[v.o[t]] < 0.5:
             # At least what brings the ledger's balance down to the model's next balance (no
             # fee is due on a current loan): cents the ledger's rounding added are paid off the
-            # next month instead of piling up into a due a dime above the model's. Floors: no
-            # cent is rounded up out of savings the ledger may need later.
-            target = math.floor(st.owed[i] - values[v.B[t + 1]] + 1e-6) if after is v else 0
-            want[i], role[i] = max(st.due[i], math.floor(mp + 1e-6), target), Role.CURRENT
+            # next month instead of piling up into a due a dime above the model's. Floored: the
+            # cents left go where the floors lost most (`_spend_floored_cents`).
+            aim[i] = max(mp, st.owed[i] - values[v.B[t + 1]]) if after is v else mp
+            want[i], role[i] = max(st.due[i], math.floor(aim[i] + 1e-6)), Role.CURRENT
         else:
             # the model's payment plus what the ledger owes beyond the model (its rounding so
-            # far), so the unpaid part, the fee and next month's balance stay the model's
+            # far), so the unpaid part, the fee and next month's balance stay the model's; never
+            # less than the model's payment: cents the ledger's rounding saved, kept in savings,
+            # earn less than the loan charges
             drift = st.owed[i] - sum(a * values[c] for c, a in model.owed(k, t)) if after is v else 0.0
-            want[i], role[i] = max(0, math.floor(mp + drift + 1e-6)), Role.OVERDUE
+            aim[i] = mp + max(0.0, drift)
+            want[i], role[i] = max(0, math.floor(aim[i] + 1e-6)), Role.OVERDUE
         want[i] = min(want[i], st.owed[i])
-    return want, role
+    return want, role, aim
+
+
+def _follow_guide(st: Statement, model: Model, values: list[float], dec: Decisions, want: list[int],
+                  role: list[Role | None], aim: list[float], guided: Sequence[int]) -> None:
+    """Where the model pays a fraction of a cent, whole cents either side of it are both
+    roundings of the model's point, and the ledger's interest, rounded half away from zero,
+    can favour either: pay the guide's, when it is one of them (of the model's payment or of
+    the aim that follows the ledger's drift), and still the due of a loan the model keeps current."""
+    t = st.month - 1
+    for i, cents in enumerate(guided[: len(want)]):
+        k = dec.loan_at(i, t)
+        if role[i] not in (Role.CURRENT, Role.OVERDUE) or k is None or cents > st.owed[i]:
+            continue
+        paid = values[model.loans[k].p[t]]
+        if not math.floor(min(paid, aim[i]) + 1e-6) <= cents <= math.ceil(max(paid, aim[i]) - 1e-6):
+            continue
+        if role[i] == Role.CURRENT and cents < st.due[i]:
+            continue
+        want[i] = cents
 
 
 def _with_role(role: list[Role | None], *roles: Role) -> list[int]:
@@ -287,6 +326,26 @@ def _fit_cash(st: Statement, want: list[int], role: list[Role | None]) -> None:
         short = _cut(want, short, _with_role(role, Role.CLOSE), floors)
         short = _cut(want, short, _with_role(role, Role.SETTLE), floors)  # parts paid early, never the part due
         _cut(want, short, _with_role(role, Role.CURRENT, Role.CLOSE), [0] * n)
+
+
+def _spend_floored_cents(st: Statement, model: Model, values: list[float], want: list[int],
+                         role: list[Role | None], aim: list[float], reserve_cents: int) -> None:
+    """The cents the floors left unspent, beyond what the model saves and the reserve, paid
+    where the model paid them: a cent each to the payments floored furthest below the
+    model's, largest remainder first (ties to the earlier account). Each payment floored
+    alone loses up to a cent; left in savings at a lower rate than the debt's, those cents
+    cost more than the model's optimum did, and the heuristics, which spend every cent,
+    beat it by that much."""
+    t = st.month - 1
+    keep = reserve_cents + max(0, math.floor(values[model.S[t + 1]] + 0.5))
+    order = sorted((i for i in range(len(want)) if role[i] in (Role.CURRENT, Role.OVERDUE)
+                    and want[i] < st.owed[i] and aim[i] - want[i] > 1e-6), key=lambda i: (want[i] - aim[i], i))
+    for i in order:
+        if st.cash_available - st.cash_taken(want) <= keep:
+            return
+        want[i] += 1
+        if st.cash_taken(want) > st.cash_available:  # restricted proceeds: never more than the cash
+            want[i] -= 1
 
 
 def _pay_down_at_the_end(st: Statement, model: Model, values: list[float], dec: Decisions, want: list[int]) -> None:
