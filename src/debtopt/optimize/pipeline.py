@@ -497,6 +497,16 @@ def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: 
     return Replayed(rounded, "", time.perf_counter() - began)
 
 
+def _cents_apart(start: Plan, rounded: Plan, loan_months: int) -> bool:
+    """The two plans differ as roundings of one point can: the same counts, and what is owed
+    and the net cost within the replay's drift bound (a cent an account a month). A start
+    better by more is no rounding matter: it is shown as the start it is (choose_plan)."""
+    a, b = start.totals, rounded.totals
+    return (a.escalations, a.overdue_months) == (b.escalations, b.overdue_months) \
+        and abs(a.remaining_balance - b.remaining_balance) * 100 <= loan_months \
+        and abs(a.net_cost - b.net_cost) * 100 <= loan_months
+
+
 # The start plans that replay better than the rounded optimum whose cents guide a rounding:
 # each costs two replays and an LP with the integers fixed (work, not time, bounds each).
 GUIDING_STARTS = 3
@@ -517,25 +527,29 @@ def _round_like_the_starts(built: Built, solved: Solved, starts: StartPlans, poi
     best replay is kept, and the stages judge it on its ledger figures like any plan."""
     objectives = built.objectives
     last = objectives.of(solved.stages[-1].name) if solved.stages else objectives.of(Stage.NET_COST)
+    loan_months = len(built.ledger.account_ids) * max(1, len(rounded.plan.months))
     better = sorted((plan for plan in starts.plans if rank(plan) < rank(rounded.plan)
-                     and not outside_model(built.model, plan)), key=rank)
+                     and _cents_apart(plan, rounded.plan, loan_months) and not outside_model(built.model, plan)),
+                    key=rank)
     for start in better[:GUIDING_STARTS]:
         if rank(start) >= rank(rounded.plan) or budget.spent:
             continue
         guide = start.to_schedule(built.ledger.account_ids).payments
-        points = [point]
-        own = plan_point(built.ledger, built.model, start, objectives.levels(solved.levels[:-1]), last,
-                         budget.limits())
-        budget.check()
-        if own is not None:
-            points.append(own)
-        for values in points:
+        for values in (point, None):
+            if values is None:  # the optimum's own point, guided, did not reach the start: the start's point
+                values = plan_point(built.ledger, built.model, start, objectives.levels(solved.levels[:-1]), last,
+                                    budget.limits())
+                budget.check()
+                if values is None:
+                    break
             try:
                 again = round_solution(built.ledger, built.model, values, guide=guide)
             except ScheduleError:
                 continue
             if rank(again.plan) < rank(rounded.plan):
                 rounded = again
+            if rank(rounded.plan) <= rank(start):
+                break
     return rounded
 
 
