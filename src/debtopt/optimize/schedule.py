@@ -193,11 +193,11 @@ def round_months(
         st = run.open_month(month_takes)
         t = st.month - 1
         want, role, aim = _wanted(st, model, values, dec, t, run.ledger.horizon_months)
-        if guide is not None and t < len(guide):
-            _follow_guide(st, model, values, dec, want, role, aim, guide[t])
+        guided = _follow_guide(st, model, values, dec, want, role, aim, guide[t]) \
+            if guide is not None and t < len(guide) else set()
         _keep_reserve(st, model, values, want, role, reserve_cents, overdue_first)
         _fit_cash(st, want, role)
-        _spend_floored_cents(st, model, values, want, role, aim, reserve_cents)
+        _spend_floored_cents(st, model, values, want, role, aim, reserve_cents, guided)
         if st.month == run.ledger.horizon_months:
             _pay_down_at_the_end(st, model, values, dec, want)
         run.settle(want)
@@ -272,12 +272,14 @@ def _wanted(st: Statement, model: Model, values: list[float], dec: Decisions, t:
 
 
 def _follow_guide(st: Statement, model: Model, values: list[float], dec: Decisions, want: list[int],
-                  role: list[Role | None], aim: list[float], guided: Sequence[int]) -> None:
+                  role: list[Role | None], aim: list[float], guided: Sequence[int]) -> set[int]:
     """Where the model pays a fraction of a cent, whole cents either side of it are both
     roundings of the model's point, and the ledger's interest, rounded half away from zero,
     can favour either: pay the guide's, when it is one of them (of the model's payment or of
-    the aim that follows the ledger's drift), and still the due of a loan the model keeps current."""
+    the aim that follows the ledger's drift), and still the due of a loan the model keeps current.
+    The accounts whose cents the guide chose."""
     t = st.month - 1
+    followed = set()
     for i, cents in enumerate(guided[: len(want)]):
         k = dec.loan_at(i, t)
         if role[i] not in (Role.CURRENT, Role.OVERDUE) or k is None or cents > st.owed[i]:
@@ -288,6 +290,8 @@ def _follow_guide(st: Statement, model: Model, values: list[float], dec: Decisio
         if role[i] == Role.CURRENT and cents < st.due[i]:
             continue
         want[i] = cents
+        followed.add(i)
+    return followed
 
 
 def _with_role(role: list[Role | None], *roles: Role) -> list[int]:
@@ -329,17 +333,18 @@ def _fit_cash(st: Statement, want: list[int], role: list[Role | None]) -> None:
 
 
 def _spend_floored_cents(st: Statement, model: Model, values: list[float], want: list[int],
-                         role: list[Role | None], aim: list[float], reserve_cents: int) -> None:
+                         role: list[Role | None], aim: list[float], reserve_cents: int,
+                         guided: set[int] | frozenset[int] = frozenset()) -> None:
     """The cents the floors left unspent, beyond what the model saves and the reserve, paid
     where the model paid them: a cent each to the payments floored furthest below the
     model's, largest remainder first (ties to the earlier account). Each payment floored
     alone loses up to a cent; left in savings at a lower rate than the debt's, those cents
     cost more than the model's optimum did, and the heuristics, which spend every cent,
-    beat it by that much."""
+    beat it by that much. A payment whose cents a guide chose gets one last."""
     t = st.month - 1
     keep = reserve_cents + max(0, math.floor(values[model.S[t + 1]] + 0.5))
     order = sorted((i for i in range(len(want)) if role[i] in (Role.CURRENT, Role.OVERDUE)
-                    and want[i] < st.owed[i] and aim[i] - want[i] > 1e-6), key=lambda i: (want[i] - aim[i], i))
+                    and want[i] < st.owed[i] and aim[i] - want[i] > 1e-6), key=lambda i: (i in guided, want[i] - aim[i], i))
     for i in order:
         if st.cash_available - st.cash_taken(want) <= keep:
             return
