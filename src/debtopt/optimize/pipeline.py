@@ -493,7 +493,7 @@ def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: 
             if again is not None and rank(again.plan) < rank(rounded.plan):
                 rounded = again
     if solved.found_any and not budget.spent:
-        rounded = _round_like_the_starts(built, solved, starts, point, rounded, rank, budget)
+        rounded = _round_like_the_starts(built, point, starts, rounded, rank)
     return Replayed(rounded, "", time.perf_counter() - began)
 
 
@@ -508,48 +508,34 @@ def _cents_apart(start: Plan, rounded: Plan, loan_months: int) -> bool:
 
 
 # The start plans that replay better than the rounded optimum whose cents guide a rounding:
-# each costs two replays and an LP with the integers fixed (work, not time, bounds each).
+# each costs a replay (or a few, with the reserves) of the optimum's point.
 GUIDING_STARTS = 3
 
 
-def _round_like_the_starts(built: Built, solved: Solved, starts: StartPlans, point: list[float], rounded: Rounded,
-                           rank: Rank, budget: Budget) -> Rounded:
-    """The rounding's cents chosen like a start plan's that replays better (a heuristic's).
+def _round_like_the_starts(built: Built, point: list[float], starts: StartPlans, rounded: Rounded, rank: Rank
+                           ) -> Rounded:
+    """The optimum rounded with its cents chosen like a start plan's that replays better (a heuristic's).
 
     The model pays in fractions of a cent; the ledger rounds each interest half away from
     zero, so which whole cent each payment rounds to moves the ledger's figures by cents,
     and a heuristic's plan can be those cents better than the optimum rounded by floors.
-    For each start that ranks better (the best first): the optimum rounded again, each
-    payment that lies within a cent of the start's taking the start's cents (schedule.py,
-    `guide`); then the best point of the model making the start's own choices within the
-    earlier stages' levels (points.plan_point: a point of the model as good on those stages
-    as the optimum), rounded the same way. Both are roundings of points of the model; the
-    best replay is kept, and the stages judge it on its ledger figures like any plan."""
-    objectives = built.objectives
-    last = objectives.of(solved.stages[-1].name) if solved.stages else objectives.of(Stage.NET_COST)
+    For each start that ranks better by such cents (`_cents_apart`; the best first), the
+    optimum is rounded again, each payment that lies within a cent of the start's taking the
+    start's cents (schedule.py, `guide`): a rounding of the same point, kept when it replays
+    better."""
     loan_months = len(built.ledger.account_ids) * max(1, len(rounded.plan.months))
     better = sorted((plan for plan in starts.plans if rank(plan) < rank(rounded.plan)
-                     and _cents_apart(plan, rounded.plan, loan_months) and not outside_model(built.model, plan)),
-                    key=rank)
+                     and _cents_apart(plan, rounded.plan, loan_months)), key=rank)
     for start in better[:GUIDING_STARTS]:
-        if rank(start) >= rank(rounded.plan) or budget.spent:
+        if rank(start) >= rank(rounded.plan):
             continue
-        guide = start.to_schedule(built.ledger.account_ids).payments
-        for values in (point, None):
-            if values is None:  # the optimum's own point, guided, did not reach the start: the start's point
-                values = plan_point(built.ledger, built.model, start, objectives.levels(solved.levels[:-1]), last,
-                                    budget.limits())
-                budget.check()
-                if values is None:
-                    break
-            try:
-                again = round_solution(built.ledger, built.model, values, guide=guide)
-            except ScheduleError:
-                continue
-            if rank(again.plan) < rank(rounded.plan):
-                rounded = again
-            if rank(rounded.plan) <= rank(start):
-                break
+        try:
+            again = round_solution(built.ledger, built.model, point,
+                                   guide=start.to_schedule(built.ledger.account_ids).payments)
+        except ScheduleError:
+            continue
+        if rank(again.plan) < rank(rounded.plan):
+            rounded = again
     return rounded
 
 
@@ -635,7 +621,8 @@ def _best_replayed(rounded: Rounded | None, others: Sequence[Plan], polished: Se
     (rounding can tip a month overdue; a replayed plan the stages met cannot); the deviation of the
     rounded optimum, or of the polish, from its point of the model, if shown."""
     if rounded is None:  # nothing rounded (the cap passed): the best short-horizon or polished plan, if any
-        found = [(other, PlanSource.SHORT_HORIZON, None) for other in others]
+        found: list[tuple[Plan, PlanSource, ReplayDeviation | None]] = \
+            [(other, PlanSource.SHORT_HORIZON, None) for other in others]
         found += [(done.plan, PlanSource.POLISHED, done.deviation) for done in polished]
         return min(found, key=lambda item: rank(item[0]), default=(None, PlanSource.SHORT_HORIZON, None))
     plan, source = rounded.plan, PlanSource.ROUNDED

@@ -195,8 +195,9 @@ def round_months(
         want, role, aim = _wanted(st, model, values, dec, t, run.ledger.horizon_months)
         guided = _follow_guide(st, model, values, dec, want, role, aim, guide[t]) \
             if guide is not None and t < len(guide) else set()
-        _keep_reserve(st, model, values, want, role, reserve_cents, overdue_first)
-        _fit_cash(st, want, role)
+        behind = _behind_longest_first(model, values, dec, role, t)
+        _keep_reserve(st, model, values, want, role, behind, reserve_cents, overdue_first)
+        _fit_cash(st, want, role, behind)
         _spend_floored_cents(st, model, values, want, role, aim, reserve_cents, guided)
         if st.month == run.ledger.horizon_months:
             _pay_down_at_the_end(st, model, values, dec, want)
@@ -299,10 +300,11 @@ def _with_role(role: list[Role | None], *roles: Role) -> list[int]:
 
 
 def _keep_reserve(st: Statement, model: Model, values: list[float], want: list[int], role: list[Role | None],
-                  reserve_cents: int, overdue_first: bool) -> None:
+                  behind: list[int], reserve_cents: int, overdue_first: bool) -> None:
     """Hold back cents for later months' rounding, from extra payments and from loans overdue
     anyway (a cent less there changes only cents, but comes back as arrears when the loan is
-    brought current): which first is the caller's choice. Never from a due."""
+    brought current, so those kept behind longest give first: `behind`): which first is the
+    caller's choice. Never from a due."""
     t = st.month - 1
     reserve = reserve_cents - (st.cash_available - st.cash_taken(want))
     if reserve_cents > 0:  # the cents are kept beyond what the model itself saves for later months
@@ -310,21 +312,37 @@ def _keep_reserve(st: Statement, model: Model, values: list[float], want: list[i
     if reserve <= 0:
         return
     n = len(want)
-    extra = (_with_role(role, Role.CURRENT), [min(st.due[i], want[i]) for i in range(n)])
-    behind = (_with_role(role, Role.OVERDUE), [0] * n)
-    for order, floors in ((behind, extra) if overdue_first else (extra, behind)):
-        reserve = _cut(want, reserve, order, floors)
+    extra = (_with_role(role, Role.CURRENT), [min(st.due[i], want[i]) for i in range(n)], False)
+    overdue = (behind, [0] * n, True)
+    for order, floors, as_given in ((overdue, extra) if overdue_first else (extra, overdue)):
+        reserve = _cut(want, reserve, order, floors, keep_order=as_given)
 
 
-def _fit_cash(st: Statement, want: list[int], role: list[Role | None]) -> None:
-    """Take what rounding asks beyond the cash at hand from loans overdue anyway, then from
-    payments above the due, and only at last from a due."""
+def _behind_longest_first(model: Model, values: list[float], dec: Decisions, role: list[Role | None], t: int
+                          ) -> list[int]:
+    """The loans overdue anyway this month, those the model keeps behind longest first: a cent
+    not paid to a loan the model brings current next month is owed in that month's due (its
+    arrears), so keeping it back saves nothing and tips that month overdue when the cash is
+    short; a loan left behind to the horizon gives its cents up for good."""
+    def current_again(i: int) -> int:
+        for later in range(t + 1, model.data.horizon):
+            k = dec.loan_at(i, later)
+            if k is None or values[model.loans[k].o[later]] < 0.5:
+                return later
+        return model.data.horizon
+
+    return sorted(_with_role(role, Role.OVERDUE), key=lambda i: (-current_again(i), i))
+
+
+def _fit_cash(st: Statement, want: list[int], role: list[Role | None], behind: list[int]) -> None:
+    """Take what rounding asks beyond the cash at hand from loans overdue anyway (`behind`, in
+    its order), then from payments above the due, and only at last from a due."""
     n = len(want)
     for _ in range(4 + 2 * n):  # restricted proceeds: a cut to a loan they pay may not lower the cash spent
         short = st.cash_taken(want) - st.cash_available
         if short <= 0:
             return
-        short = _cut(want, short, _with_role(role, Role.OVERDUE), [0] * n)
+        short = _cut(want, short, behind, [0] * n, keep_order=True)
         floors = [min(st.due[i], want[i]) for i in range(n)]
         short = _cut(want, short, _with_role(role, Role.CURRENT), floors)
         short = _cut(want, short, _with_role(role, Role.CLOSE), floors)
@@ -392,9 +410,9 @@ def _early(model: Model, values: list[float], account: int, t: int) -> int:
     return max(0, math.floor(early + 1e-6))
 
 
-def _cut(want: list[int], short: int, order: list[int], floors: list[int]) -> int:
-    """Lower `want` on `order` (largest first) towards `floors` until `short` is covered."""
-    for i in sorted(order, key=lambda i: -(want[i] - floors[i])):
+def _cut(want: list[int], short: int, order: list[int], floors: list[int], keep_order: bool = False) -> int:
+    """Lower `want` on `order` (largest first, or in the order given) towards `floors` until `short` is covered."""
+    for i in (order if keep_order else sorted(order, key=lambda i: -(want[i] - floors[i]))):
         if short <= 0:
             break
         cut = min(short, max(0, want[i] - floors[i]))
