@@ -31,6 +31,7 @@ from debtopt.errors import InfeasibleLimitError, OptionError
 from debtopt.ledger import Ledger, plan_from_run
 from debtopt.optimize import optimize
 from debtopt.strategies import run_heuristics
+from caps import NO_CAP_SECONDS
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
 FAST_SEEDS = list(range(12))
@@ -154,31 +155,31 @@ def check_all(scenario: Scenario, plan: Plan) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_never_worse_than_any_heuristic(path: Path) -> None:
     scenario = load_scenario(path)
-    check_all(scenario, solve(scenario, time_limit_seconds=8))
+    check_all(scenario, solve(scenario, time_limit_seconds=NO_CAP_SECONDS))
 
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)
 def test_generated_never_worse_than_any_heuristic(seed: int) -> None:
     scenario = random_scenario(seed, n_loans=min(3, 1 + seed % 3), horizon=3 + seed % 8)
-    check_all(scenario, solve(scenario, time_limit_seconds=5))
+    check_all(scenario, solve(scenario, time_limit_seconds=NO_CAP_SECONDS))
 
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)
 def test_generated_with_offers_never_worse_than_any_heuristic(seed: int) -> None:
     scenario = random_scenario_with_offers(2000 + seed, n_loans=1 + seed % 3, horizon=3 + seed % 8)
-    check_all(scenario, solve(scenario, time_limit_seconds=5))
+    check_all(scenario, solve(scenario, time_limit_seconds=NO_CAP_SECONDS))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_cost_objective_never_costlier_than_any_heuristic(path: Path) -> None:
     scenario = load_scenario(path)
-    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=8))
+    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=NO_CAP_SECONDS))
 
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)
 def test_generated_cost_objective_never_costlier_than_any_heuristic(seed: int) -> None:
     scenario = random_scenario_with_offers(2000 + seed, n_loans=1 + seed % 3, horizon=3 + seed % 8)
-    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=5))
+    check_never_costlier(scenario, solve(scenario, objective="cost", time_limit_seconds=NO_CAP_SECONDS))
 
 
 # -- rounding to whole cents keeps the better plan (issue 12 item 3) --------------------------
@@ -355,7 +356,7 @@ def _exhaustive_best(scenario: Scenario) -> Plan:
 def test_tiny_scenarios_match_exhaustive_search(seed: int) -> None:
     scenario = _tiny(seed)
     best = _exhaustive_best(scenario)
-    plan = solve(scenario, time_limit_seconds=10)
+    plan = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
     assert plan.rank_key() <= best.rank_key(), (plan.rank_key(), best.rank_key())
     # On the counting criteria the grid is rich enough to reach the optimum.
     assert plan.rank_key()[:2] == best.rank_key()[:2] or plan.rank_key() < best.rank_key()
@@ -369,8 +370,8 @@ def test_tiny_scenarios_match_exhaustive_search(seed: int) -> None:
 def test_highs_and_cbc_reach_the_same_optimum(seed: int, other: str) -> None:
     """HiGHS from arrays, CBC through PuLP, and HiGHS through PuLP's own class agree stage by stage."""
     scenario = random_scenario(seed, n_loans=2, horizon=4)
-    highs = solve(scenario, solver="highs", time_limit_seconds=20)
-    cbc = solve(scenario, solver=other, time_limit_seconds=20)
+    highs = solve(scenario, solver="highs", time_limit_seconds=NO_CAP_SECONDS)
+    cbc = solve(scenario, solver=other, time_limit_seconds=NO_CAP_SECONDS)
     assert highs.solver is not None and cbc.solver is not None
     assert highs.solver.status == cbc.solver.status == "optimal"
     for a, b in zip(highs.solver.model_dump(mode="json")["stages"], cbc.solver.model_dump(mode="json")["stages"], strict=True):
@@ -401,21 +402,21 @@ def test_consecutive_limit_holds_or_is_refused() -> None:
     """TIGHT's optimum runs a loan 4 months overdue; every lower limit is refused (the loan starts
     1 month behind and no budget of 300 a month keeps it within 3)."""
     scenario = scenario_from_dict(TIGHT)
-    free = solve(scenario, time_limit_seconds=10)
+    free = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
     assert free.totals.max_consecutive_overdue == 4
-    same = solve(scenario, max_consecutive_overdue=4, time_limit_seconds=10)
+    same = solve(scenario, max_consecutive_overdue=4, time_limit_seconds=NO_CAP_SECONDS)
     assert same.rank_key() == free.rank_key()
     for limit in (1, 2, 3):
         with pytest.raises(InfeasibleLimitError, match=f"within {limit} consecutive overdue months"):
-            solve(scenario, max_consecutive_overdue=limit, time_limit_seconds=10)
+            solve(scenario, max_consecutive_overdue=limit, time_limit_seconds=NO_CAP_SECONDS)
 
 
 def test_consecutive_limit_binds_when_money_allows() -> None:
     """With 800 a month the optimum runs a loan 2 months overdue; a limit of 1 is met, at a price."""
     data = dict(TIGHT, budget={"monthly": 800, "changes": [{"from": "2027-04", "monthly": 3000}]})
     scenario = scenario_from_dict(data)
-    free = solve(scenario, time_limit_seconds=10)
-    plan = solve(scenario, max_consecutive_overdue=1, time_limit_seconds=10)
+    free = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
+    plan = solve(scenario, max_consecutive_overdue=1, time_limit_seconds=NO_CAP_SECONDS)
     assert free.totals.max_consecutive_overdue == 2
     assert plan.totals.max_consecutive_overdue <= 1
     assert plan.rank_key()[:2] == free.rank_key()[:2] and plan.totals.net_cost > free.totals.net_cost
@@ -424,7 +425,7 @@ def test_consecutive_limit_binds_when_money_allows() -> None:
 def test_consecutive_limit_that_cannot_be_met_raises() -> None:
     scenario = scenario_from_dict(TIGHT)
     with pytest.raises(InfeasibleLimitError, match="consecutive overdue"):
-        solve(scenario, max_consecutive_overdue=0, time_limit_seconds=10)
+        solve(scenario, max_consecutive_overdue=0, time_limit_seconds=NO_CAP_SECONDS)
 
 
 def test_limit_below_the_starting_run_raises_before_solving() -> None:
@@ -436,8 +437,8 @@ def test_limit_below_the_starting_run_raises_before_solving() -> None:
 def test_cost_objective_is_cheapest() -> None:
     """Money alone: no more owed at the end, and (owing the same) no more net cost, than the contract's order."""
     scenario = scenario_from_dict(TIGHT)
-    lexi = solve(scenario, time_limit_seconds=10)
-    cost = solve(scenario, objective="cost", time_limit_seconds=10)
+    lexi = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
+    cost = solve(scenario, objective="cost", time_limit_seconds=NO_CAP_SECONDS)
     assert cost.solver is not None and [stage.name for stage in cost.solver.stages] == ["remaining", "net_cost"]
     assert cost.totals.remaining_balance == lexi.totals.remaining_balance == 0
     assert cost.totals.net_cost <= lexi.totals.net_cost + Decimal("0.05")
@@ -445,8 +446,8 @@ def test_cost_objective_is_cheapest() -> None:
 
 def test_weighted_objective_prices_overdue_months() -> None:
     scenario = scenario_from_dict(TIGHT)
-    cheap = solve(scenario, objective="weighted", overdue_price=0, time_limit_seconds=10)
-    dear = solve(scenario, objective="weighted", overdue_price=100000, time_limit_seconds=10)
+    cheap = solve(scenario, objective="weighted", overdue_price=0, time_limit_seconds=NO_CAP_SECONDS)
+    dear = solve(scenario, objective="weighted", overdue_price=100000, time_limit_seconds=NO_CAP_SECONDS)
     assert dear.totals.overdue_months <= cheap.totals.overdue_months
 
 
@@ -468,7 +469,7 @@ def test_solver_failure_falls_back_to_the_best_heuristic(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(backends.HighsBackend, "solve", crash)
     scenario = random_scenario(3, n_loans=2, horizon=5)
-    plan = solve(scenario, time_limit_seconds=5)
+    plan = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
     best = min(run_heuristics(scenario).values(), key=lambda p: p.rank_key())
     assert plan.solver is not None and plan.solver.status == SolveStatus.FALLBACK
     assert plan.solver.fell_back_to == best.strategy and plan.solver.chosen == PlanSource.START
@@ -478,18 +479,18 @@ def test_solver_failure_falls_back_to_the_best_heuristic(monkeypatch: pytest.Mon
 
 def test_without_warm_start_same_optimum() -> None:
     scenario = random_scenario(3, n_loans=2, horizon=5)
-    a = solve(scenario, time_limit_seconds=10)
-    b = solve(scenario, warm_start=False, time_limit_seconds=10)
+    a = solve(scenario, time_limit_seconds=NO_CAP_SECONDS)
+    b = solve(scenario, warm_start=False, time_limit_seconds=NO_CAP_SECONDS)
     assert a.rank_key()[:3] == b.rank_key()[:3]
 
 
 def test_debt_left_at_the_horizon_is_explained_with_the_cash_that_clears_it() -> None:
     data = dict(TIGHT, budget={"monthly": 400}, horizon_months=4)
     scenario = scenario_from_dict(data)
-    options = solve_options(time_limit_seconds=10)
+    options = solve_options(time_limit_seconds=NO_CAP_SECONDS)
     plan = optimize(scenario, options)
     assert plan.totals.remaining_balance > 0
-    plan = with_extra_cash(scenario, plan, options, time.perf_counter() + 10)
+    plan = with_extra_cash(scenario, plan, options, time.perf_counter() + NO_CAP_SECONDS)
     assert plan.solver is not None and plan.solver.extra_cash is not None
     extra = plan.solver.model_dump(mode="json")["extra_monthly_to_clear"]
     assert extra is not None and extra > 0
