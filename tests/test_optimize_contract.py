@@ -165,10 +165,7 @@ def test_generated_never_worse_than_any_heuristic(seed: int) -> None:
 
 
 # Known defects, said in the issues' notes: fixed, they fail here (strict) and leave this list.
-OFFERS_DEFECTS = {
-    7: "rounding tips a month overdue (12 against the model's 11) and the short-horizon plan shown owes "
-       "¥1,121.07 more than the bound; hidden while a 5 s cap bit first",
-}
+OFFERS_DEFECTS: dict[int, str] = {}
 
 
 @pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.xfail(reason=OFFERS_DEFECTS[s], strict=True))

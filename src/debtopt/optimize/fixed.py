@@ -51,6 +51,14 @@ def solve_with_integers_fixed(model: Model, values: np.ndarray, levels: Sequence
     """The LP of `model` with its integer columns at `values` (one per `integer_columns`), the
     stage rows `levels` and `rows`, best for `objective`. None when it has no optimum (the
     choices do not fit the rows, or the limits stopped it)."""
+    return solve_in_turn(model, values, levels, [objective], limits, rows)
+
+
+def solve_in_turn(model: Model, values: np.ndarray, levels: Sequence[Level], objectives: Sequence[dict[int, float]],
+                  limits: SolveLimits, rows: LowerRows | None = None) -> list[float] | None:
+    """As `solve_with_integers_fixed`, minimizing `objectives` in turn, each fixed at its optimum
+    (room for float noise only: `reached_level`) before the next: the last one's point. One
+    backend for all, each LP bounded by `limits`."""
     backend = HighsBackend(model)  # its own: a stage backend keeps its integers
     for coefs, level in levels:
         backend.add_upper("level", coefs, level)
@@ -59,6 +67,17 @@ def solve_with_integers_fixed(model: Model, values: np.ndarray, levels: Sequence
         h = backend.highs
         h.addRows(len(rows.lower), rows.lower, np.full(len(rows.lower), highspy.kHighsInf), len(rows.index),
                   rows.starts, rows.index, rows.value)
-    backend.set_objective(objective)
-    out = backend.solve(limits, None, None, False)
-    return out.values if out.status == StageStatus.OPTIMAL else None
+    point = None
+    for coefs in objectives:
+        backend.set_objective(coefs)
+        out = backend.solve(limits, None, None, False)
+        if out.status != StageStatus.OPTIMAL or out.objective is None:
+            return None
+        point = out.values
+        backend.add_upper("level", coefs, reached_level(out.objective))
+    return point
+
+
+def reached_level(value: float) -> float:
+    """The row that fixes a money stage at the value reached: room for float noise only."""
+    return value + max(0.5, 1e-9 * abs(value))

@@ -468,7 +468,8 @@ class Replayed:
 def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: SolveOptions, budget: Budget
                      ) -> Replayed:
     """The optimum rounded to cents and replayed; again with half a cent above each due
-    (cents.py) when rounding cost a month the model kept current; again guided by each start
+    (cents.py: its counts kept, the money stages minimized again in turn) when rounding cost
+    a month the model kept current; again guided by each start
     plan that still replays better (`_round_like_the_starts`)."""
     began = time.perf_counter()
     rank = rank_by(options.objective, options.overdue_price)
@@ -482,8 +483,9 @@ def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: 
     if solved.found_any and len(solved.levels) > 1 and not budget.spent \
             and _counts(rounded.plan) > _model_counts(built.model, point):
         objectives = built.objectives
-        again_point = with_half_cent_margin(built.model, objectives.levels(solved.levels[:-1]), point,
-                                            objectives.of(solved.stages[-1].name), budget.limits())
+        counting = [(stage, level) for stage, level in solved.levels if stage in COUNTING_STAGES]
+        money = [objectives.of(stage) for stage, _ in solved.levels if stage not in COUNTING_STAGES]
+        again_point = with_half_cent_margin(built.model, objectives.levels(counting), point, money, budget.limits())
         budget.check()
         if again_point is not None:
             try:

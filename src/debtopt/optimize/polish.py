@@ -104,7 +104,7 @@ def polish(ledger: Ledger, model: Model, integers: np.ndarray, levels: Sequence[
     if best is None or _counts(best.plan) > _model_counts(model, point):
         # rounding to cents tipped a month the LP kept current: the same LP with each current
         # payment half a cent above its due (cents.py), rounded again; the better replay is kept
-        margin = with_half_cent_margin(model, reached[:-1], point, objective_of(POLISH_STAGES[-1]), limits)
+        margin = with_half_cent_margin(model, levels, point, [objective_of(s) for s in POLISH_STAGES], limits)
         again = None if margin is None else _replayed(ledger, model, margin)
         if again is not None and (best is None or again.plan.rank_key() < best.plan.rank_key()):
             best = again
