@@ -477,7 +477,7 @@ def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: 
     if point is None:
         return Replayed(None, "", time.perf_counter() - began)
     try:
-        rounded = round_solution(built.ledger, built.model, point)
+        rounded = round_solution(built.ledger, built.model, point, rank=rank)
     except ScheduleError as exc:  # a bug in the rounding, never the user's: fall back, and say so
         return Replayed(None, str(exc), time.perf_counter() - began)
     if solved.found_any and len(solved.levels) > 1 and not budget.spent \
@@ -489,7 +489,7 @@ def round_and_replay(built: Built, solved: Solved, starts: StartPlans, options: 
         budget.check()
         if again_point is not None:
             try:
-                again = round_solution(built.ledger, built.model, again_point)
+                again = round_solution(built.ledger, built.model, again_point, rank=rank)
             except ScheduleError:
                 again = None
             if again is not None and rank(again.plan) < rank(rounded.plan):
@@ -533,7 +533,7 @@ def _round_like_the_starts(built: Built, point: list[float], starts: StartPlans,
             continue
         try:
             again = round_solution(built.ledger, built.model, point,
-                                   guide=start.to_schedule(built.ledger.account_ids).payments)
+                                   guide=start.to_schedule(built.ledger.account_ids).payments, rank=rank)
         except ScheduleError:
             continue
         if rank(again.plan) < rank(rounded.plan):

@@ -33,6 +33,7 @@ from enum import Enum
 from ..domain.choices import OfferKind
 from ..domain.offers import BorrowOffer
 from ..domain.plan import Plan, Schedule, Take
+from ..domain.ranking import Rank
 from ..domain.scenario import Scenario
 from ..errors import ScheduleError
 from ..ledger import Ledger, LedgerRun, Statement, plan_from_run
@@ -56,8 +57,9 @@ class Rounded:
 
 
 def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: str = "optimal",
-                   guide: Guide | None = None) -> Rounded:
-    """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month.
+                   guide: Guide | None = None, rank: Rank = Plan.rank_key) -> Rounded:
+    """The replay of the model's solution in whole cents; rounded again with a reserve if rounding cost a month,
+    the better of the roundings kept in the order of `rank` (the objective's: domain/ranking.py).
     `guide`: whole-cent payments (a ledger plan's, by month and account) that choose, where
     the model's payment lies within a cent of them, which of its two whole cents is paid."""
     planned = planned_overdue(model, values)
@@ -71,7 +73,7 @@ def round_solution(ledger: Ledger, model: Model, values: list[float], strategy: 
             refused = refused or exc
             continue
         rounded = Rounded(plan_from_run(run, strategy), Schedule(payments=rows, decisions=takes), worst, worst_rate)
-        if best is None or rounded.plan.rank_key() < best.plan.rank_key():
+        if best is None or rank(rounded.plan) < rank(best.plan):
             best = rounded
         if best.plan.totals.overdue_months <= planned:
             break
