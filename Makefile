@@ -33,10 +33,8 @@ demo: $(STAMP)
 	$(VENV)/bin/debtopt compare examples/zhang-san.toml
 	$(VENV)/bin/debtopt optimize examples/zhang-san.toml
 
-# The default suite on every core (pytest-xdist); the slow sweeps run one at a time, so
-# that their solves' safety caps are not shared with other tests' solves.
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist worksteal
+	$(PY) -m pytest -q
 
 # pytest exits 5 when no test is marked slow; that is not a failure.
 test-slow: $(STAMP)
