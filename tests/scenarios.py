@@ -23,7 +23,7 @@ from debtopt.domain import Plan, Scenario, scenario_from_dict
 from debtopt.domain.months import month_label
 from debtopt.ledger import Ledger, LedgerRun, plan_from_run
 
-__all__ = ["SMALL_TWO_LOANS", "random_offer", "random_scenario", "random_scenario_dict", "random_scenario_with_offers", "random_payments", "random_plan", "step_plan"]
+__all__ = ["SMALL_TWO_LOANS", "random_offer", "random_scenario", "random_scenario_dict", "random_scenario_with_offers", "random_payments", "random_plan", "small_two_offers", "step_plan"]
 
 
 def _rng(seed: int | random.Random) -> random.Random:
@@ -243,4 +243,16 @@ def random_scenario_with_offers(seed: int, **size: Any) -> Scenario:
     rng = random.Random(seed)
     data = random_scenario_dict(rng, **size)
     data["offers"] = [random_offer(rng, data, f"offer-{k}") for k in range(rng.randint(1, 3))]
+    return scenario_from_dict(data)
+
+
+def small_two_offers() -> Scenario:
+    """A small scenario that takes two offers: a free family loan and an asset sale (each re-solve proves fast)."""
+    data = random_scenario_dict(7, n_loans=2, horizon=6, tight=True)
+    data["offers"] = [
+        {"id": "mum", "kind": "cash-loan", "available_from": data["start"], "available_until": data["start"],
+         "max_amount": "2000", "loan": {"kind": "bullet", "annual_rate": "0", "due_month": 12}},
+        {"id": "bike", "kind": "asset-sale", "available_from": data["start"], "available_until": data["start"],
+         "amount": "800", "keep_value": "10"},
+    ]
     return scenario_from_dict(data)

@@ -8,9 +8,8 @@ and ranks with the plan without it. No test here times anything.
 from __future__ import annotations
 
 from caps import NO_CAP_SECONDS
-from scenarios import random_scenario_dict
+from scenarios import small_two_offers
 
-from debtopt.domain import scenario_from_dict
 from debtopt.domain.choices import Stage
 from debtopt.domain.options import solve_options
 from debtopt.ledger import Ledger
@@ -21,19 +20,8 @@ from debtopt.optimize.polish import as_decided
 from debtopt.optimize.solve import SolveLimits
 
 
-def _with_offers() -> object:
-    data = random_scenario_dict(7, n_loans=2, horizon=6, tight=True)
-    data["offers"] = [
-        {"id": "mum", "kind": "cash-loan", "available_from": data["start"], "available_until": data["start"],
-         "max_amount": "2000", "loan": {"kind": "bullet", "annual_rate": "0", "due_month": 12}},
-        {"id": "bike", "kind": "asset-sale", "available_from": data["start"], "available_until": data["start"],
-         "amount": "800", "keep_value": "10"},
-    ]
-    return scenario_from_dict(data)
-
-
 def test_a_hint_of_the_plans_own_offers_gives_a_proved_plan_of_the_same_rank() -> None:
-    scenario = _with_offers()
+    scenario = small_two_offers()
     options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     plan = optimize(scenario, options)
     assert plan.decisions, "the hint needs offers taken"
@@ -48,7 +36,7 @@ def test_a_hint_of_the_plans_own_offers_gives_a_proved_plan_of_the_same_rank() -
 
 
 def test_as_decided_takes_exactly_the_offers_given_or_finds_nothing() -> None:
-    scenario = _with_offers()
+    scenario = small_two_offers()
     model = build(model_data(Ledger(scenario)))
     coefs = model.objective(Stage.NET_COST)
     limits = SolveLimits(NO_CAP_SECONDS, 500)

@@ -16,30 +16,17 @@ import time
 from pathlib import Path
 
 import pytest
-from scenarios import random_scenario_dict
+from scenarios import random_scenario_dict, small_two_offers
 
 from debtopt import api
 from debtopt.analysis.offer_worth import with_offer_worth
 from debtopt.analysis.runner import serial, start
 from debtopt.analysis.whatif import start_what_ifs, what_ifs
 from debtopt.cli import progress
-from debtopt.domain import scenario_from_dict
 from debtopt.domain.options import solve_options
 from debtopt.optimize import optimize
 from debtopt.processes import ProcessRun
 from caps import NO_CAP_SECONDS
-
-
-def _two_offers() -> object:
-    """A small scenario that takes two offers: a free family loan and an asset sale (each re-solve proves fast)."""
-    data = random_scenario_dict(7, n_loans=2, horizon=6, tight=True)
-    data["offers"] = [
-        {"id": "mum", "kind": "cash-loan", "available_from": data["start"], "available_until": data["start"],
-         "max_amount": "2000", "loan": {"kind": "bullet", "annual_rate": "0", "due_month": 12}},
-        {"id": "bike", "kind": "asset-sale", "available_from": data["start"], "available_until": data["start"],
-         "amount": "800", "keep_value": "10"},
-    ]
-    return scenario_from_dict(data)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +37,7 @@ def pool() -> object:
 
 
 def test_offer_worth_side_by_side_is_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
-    scenario = _two_offers()
+    scenario = small_two_offers()
     options = solve_options(time_limit_seconds=NO_CAP_SECONDS)
     plan = optimize(scenario, options)
     assert len(plan.decisions) >= 2, plan.decisions  # two re-solves, or the pool is not exercised
@@ -62,7 +49,7 @@ def test_offer_worth_side_by_side_is_the_same_as_one_after_the_other(pool: Proce
 
 
 def test_what_ifs_side_by_side_are_the_same_as_one_after_the_other(pool: ProcessRun) -> None:
-    scenario = _two_offers()
+    scenario = small_two_offers()
     plan = optimize(scenario, solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
     options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     here = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options)
@@ -74,7 +61,7 @@ def test_what_ifs_side_by_side_are_the_same_as_one_after_the_other(pool: Process
 def test_what_ifs_started_beside_other_re_solves_are_the_same(pool: ProcessRun) -> None:
     """The report starts its what-ifs before the offers' re-solves, to run beside them: queued
     first on the workers (the budget down first), their rows are those of a run one after the other."""
-    scenario = _two_offers()
+    scenario = small_two_offers()
     options = solve_options(time_limit_seconds=NO_CAP_SECONDS, offer_worth=False)
     plan = optimize(scenario, options)
     here = what_ifs(scenario, plan, time_limit_seconds=NO_CAP_SECONDS, options=options)
@@ -99,7 +86,7 @@ def test_a_pool_of_one_job_runs_it_here(pool: ProcessRun) -> None:
 
 def test_the_service_says_its_steps() -> None:
     steps: list[str] = []
-    scenario = _two_offers()
+    scenario = small_two_offers()
     with api.solving(progress=steps.append):
         api.optimize(scenario, time_limit_seconds=NO_CAP_SECONDS)
     assert steps[0] == "solving"
