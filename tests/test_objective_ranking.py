@@ -26,6 +26,7 @@ from debtopt.generate import generate_scenario
 from debtopt.optimize import optimize
 from debtopt.strategies import run_heuristics
 from caps import NO_CAP_SECONDS
+from solved import example_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -86,15 +87,13 @@ def check_never_costlier(scenario: Scenario, plan: Plan) -> None:
 
 @pytest.mark.parametrize("name", ["zhang-san", "us-cards", "us-consolidation"])
 def test_cost_objective_is_never_costlier_than_a_heuristic_on_the_examples(name: str) -> None:
-    scenario = load_scenario(EXAMPLES / f"{name}.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
-    check_never_costlier(scenario, plan)
+    check_never_costlier(load_scenario(EXAMPLES / f"{name}.toml"), example_plan(name, "cost"))
 
 
 def test_cost_objective_on_zhang_san_is_not_urgencys_plan() -> None:
     """The issue's case: "Proved optimal" with urgency's plan (it saves an escalation, at a price)."""
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
+    plan = example_plan("zhang-san", "cost")
     urgency = run_heuristics(scenario)["urgency"]
     assert plan.solver is not None and plan.solver.fell_back_to is None, plan.notes
     assert plan.totals.net_cost < urgency.totals.net_cost
@@ -151,7 +150,7 @@ def test_the_reports_comparison_follows_the_plans_objective() -> None:
     from debtopt.analysis.report_data import comparison
 
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))
+    plan = example_plan("zhang-san", "cost")
     rows = comparison(plan, run_heuristics(scenario))
     assert rows[0].strategy == "optimal"
     rank = rank_by(Objective.COST)
@@ -169,8 +168,7 @@ def test_the_reports_comparison_of_a_weighted_plan_counts_its_overdue_price() ->
     from debtopt.report.render import render
 
     scenario = load_scenario(EXAMPLES / "zhang-san.toml")
-    plan = optimize(scenario, solve_options(objective="weighted", overdue_price=500, time_limit_seconds=NO_CAP_SECONDS,
-                                            offer_worth=False))
+    plan = example_plan("zhang-san", "weighted", overdue_price=500)
     assert plan.solver is not None and plan.solver.overdue_price == 500
     assert SolverReport.model_validate(plan.solver.model_dump(mode="json")).overdue_price == 500
     heuristics = run_heuristics(scenario)
