@@ -175,7 +175,14 @@ def test_generated_with_offers_never_worse_than_any_heuristic(seed: int) -> None
     check_all(scenario, solve(scenario, time_limit_seconds=NO_CAP_SECONDS))
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+# us-consolidation under "cost": the net-cost stage starts from a heuristic plan that takes no
+# offer ($7,633 against the optimum's $961) and, the overdue binaries free, needs about 4,600
+# nodes (70-80 s on the idle machine) to prove its optimum: slow.
+COST_EXAMPLES = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow] if p.stem == "us-consolidation" else [])
+                 for p in EXAMPLES]
+
+
+@pytest.mark.parametrize("path", COST_EXAMPLES)
 def test_examples_cost_objective_never_costlier_than_any_heuristic(path: Path) -> None:
     check_never_costlier(load_scenario(path), example_plan(path.stem, "cost"))
 
