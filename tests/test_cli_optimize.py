@@ -110,6 +110,7 @@ def test_stdout_carries_only_the_json(small: Path) -> None:
     assert "HiGHS" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow  # about 10 s; the zhang-san case below checks the offers through the CLI, test_optimize_offers this solve
 def test_optimize_says_which_offers_to_take_and_what_each_is_worth() -> None:
     examples = Path(__file__).resolve().parents[1] / "examples"
     result = run("optimize", str(examples / "us-consolidation.toml"), "--time-limit", NO_CAP)

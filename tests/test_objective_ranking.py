@@ -100,6 +100,7 @@ def test_cost_objective_on_zhang_san_is_not_urgencys_plan() -> None:
     assert plan.totals.net_cost < urgency.totals.net_cost
 
 
+@pytest.mark.slow  # about 20 s; zhang-san and us-cards check the cost objective in the default suite
 def test_cost_objective_is_never_costlier_on_eight_cards_over_ten_years() -> None:
     scenario = _eight_cards()
     plan = optimize(scenario, solve_options(objective="cost", time_limit_seconds=NO_CAP_SECONDS, offer_worth=False))

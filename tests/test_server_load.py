@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,6 +25,7 @@ def load_benchmark() -> ModuleType:
     return module
 
 
+@pytest.mark.slow  # about 8 s; the server's concurrency tests in test_server*.py stay in the default suite
 def test_sixty_mixed_requests_sixteen_at_a_time_none_fails() -> None:
     bench = load_benchmark()
     result = bench.run(requests=60, concurrency=16, time_limit=1.0, optimize_every=4, workers=2)
