@@ -34,7 +34,7 @@ from ..ledger import Ledger, LedgerRun, Statement, replay
 from ..ledger.offer_cost import offer_cost
 from ..optimize import optimize
 from ..strategies.heuristics import HEURISTICS, Decide
-from ..strategies.run import propose_schedule
+from ..strategies.run import heuristics_taking, propose_schedule
 from ._capped import stopped_by_time_limit
 from .runner import Run, serial
 
@@ -82,7 +82,7 @@ def _worth(scenario: Scenario, plan: Plan, offer_id: str, options: SolveOptions,
     others = [Take(offer=d.offer, month=d.month, amount=None if d.amount is None else to_cents(d.amount))
               for d in plan.decisions if d.offer != offer_id]
     again = options.model_copy(update={"time_limit_seconds": seconds, "offer_worth": False})
-    starts = [*_plans_following(without, plan, others), *_plans_taking(without, others)]
+    starts = [*_plans_following(without, plan, others), *heuristics_taking(without, others)]
     try:
         other = optimize(without, again, starts=starts)
     except (SolverError, InfeasibleLimitError):
@@ -135,21 +135,6 @@ class _Following:
                 return payments
             self.left = not self.always
         return self.decide(run, st)
-
-
-def _plans_taking(scenario: Scenario, takes: list[Take]) -> list[Plan]:
-    """Each heuristic's plan when it takes `takes` (the plan's other offers): the re-solve
-    without one offer starts from these, far closer to its optimum than heuristics that take none."""
-    if not takes:
-        return []
-    ledger = Ledger(scenario)
-    plans = []
-    for name, decide in HEURISTICS.items():
-        try:
-            plans.append(replay(ledger, propose_schedule(ledger, decide, takes), strategy=name))
-        except (ScheduleError, OptionError):  # the takes do not fit this heuristic's plan
-            continue
-    return plans
 
 
 def _annual_cost(scenario: Scenario, offer: object, decision: Decision | None) -> AnnualCost | None:

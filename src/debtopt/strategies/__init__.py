@@ -4,6 +4,7 @@ from .heuristics import HEURISTICS, Custom, Decide
 from .run import (
     STRATEGIES,
     best_heuristic,
+    heuristics_taking,
     parse_takes,
     propose_schedule,
     resolve_order,
@@ -17,6 +18,7 @@ __all__ = [
     "Custom",
     "Decide",
     "best_heuristic",
+    "heuristics_taking",
     "parse_takes",
     "propose_schedule",
     "resolve_order",

@@ -10,7 +10,7 @@ from ..domain.months import month_index
 from ..domain.money import to_cents
 from ..domain.plan import Plan, Schedule, Take
 from ..domain.scenario import Scenario
-from ..errors import FieldIssue, OptionError
+from ..errors import FieldIssue, OptionError, ScheduleError
 from ..ledger import Ledger, LedgerRun, Statement, replay
 from .allocate import fill_in_order
 from .heuristics import HEURISTICS, Custom, Decide
@@ -147,6 +147,22 @@ def run_strategy(
 def run_heuristics(scenario: Scenario) -> dict[str, Plan]:
     """Every built-in heuristic, in a fixed order."""
     return {name: run_strategy(scenario, name) for name in HEURISTICS}
+
+
+def heuristics_taking(scenario: Scenario | Ledger, takes: Sequence[Take]) -> list[Plan]:
+    """Each built-in heuristic's plan taking exactly `takes` (a related plan's offers, or a
+    relaxation's), replayed by the ledger, in a fixed order; [] without takes. A heuristic whose
+    plan cannot take them (its plan ends before an offer's month, say) is left out."""
+    if not takes:
+        return []
+    ledger = scenario if isinstance(scenario, Ledger) else Ledger(scenario)
+    plans = []
+    for name, decide in HEURISTICS.items():
+        try:
+            plans.append(replay(ledger, propose_schedule(ledger, decide, takes), strategy=name))
+        except (ScheduleError, OptionError):
+            continue
+    return plans
 
 
 def best_heuristic(scenario: Scenario) -> Plan:
