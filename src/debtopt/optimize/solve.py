@@ -35,6 +35,7 @@ import highspy
 import numpy as np
 import pulp
 
+from . import forked
 from .model import INF, Model
 from .results import StageStatus
 
@@ -105,6 +106,7 @@ class HighsBackend:
         empty = np.zeros(0, dtype=np.int32)
         h.addCols(n, np.zeros(n), lower, upper, 0, empty, empty, np.zeros(0))
         integer = np.flatnonzero(np.array(rows.col_integer, dtype=bool)).astype(np.int32)
+        self._integer = integer
         if len(integer):
             h.changeColsIntegrality(len(integer), integer, np.full(len(integer), highspy.HighsVarType.kInteger))
         row_lower = np.array(rows.row_lower, dtype=np.float64)
@@ -153,7 +155,8 @@ class HighsBackend:
         try:
             # HiGHS times an LP by the instance's whole run time, a MIP by its own run
             offset = h.getRunTime() if self._lp else 0.0
-            h.setOptionValue("time_limit", offset + max(0.05, float(limits.seconds)))
+            seconds = max(0.05, float(limits.seconds))
+            h.setOptionValue("time_limit", offset + seconds)
             h.setOptionValue("mip_max_nodes", int(limits.nodes))
             h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
             h.setOptionValue("mip_abs_gap", 1e-6 if gap_abs is None else float(gap_abs))
@@ -161,22 +164,36 @@ class HighsBackend:
             if warm_start and self._start is not None:
                 h.setSolution(len(self._start_index), self._start_index, self._start)
             with _quiet_solver():
-                h.run()
-            status = h.getModelStatus()
-            info = h.getInfo()
+                ran = self._run(seconds)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
         seconds = time.perf_counter() - began
-        nodes = max(0, int(info.mip_node_count))
-        bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) and nodes > 0 else None
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if ran is None:  # the safety cap killed a run HiGHS did not stop (forked.py)
+            return SolveOutcome(StageStatus.TIME_LIMIT, None, None, None, seconds, "stopped by the time limit")
+        return self._outcome(ran, seconds, gap_abs, gap_rel)
+
+    def _run(self, seconds: float) -> forked.Ran | None:
+        """A MIP of forked.MIN_ROWS rows or more in a forked child the cap can kill (forked.py); a smaller
+        MIP, and an LP, in-process (an LP's next solve starts from its basis)."""
+        h = self.highs
+        mip = len(self._integer) and h.getColIntegrality(int(self._integer[0]))[1] == highspy.HighsVarType.kInteger
+        if mip and forked.AVAILABLE and self.model.rows.n_rows >= forked.MIN_ROWS:
+            return forked.run_in_child(h, seconds)
+        h.run()
+        return forked.read_run(h)
+
+    def _outcome(self, ran: forked.Ran, seconds: float, gap_abs: float | None, gap_rel: float | None
+                 ) -> SolveOutcome:
+        nodes = max(0, ran.nodes)
+        bound = ran.dual_bound if math.isfinite(ran.dual_bound) and nodes > 0 else None
+        status = highspy.HighsModelStatus(ran.status)
         stage_status = highs_status(status)
         if status == highspy.HighsModelStatus.kInfeasible:
             return SolveOutcome(StageStatus.INFEASIBLE, None, bound, None, seconds, "infeasible", nodes)
-        if not has_solution:
+        if not ran.has_solution or ran.values is None:
             failed = StageStatus.NO_SOLUTION if stage_status == StageStatus.OPTIMAL else stage_status
-            return SolveOutcome(failed, None, bound, None, seconds, h.modelStatusToString(status), nodes)
-        values = list(h.getSolution().col_value)
+            return SolveOutcome(failed, None, bound, None, seconds, ran.status_text, nodes)
+        values = ran.values.tolist()
         objective = sum(c * values[j] for j, c in self._objective.items())
         if stage_status == StageStatus.OPTIMAL:
             bound = proved_bound(objective, bound, gap_abs, gap_rel)
