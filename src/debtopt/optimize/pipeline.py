@@ -82,8 +82,9 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     taking exactly those offers then (polish.as_decided). `plan.solver` says how the solve went.
     """
     began = time.perf_counter()
-    budget = Budget(began + options.time_limit_seconds, options.max_nodes)
     ledger = Ledger(scenario)
+    budget = Budget(began + options.time_limit_seconds - rounding_reserve(ledger, options.time_limit_seconds),
+                    options.max_nodes)
     check_limit_at_start(ledger, options.max_consecutive_overdue)
     candidates = start_plans(ledger, options, starts, budget)
     if candidates.best is not None and budget.seconds_left() < BUILD_PER_START_SECONDS * candidates.heuristic_seconds:
@@ -103,6 +104,18 @@ def optimize(scenario: Scenario, options: SolveOptions, *, starts: Sequence[Plan
     report = solver_report(built, solved, replayed, chosen, cash, options, began, budget.capped)
     return chosen.plan.model_copy(update={"strategy": OPTIMAL, "solver": report,
                                           "notes": [*chosen.plan.notes, *chosen.notes, *status_notes(report)]})
+
+
+# Rounding the last point to cents and replaying it runs after the stages, past the deadline they
+# stop at: measured at 30 x 360 (10,800 loan-months), 4.0 s. The stages stop this much earlier, so
+# that the call still ends within the cap; it changes nothing unless the cap bites.
+ROUNDING_SECONDS_PER_LOAN_MONTH = 0.0004
+
+
+def rounding_reserve(ledger: Ledger, cap_seconds: float) -> float:
+    """The seconds kept back from the stages for the rounding (at most a quarter of the cap)."""
+    loan_months = len(ledger.terms) * ledger.horizon_months
+    return min(cap_seconds / 4, ROUNDING_SECONDS_PER_LOAN_MONTH * loan_months)
 
 
 def _stopped_before_the_model(best: Plan, options: SolveOptions, began: float) -> Plan:
