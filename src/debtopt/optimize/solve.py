@@ -176,7 +176,9 @@ class HighsBackend:
         """A MIP of forked.MIN_ROWS rows or more in a forked child the cap can kill (forked.py); a smaller
         MIP, and an LP, in-process (an LP's next solve starts from its basis)."""
         h = self.highs
-        mip = len(self._integer) and h.getColIntegrality(int(self._integer[0]))[1] == highspy.HighsVarType.kInteger
+        # fixed.fix_integers makes every integer continuous; a relaxation (current.py) only some
+        ends = (int(self._integer[0]), int(self._integer[-1])) if len(self._integer) else ()
+        mip = any(h.getColIntegrality(col)[1] == highspy.HighsVarType.kInteger for col in ends)
         if mip and forked.AVAILABLE and self.model.rows.n_rows >= forked.MIN_ROWS:
             return forked.run_in_child(h, seconds)
         h.run()
