@@ -2,24 +2,24 @@
 
 A money stage (remaining balance, net cost, weighted cost) starts from the
 incumbent, and when that is a heuristic's plan it takes no offer: on
-us-consolidation under `--objective cost` that start's net cost was 763,308
-cents against the optimum's 96,100 (a balance transfer in month 1, a
-consolidation loan in month 2), and the full model needed 4,642 nodes (70-80 s)
-to close the difference.
+us-consolidation under `--objective cost` that start's net cost was 763,308 cents
+against the optimum's 96,100 (a balance transfer in month 1, a consolidation loan in
+month 2), and the full model needed 4,642 nodes (70-80 s) to close the difference.
 
-`offer_takes` solves the model with every loan kept current (each overdue
-binary at its lower bound) and the binaries "the due is all it owes" relaxed, so
-that only the offers' month binaries are left to branch on; its offers, months
-and amounts are the takes. Measured on us-consolidation: the relaxation takes 1
-node (about 1 s), and the heuristics replayed with its takes
-(`strategies.heuristics_taking`) start the stage at 99,877 cents, from which the full model proves 96,100 in 321
-nodes: 23 s for the call in all, against 75 s. The same relaxation's takes fixed
-in the model (polish.as_decided) gave the optimum's point as a start, but that
-search cost 12.6 s and the proof from it no fewer nodes (106); with the overdue
-binaries kept current but the "all it owes" ones integer, 2,852 nodes. A start
-is never a result: the full model still solves the stage from it, and a start is
-taken only when it meets the stages already fixed and is better on this one. Bounded by nodes like every solve; a relaxation the
-safety cap ended is not used (its choice would depend on the machine).
+`offer_takes` solves the model with every loan kept current (each overdue binary at
+its lower bound) and the binaries "the due is all it owes" relaxed, so that only the
+offers' month binaries are left to branch on; its offers, months and amounts are the
+takes. Measured on us-consolidation: the relaxation takes 1 node (about 1 s), and
+the heuristics replayed with its takes (`strategies.heuristics_taking`) start the
+stage at 99,877 cents, from which the full model proves 96,100 in 321 nodes: 23 s
+for the call in all, against 75 s. The same relaxation's takes fixed in the model
+(polish.as_decided) gave the optimum's point as a start, but that search cost 12.6 s
+and the proof from it no fewer nodes (106); with the overdue binaries kept current
+but the "all it owes" ones integer, 2,852 nodes. A start is never a result: the full
+model still solves the stage from it, and a start is taken only when it meets the
+stages already fixed and is better on this one. Bounded by nodes like every solve; a
+relaxation the safety cap ended is not used (its choice would depend on the
+machine).
 """
 
 from __future__ import annotations

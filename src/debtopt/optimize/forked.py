@@ -1,19 +1,21 @@
 """A MIP run the safety cap can end: HiGHS in a forked child, killed at the deadline.
 
-HiGHS checks its time limit in the branch and bound, but not in the analytic
-centre it computes at the root of every MIP (an interior-point solve of up to
-200 iterations with no time limit, which no option turns off:
-`HighsMipSolverData::evaluateRootNode` in HiGHS 1.16). On the badly scaled models
-of long, tight horizons that alone ran past the cap: generated 8 x 240 took 24 s
-and 12 x 300 took 51 s under a 10 s cap. So a MIP runs in a forked copy of this
-process, which computes exactly what the parent would have (the same memory, the
-same options), sends back its status and point, and exits; a child still running
-`GRACE_SECONDS` after the solve's seconds is killed, and the solve counts as
-stopped by the time limit (models of `MIN_ROWS` rows or more). The guard changes how
-an overrunning solve ends, never what a solve finds. LPs (the integers fixed) keep running in-process: simplex
-honours its limits, and their next solve starts from their basis.
+HiGHS checks its time limit in the branch and bound, but not in the analytic centre
+it computes at the root of every MIP (an interior-point solve of up to 200
+iterations with no time limit, which no option turns off:
+`HighsMipSolverData::evaluateRootNode` in HiGHS 1.16). On the badly scaled models of
+long, tight horizons that alone ran past the cap: generated 8 x 240 took 24 s and
+12 x 300 took 51 s under a 10 s cap. So a MIP runs in a forked copy of this process,
+which computes exactly what the parent would have (the same memory, the same
+options), sends back its status and point, and exits; a child still running
+`GRACE_SECONDS` after the solve's seconds is killed, and the solve counts as stopped
+by the time limit (models of `MIN_ROWS` rows or more). The guard changes how an
+overrunning solve ends, never what a solve finds. LPs (the integers fixed) keep
+running in-process: simplex honours its limits, and their next solve starts from
+their basis.
 
-Where fork is unavailable (Windows) the MIP runs in-process and the cap may be overrun there.
+Where fork is unavailable (Windows) the MIP runs in-process and the cap may be
+overrun there.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def read_run(h: object) -> Ran:
     status = h.getModelStatus()  # type: ignore[attr-defined]
     info = h.getInfo()  # type: ignore[attr-defined]
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    values = np.asarray(h.getSolution().col_value, dtype=np.float64) if has_solution else None  # type: ignore[attr-defined]
+    solution = h.getSolution() if has_solution else None  # type: ignore[attr-defined]
+    values = None if solution is None else np.asarray(solution.col_value, dtype=np.float64)
     return Ran(int(status), h.modelStatusToString(status), int(info.mip_node_count),  # type: ignore[attr-defined]
                float(info.mip_dual_bound), has_solution, values)
 

@@ -155,9 +155,14 @@ def start_plans(ledger: Ledger, options: SolveOptions, given: Sequence[Plan], bu
         if options.objective == Objective.LEXICOGRAPHIC else {}
     budget.check()  # past the cap, some variants were left out: the plan says so
     plans = tuple(plan for plan in (*classic.values(), *portfolio.values(), *given)
-                  if limit is None or plan.totals.max_consecutive_overdue <= limit)
+                  if within_limit(plan, limit))
     best = min(plans, key=rank_by(options.objective, options.overdue_price)) if plans else None
     return StartPlans(plans, best, heuristic_seconds)
+
+
+def within_limit(plan: Plan, limit: int | None) -> bool:
+    """The plan keeps every loan within `limit` consecutive overdue months (None: no limit)."""
+    return limit is None or plan.totals.max_consecutive_overdue <= limit
 
 
 def check_limit_at_start(ledger: Ledger, limit: int | None) -> None:
@@ -337,8 +342,7 @@ def _start_taking_offers(built: Built, p: _Progress, stage: Stage, options: Solv
     for plan in heuristics_taking(built.ledger, takes):
         start = Incumbent(plan=plan)
         meets = all(objectives.value(fixed, start) <= level for fixed, level in p.levels) \
-            and (options.max_consecutive_overdue is None
-                 or plan.totals.max_consecutive_overdue <= options.max_consecutive_overdue)
+            and within_limit(plan, options.max_consecutive_overdue)
         value = objectives.value(stage, start)
         if meets and value < best - 0.5 and not outside_model(model, plan):
             p.incumbent, best = start, value
@@ -652,7 +656,7 @@ def choose_plan(built: Built, solved: Solved, replayed: Replayed, starts: StartP
             notes.append(f"Rounding the solver's plan to whole cents cost {lost}: the plan shown is the best "
                          "whole-cent plan found, not the solver's optimum.")
     limit = options.max_consecutive_overdue
-    if limit is not None and plan.totals.max_consecutive_overdue > limit:
+    if not within_limit(plan, limit):
         raise SolverError("the plan breaks the consecutive-overdue limit: this is a bug")
     rounded = replayed.rounded
     figures = RoundedPlan.of(rounded.plan) if rounded is not None and source != PlanSource.ROUNDED else None

@@ -155,8 +155,8 @@ class HighsBackend:
         try:
             # HiGHS times an LP by the instance's whole run time, a MIP by its own run
             offset = h.getRunTime() if self._lp else 0.0
-            seconds = max(0.05, float(limits.seconds))
-            h.setOptionValue("time_limit", offset + seconds)
+            limit_seconds = max(0.05, float(limits.seconds))
+            h.setOptionValue("time_limit", offset + limit_seconds)
             h.setOptionValue("mip_max_nodes", int(limits.nodes))
             h.setOptionValue("simplex_iteration_limit", int(limits.iterations))
             h.setOptionValue("mip_abs_gap", 1e-6 if gap_abs is None else float(gap_abs))
@@ -164,7 +164,7 @@ class HighsBackend:
             if warm_start and self._start is not None:
                 h.setSolution(len(self._start_index), self._start_index, self._start)
             with _quiet_solver():
-                ran = self._run(seconds)
+                ran = self._run(limit_seconds)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
         seconds = time.perf_counter() - began
