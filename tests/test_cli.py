@@ -279,6 +279,26 @@ def test_help_and_validate_load_no_solver_and_no_plotting(args: list[str]) -> No
     assert done.stdout.splitlines()[-1] == "HEAVY []", done.stdout
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_optimize_loads_no_plotting_and_no_pulp(fmt: str) -> None:
+    """`debtopt optimize` with the default solver draws nothing and solves without PuLP: neither
+    matplotlib (half a second) nor PuLP is imported; `--solver cbc` imports PuLP."""
+    import subprocess
+    import sys
+
+    def loaded(*args: str) -> list[str]:
+        code = ("import sys\nfrom debtopt.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n"
+                "    assert not done.code, done.code\n"
+                "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'pulp', 'matplotlib'}))\n")
+        done = subprocess.run([sys.executable, "-c", code, "optimize", str(EXAMPLES / "us-cards.toml"),
+                               "--no-offer-worth", "--format", fmt, *args], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[-1]
+
+    assert loaded() == "LOADED []"
+    assert loaded("--solver", "cbc") == "LOADED ['pulp']"
+
+
 @pytest.mark.parametrize(("name", "fmt"), [("plan.json", "json"), ("plan.csv", "csv"), ("plan.txt", "text")])
 def test_output_format_from_the_extension(tmp_path: Path, name: str, fmt: str) -> None:
     source = write(tmp_path, BASE)

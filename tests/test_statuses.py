@@ -18,7 +18,8 @@ import pytest
 import debtopt
 from debtopt.domain.solver import SolveStatus, StageStatus, stage_tolerance
 from debtopt.optimize.points import plan_value
-from debtopt.optimize.solve import highs_status, pulp_status
+from debtopt.optimize.pulp_backend import pulp_status
+from debtopt.optimize.solve import highs_status
 from debtopt.report.solver_text import solver_to_text
 from scenarios import random_scenario
 from test_cli_optimize import SMALL as CLI_SMALL

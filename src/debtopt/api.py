@@ -109,7 +109,9 @@ def preload() -> None:
 
 def preload_charts() -> None:
     """Import the charts' plotting library (matplotlib) now."""
-    from .report import charts  # noqa: F401
+    from .report.charts import plotting
+
+    plotting()
 
 
 def _check_scenario(scenario: object) -> Scenario:

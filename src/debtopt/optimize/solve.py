@@ -7,12 +7,10 @@ PuLP's own HiGHS class rebuilds the model from its row objects in Python loops
 at every solve (0.65 s a stage at 20 x 120, against 0.17 s to load the arrays
 once), and fails on a solve that ends without a solution.
 
-`PulpBackend` ("pulp-highs", "cbc") loads the rows into a `pulp.LpProblem`
-(variables one call each, rows through PuLP's batch `lpSum_vars_coefs`), then
-solves with PuLP's HiGHS class or CBC (`pulp.COIN_CMD`, the cbcbox binary).
-Only this module and fixed.py (the LP with integers fixed) import highspy; only
-this one imports PuLP. Every backend's `solve` takes `SolveLimits`, the one place
-a budget becomes a solver's options.
+`PulpBackend` ("pulp-highs", "cbc": pulp_backend.py, the one module that imports
+PuLP) loads the rows into a `pulp.LpProblem` and solves with PuLP's HiGHS class
+or CBC. Every backend's `solve` takes `SolveLimits`, the one place a budget
+becomes a solver's options.
 
 Every solver call is bounded by work (branch-and-bound nodes, simplex iterations),
 single-threaded with a fixed seed, so that what it finds depends on the model
@@ -30,13 +28,13 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import highspy
 import numpy as np
-import pulp
 
 from . import forked
-from .model import INF, Model
+from .model import Model
 from .results import StageStatus
 
 from ..domain.choices import SolverName
@@ -81,9 +79,12 @@ class SolveOutcome:
 
 
 def make_backend(model: Model, solver: SolverName) -> Backend:
-    """The backend for a solver: arrays straight into highspy for "highs", PuLP otherwise."""
+    """The backend for a solver: arrays straight into highspy for "highs", PuLP otherwise (loaded
+    only then: importing PuLP costs a tenth of a second that the default solver does not pay)."""
     if solver == SolverName.HIGHS:
         return HighsBackend(model)
+    from .pulp_backend import PulpBackend
+
     return PulpBackend(model, solver)
 
 
@@ -93,7 +94,7 @@ class HighsBackend:
     def __init__(self, model: Model) -> None:
         rows = model.rows
         inf = highspy.kHighsInf
-        with _stdout_silenced():
+        with stdout_silenced():
             h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         for key, value in HIGHS_OPTIONS.items():
@@ -163,7 +164,7 @@ class HighsBackend:
             h.setOptionValue("mip_rel_gap", 1e-4 if gap_rel is None else float(gap_rel))
             if warm_start and self._start is not None:
                 h.setSolution(len(self._start_index), self._start_index, self._start)
-            with _quiet_solver():
+            with quiet_solver():
                 ran = self._run(limit_seconds)
         except Exception as exc:  # a solver crash is a fallback, never a traceback
             return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
@@ -226,98 +227,8 @@ def proved_bound(objective: float, bound: float | None, gap_abs: float | None, g
     return floor if bound is None or bound < floor else min(bound, objective)
 
 
-class PulpBackend:
-    """One PuLP problem for every stage: the objective changes, fixing rows are added."""
-
-    def __init__(self, model: Model, solver: SolverName) -> None:
-        rows = model.rows
-        self.solver = solver
-        prob = pulp.LpProblem("debtopt", pulp.LpMinimize)
-        self.vars = [
-            prob.add_variable(
-                rows.col_names[j],
-                rows.col_lower[j] if math.isfinite(rows.col_lower[j]) else None,
-                rows.col_upper[j] if math.isfinite(rows.col_upper[j]) else None,
-                pulp.LpInteger if rows.col_integer[j] else pulp.LpContinuous,
-            )
-            for j in range(rows.n_cols)
-        ]
-        starts = rows.row_start + [len(rows.row_index)]
-        index, value, names = rows.row_index, rows.row_value, rows.row_names
-        for r in range(rows.n_rows):
-            a, b = starts[r], starts[r + 1]
-            expr = pulp.lpSum_vars_coefs([(self.vars[index[k]], value[k]) for k in range(a, b)])
-            lo, hi = rows.row_lower[r], rows.row_upper[r]
-            if lo == hi:
-                prob.addConstraint(expr == lo, names[r])
-            elif hi < INF:
-                prob.addConstraint(expr <= hi, names[r])
-            else:
-                prob.addConstraint(expr >= lo, names[r])
-        self.prob = prob
-        self.model = model
-        self._fixes = 0
-
-    def set_objective(self, coefs: dict[int, float]) -> None:
-        self._objective = dict(coefs)
-        self.prob.setObjective(pulp.lpSum_vars_coefs([(self.vars[j], c) for j, c in coefs.items() if c]))
-
-    def add_upper(self, name: str, coefs: dict[int, float], upper: float) -> None:
-        """Fix a stage: its objective may not exceed the value reached."""
-        expr = pulp.lpSum_vars_coefs([(self.vars[j], c) for j, c in coefs.items() if c])
-        self.prob.addConstraint(expr <= upper, f"fix_{name}")
-        self._fixes += 1
-
-    def set_start(self, values: list[float]) -> None:
-        rows = self.model.rows
-        for j, var in enumerate(self.vars):
-            x = min(max(values[j], rows.col_lower[j]), rows.col_upper[j])
-            if rows.col_integer[j]:
-                x = float(round(x))
-            var.setInitialValue(x, check=False)
-
-    def solve(self, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None, warm_start: bool) -> SolveOutcome:
-        began = time.perf_counter()
-        try:
-            engine = make_solver(self.solver, limits, gap_abs, gap_rel, warm_start)
-            with _quiet_solver():
-                stats = self.prob.solve(engine)
-        except Exception as exc:  # a solver crash is a fallback, never a traceback
-            return SolveOutcome(StageStatus.ERROR, None, None, None, time.perf_counter() - began, repr(exc))
-        seconds = time.perf_counter() - began
-        status = pulp_status(stats.status)
-        if not stats.has_solution:
-            failed = status if status in (StageStatus.INFEASIBLE, StageStatus.TIME_LIMIT, StageStatus.WORK_LIMIT) \
-                else StageStatus.NO_SOLUTION
-            return SolveOutcome(failed, None, stats.best_bound, None, seconds, str(stats.status))
-        values = [v.varValue if v.varValue is not None else 0.0 for v in self.vars]
-        objective = sum(c * values[j] for j, c in self._objective.items())
-        bound = stats.best_bound
-        if bound is not None and bound > objective:
-            bound = None  # a bound above a point it found is not a bound (CBC's report, read through PuLP)
-        if status == StageStatus.OPTIMAL:
-            bound = proved_bound(objective, bound, gap_abs, gap_rel)
-        elif status not in (StageStatus.TIME_LIMIT, StageStatus.WORK_LIMIT):
-            status = StageStatus.WORK_LIMIT  # stopped with a point for another reason: not proved
-        return SolveOutcome(status, objective, bound, values, seconds)
-
-
-def pulp_status(status: object) -> StageStatus:
-    """PuLP's solve status (HiGHS or CBC) in the words every backend uses."""
-    S = pulp.LpSolveStatus
-    if status in (S.Optimal, S.GapLimit):
-        return StageStatus.OPTIMAL
-    if status == S.TimeLimit:
-        return StageStatus.TIME_LIMIT
-    if status in (S.NodeLimit, S.IterationLimit, S.SolutionLimit, S.Stopped):
-        return StageStatus.WORK_LIMIT  # CBC says "Stopped on iterations" for its node limit too
-    if status == S.Infeasible:
-        return StageStatus.INFEASIBLE
-    return StageStatus.ERROR
-
-
 @contextlib.contextmanager
-def _quiet_solver() -> Iterator[None]:
+def quiet_solver() -> Iterator[None]:
     """Silence what solvers print on file descriptor 1 while they run.
 
     highspy prints its banner from C++ when a `Highs()` is made, before any
@@ -342,7 +253,7 @@ def _quiet_solver() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _stdout_silenced() -> Iterator[None]:
+def stdout_silenced() -> Iterator[None]:
     """File descriptor 1 to /dev/null: HiGHS prints its banner from C++ when created."""
     try:
         sys.stdout.flush()
@@ -371,27 +282,14 @@ HIGHS_OPTIONS: dict[str, object] = {
 }
 
 
-class QuietHiGHS(pulp.HiGHS):
-    """PuLP's in-process HiGHS, without the banner on stdout (JSON output stays clean)."""
+class Backend(Protocol):
+    """What the stage loop asks of a backend: HighsBackend here, PulpBackend (pulp_backend.py)."""
 
-    def createAndConfigureSolver(self, lp):  # noqa: N802 (PuLP's name)
-        with _stdout_silenced():
-            super().createAndConfigureSolver(lp)
-        lp.solverModel.setOptionValue("output_flag", False)
-        for key, value in HIGHS_OPTIONS.items():
-            lp.solverModel.setOptionValue(key, value)
+    def set_objective(self, coefs: dict[int, float]) -> None: ...
 
+    def add_upper(self, name: str, coefs: dict[int, float], upper: float) -> None: ...
 
-def make_solver(name: SolverName, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None,
-                warm_start: bool) -> pulp.LpSolver:
-    """A configured PuLP solver: HiGHS in-process ("pulp-highs", or "highs" through PuLP) or CBC (cbcbox),
-    bounded by nodes, single-threaded, seeded; `limits.seconds` a safety cap."""
-    limit = max(0.05, float(limits.seconds))
-    if name == SolverName.CBC:
-        return pulp.COIN_CMD(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start,
-                             threads=1, maxNodes=int(limits.nodes), randomSeed=RANDOM_SEED)
-    return QuietHiGHS(msg=False, timeLimit=limit, gapAbs=gap_abs, gapRel=gap_rel, warmStart=warm_start,
-                      mip_max_nodes=int(limits.nodes), simplex_iteration_limit=int(limits.iterations))
+    def set_start(self, values: list[float]) -> None: ...
 
-
-Backend = HighsBackend | PulpBackend
+    def solve(self, limits: SolveLimits, gap_abs: float | None, gap_rel: float | None,
+              warm_start: bool) -> SolveOutcome: ...

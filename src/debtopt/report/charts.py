@@ -10,16 +10,11 @@ the bars. Files saved with `--charts DIR` draw the legend below the plot.
 from __future__ import annotations
 
 import io
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from ..analysis.document import ReportData  # noqa: E402
+from ..analysis.document import ReportData
 
 SVG_KEYS = ("balances", "payments")
 _RC = {
@@ -35,8 +30,21 @@ _RC = {
 _SIZE = (8.0, 3.2)
 
 
+@cache
+def plotting() -> tuple[ModuleType, ModuleType]:
+    """matplotlib (on the Agg backend) and its pyplot, imported on first use: loading them takes
+    about half a second, which the text and JSON outputs, which draw nothing, do not pay."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return matplotlib, plt
+
+
 def colours(n: int) -> list[str]:
     """The same colour for an account in every chart and legend (tab10, tab20 past ten accounts)."""
+    matplotlib, plt = plotting()
     cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
     return [matplotlib.colors.to_hex(cmap(k % cmap.N)) for k in range(n)]
 
@@ -66,6 +74,7 @@ def _ticks(ax: object, dates: list[str]) -> None:
 
 
 def _draw(key: str, doc: ReportData, labels: list[str] | None) -> object:
+    _, plt = plotting()
     fig, ax = plt.subplots(figsize=_SIZE)
     dates = [m.date for m in doc.plan.months]
     x = list(range(len(dates)))
@@ -92,6 +101,7 @@ def render_charts(doc: ReportData, fmt: str = "svg", labels: list[str] | None = 
     """Each chart as SVG (or PNG) bytes; `labels` (account names) draws the legend into the image."""
     if fmt not in ("svg", "png"):
         raise ValueError("charts are saved as svg or png")
+    matplotlib, plt = plotting()
     out: dict[str, bytes] = {}
     for key in SVG_KEYS:
         # Per chart salt and id: several SVGs inline in one page never share an id for different shapes.
@@ -122,6 +132,8 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Ha
 def _fonts_for(names: list[str]) -> list[str] | None:
     """The font families that draw every character of the names: DejaVu Sans, then a CJK font the
     machine has (None: none does, the saved charts then name accounts by id)."""
+    plotting()
+    from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
     def covers(path: str) -> set[int]:
